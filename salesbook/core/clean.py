@@ -1,0 +1,354 @@
+"""Cleaning (SPEC §3): raw sheet rows → typed tables, and a log of every change.
+
+Input frames hold the values exactly as read from a sheet, one column per schema key, plus
+``_row`` (the Excel row number). Output frames are typed copies for analysis; the input is
+never modified. Every changed, excluded or flagged cell becomes one log row::
+
+    sheet · row · column · old_value · new_value · rule · action · reason · reason_en
+
+``action`` is one of ``fixed`` (value normalised, row kept), ``excluded`` (row left out of the
+analysis) or ``flagged`` (row kept, someone should look).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..settings import Settings
+from . import parse
+
+LOG_COLUMNS = ["sheet", "row", "column", "old_value", "new_value", "rule", "action", "reason", "reason_en"]
+FIXED, EXCLUDED, FLAGGED = "fixed", "excluded", "flagged"
+_SUBTOTAL = re.compile(r"(合计|总计|小计|^\s*(grand\s*)?(sub)?total\s*$)", re.IGNORECASE)
+ORDER_TEXT = ("order_id", "customer_id", "customer_name", "salesperson", "region", "product_line", "channel")
+
+
+@dataclass
+class Log:
+    """Collects log rows as column-wise frames (vectorised, cheap on a million rows)."""
+
+    sheet: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+    parts: list[pd.DataFrame] = field(default_factory=list)
+
+    def add(self, rows, column, old, new, rule, action, reason, reason_en) -> None:
+        rows = pd.Series(rows).reset_index(drop=True)
+        if rows.empty:
+            return
+
+        def col(v):
+            return pd.Series(v).reset_index(drop=True) if isinstance(v, (pd.Series, np.ndarray, list)) else v
+
+        self.parts.append(pd.DataFrame({
+            "sheet": self.sheet, "row": rows.astype("int64"),
+            "column": self.labels.get(column, column) if column else "",
+            "old_value": col(old), "new_value": col(new), "rule": rule, "action": action,
+            "reason": col(reason), "reason_en": col(reason_en),
+        }))
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame({c: pd.Series(dtype="object") for c in LOG_COLUMNS})
+        return pd.concat(self.parts, ignore_index=True)[LOG_COLUMNS]
+
+
+def key_text(value):
+    """Identifier cells: 1001.0 → '1001', text normalised, blank → None."""
+    if parse.is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%Y-%m-%d")
+    return parse.normalize_text(str(value)) or None
+
+
+def _changed(old: pd.Series, new: pd.Series) -> pd.Series:
+    """Cells whose text changed in a way a user would call a change (not 1001 → '1001')."""
+    is_text = old.map(lambda v: isinstance(v, str))
+    return is_text & new.notna() & (old.astype("string").fillna("") != new.astype("string").fillna(""))
+
+
+def _blank_rows(df: pd.DataFrame, cols) -> pd.Series:
+    present = [c for c in cols if c in df.columns]
+    if not present:
+        return pd.Series(True, index=df.index)
+    blank = pd.Series(True, index=df.index)
+    for c in present:
+        blank &= parse.map_unique(df[c], parse.is_blank).astype(bool)
+    return blank
+
+
+def _subtotal_rows(df: pd.DataFrame, cols) -> pd.Series:
+    hit = pd.Series(False, index=df.index)
+    for c in cols:
+        if c in df.columns:
+            hit |= parse.map_unique(df[c], lambda v: isinstance(v, str) and bool(_SUBTOTAL.search(v))).astype(bool)
+    return hit
+
+
+def _unit_factor(units: Mapping[str, str] | None, key: str, settings: Settings) -> float:
+    unit = (units or {}).get(key) or settings.input_unit
+    return 1e4 if "万" in unit else 1.0
+
+
+def _ensure(df: pd.DataFrame, cols) -> pd.DataFrame:
+    for c in cols:
+        if c not in df.columns:
+            df[c] = None
+    return df
+
+
+def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet: str = "订单明细",
+                 labels: Mapping[str, str] | None = None, units: Mapping[str, str] | None = None,
+                 customer_aliases: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Typed orders and their log. See the module docstring for the log's shape.
+
+    Returns a frame with ``row, order_id, order_date, customer_id, customer_name, salesperson,
+    region, product_line, channel, amount, status, collected, cost`` plus ``revenue``
+    (amount if the status counts, refunds negative), ``is_order`` (counts in order numbers) and
+    ``possible_duplicate``.
+    """
+    log = Log(sheet, labels or {})
+    df = _ensure(raw.copy(), ("order_id", "order_date", "customer_id", "customer_name", "salesperson", "region",
+                              "product_line", "channel", "amount", "status", "collected", "cost"))
+    data_cols = [c for c in df.columns if c != "_row"]
+    df = df[~_blank_rows(df, data_cols)]
+
+    sub = _subtotal_rows(df, ORDER_TEXT + ("order_date",))
+    log.add(df.loc[sub, "_row"], None, None, None, "subtotal", EXCLUDED,
+            "合计/小计行，不计入汇总", "subtotal row, not summed")
+    df = df[~sub]
+
+    out = pd.DataFrame({"row": df["_row"].astype("int64")}, index=df.index)
+    for c in ORDER_TEXT:
+        new = parse.map_unique(df[c], key_text)
+        ch = _changed(df[c], new)
+        log.add(df.loc[ch, "_row"], c, df.loc[ch, c], new[ch], "text", FIXED,
+                "去除空格/全角转半角", "trimmed / full-width to half-width")
+        out[c] = new
+
+    if customer_aliases:
+        full = out["customer_name"].map(customer_aliases)
+        hit = full.notna() & (full != out["customer_name"])
+        log.add(out.loc[hit, "row"], "customer_name", out.loc[hit, "customer_name"], full[hit], "alias", FIXED,
+                "客户简称替换为全称", "short customer name replaced by full name")
+        out.loc[hit, "customer_name"] = full[hit]
+
+    missing_cust = out["customer_id"].isna()
+    use_name = missing_cust & out["customer_name"].notna()
+    log.add(out.loc[use_name, "row"], "customer_id", None, out.loc[use_name, "customer_name"], "customer_id",
+            FIXED, "缺少客户编号，用客户名称代替", "customer ID missing, customer name used instead")
+    out.loc[use_name, "customer_id"] = out.loc[use_name, "customer_name"]
+    no_cust = out["customer_id"].isna()
+    log.add(out.loc[no_cust, "row"], "customer_id", None, None, "customer_id", EXCLUDED,
+            "缺少客户编号和客户名称", "no customer ID or name")
+
+    dates = parse.map_unique(df["order_date"], parse.parse_date)
+    bad_date = dates.isna()
+    log.add(df.loc[bad_date, "_row"], "order_date", df.loc[bad_date, "order_date"], None, "date", EXCLUDED,
+            "无法识别的日期（支持 2024-01-05、2024/1/5、2024年1月5日、20240105）",
+            "unrecognised date (use 2024-01-05, 2024/1/5, 2024年1月5日 or 20240105)")
+    out["order_date"] = pd.to_datetime(dates.where(~bad_date), errors="coerce").astype("datetime64[ns]")
+    retyped = ~bad_date & df["order_date"].map(lambda v: isinstance(v, str))
+    log.add(df.loc[retyped, "_row"], "order_date", df.loc[retyped, "order_date"],
+            out.loc[retyped, "order_date"].dt.strftime("%Y-%m-%d"), "date", FIXED,
+            "文本日期转为日期", "text date converted to a date")
+
+    future = out["order_date"] > pd.Timestamp(today)
+    log.add(out.loc[future, "row"], "order_date", df.loc[future, "order_date"], None, "future_date", FLAGGED,
+            "日期晚于今天", "date is in the future")
+
+    for c in ("amount", "collected", "cost"):
+        factor = _unit_factor(units, c, settings)
+        values = parse.map_unique(df[c], parse.parse_amount)
+        bad = values.isna() & ~parse.map_unique(df[c], parse.is_blank).astype(bool)
+        if c == "amount":
+            bad |= values.isna()
+            log.add(df.loc[bad, "_row"], c, df.loc[bad, c], None, "amount", EXCLUDED,
+                    "无法识别的金额", "unrecognised amount")
+        else:
+            log.add(df.loc[bad, "_row"], c, df.loc[bad, c], None, "amount", FLAGGED,
+                    "无法识别的金额，按空值处理", "unrecognised amount, treated as empty")
+        out[c] = values.astype("float64") * factor
+        retyped = values.notna() & df[c].map(lambda v: isinstance(v, str))
+        log.add(df.loc[retyped, "_row"], c, df.loc[retyped, c], out.loc[retyped, c], "amount", FIXED,
+                "文本金额转为数值（元）", "text amount converted to a number (元)")
+        if c == "amount":
+            bad_amount = bad
+
+    status = parse.map_unique(df["status"], parse.normalize_status)
+    blank_status = parse.map_unique(df["status"], parse.is_blank).astype(bool)
+    unknown = status.isna() & ~blank_status
+    log.add(df.loc[unknown, "_row"], "status", df.loc[unknown, "status"], None, "status", EXCLUDED,
+            "未知订单状态（可用：已成交/已签约/已回款/已取消）",
+            "unknown order status (use 已成交/已签约/已回款/已取消)")
+    log.add(df.loc[blank_status, "_row"], "status", None, parse.STATUS_CLOSED, "status", FIXED,
+            "缺少订单状态，按已成交计", "status missing, counted as closed")
+    syn = status.notna() & (status != df["status"].map(lambda v: parse.normalize_text(v) if isinstance(v, str) else v))
+    log.add(df.loc[syn, "_row"], "status", df.loc[syn, "status"], status[syn], "status", FIXED,
+            "状态同义词统一", "status synonym normalised")
+    out["status"] = status.where(~blank_status, parse.STATUS_CLOSED)
+
+    keep = ~(no_cust | bad_date | bad_amount | unknown)
+    out = out[keep]
+
+    gen = out["order_id"].isna()
+    new_ids = "R" + out.loc[gen, "row"].astype(str)
+    log.add(out.loc[gen, "row"], "order_id", None, new_ids, "order_id", FIXED,
+            "缺少订单编号，按行号生成", "order ID missing, generated from the row number")
+    out.loc[gen, "order_id"] = new_ids
+
+    dup = out["order_id"].duplicated(keep="first")
+    first_row = out.drop_duplicates("order_id").set_index("order_id")["row"]
+    log.add(out.loc[dup, "row"], "order_id", out.loc[dup, "order_id"], None, "duplicate_id", EXCLUDED,
+            "订单编号重复，保留第 " + out.loc[dup, "order_id"].map(first_row).astype(str) + " 行",
+            "duplicate order ID, row " + out.loc[dup, "order_id"].map(first_row).astype(str) + " kept")
+    out = out[~dup]
+
+    same = [c for c in ("order_date", "customer_id", "salesperson", "product_line", "amount", "status")]
+    possible = out.duplicated(same, keep=False) & out["amount"].ne(0)
+    out["possible_duplicate"] = possible
+    first_of = out[possible].groupby(same, dropna=False)["row"].transform("min")
+    later = possible & (out["row"] != first_of.reindex(out.index))
+    log.add(out.loc[later, "row"], "order_id", out.loc[later, "order_id"], None, "possible_duplicate", FLAGGED,
+            "疑似重复：与第 " + first_of[later].astype(str) + " 行除订单编号外完全相同",
+            "possible duplicate: same as row " + first_of[later].astype(str) + " except the order ID")
+
+    zero = out["amount"].eq(0)
+    log.add(out.loc[zero, "row"], "amount", 0, None, "zero_amount", FLAGGED,
+            "金额为 0，不计入订单数", "zero amount, not counted as an order")
+    counts = out["status"].isin(settings.revenue_statuses)
+    out["revenue"] = out["amount"].where(counts, 0.0)
+    out["is_order"] = counts & out["amount"].gt(0)
+    out["is_refund"] = out["amount"].lt(0)
+    out = out.sort_values(["order_date", "row"], kind="stable").reset_index(drop=True)
+    return out, log.frame()
+
+
+def clean_targets(raw: pd.DataFrame, *, settings: Settings, sheet: str = "销售目标",
+                  labels: Mapping[str, str] | None = None, units: Mapping[str, str] | None = None,
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """period (pandas Period M/Q/Y) · salesperson · product_line · region · target (元)."""
+    log = Log(sheet, labels or {})
+    df = _ensure(raw.copy(), ("period", "salesperson", "product_line", "region", "target"))
+    df = df[~_blank_rows(df, [c for c in df.columns if c != "_row"])]
+    sub = _subtotal_rows(df, ("period", "salesperson", "product_line", "region"))
+    log.add(df.loc[sub, "_row"], None, None, None, "subtotal", EXCLUDED, "合计/小计行，不计入汇总",
+            "subtotal row, not summed")
+    df = df[~sub]
+    out = pd.DataFrame({"row": df["_row"].astype("int64")}, index=df.index)
+    out["period"] = parse.map_unique(df["period"], parse.parse_period)
+    bad_p = out["period"].isna()
+    log.add(df.loc[bad_p, "_row"], "period", df.loc[bad_p, "period"], None, "period", EXCLUDED,
+            "无法识别的周期（支持 2024-01、2024年1月、2024Q1、2024年Q1）",
+            "unrecognised period (use 2024-01, 2024年1月, 2024Q1, 2024年Q1)")
+    for c in ("salesperson", "product_line", "region"):
+        out[c] = parse.map_unique(df[c], key_text)
+    t = parse.map_unique(df["target"], parse.parse_amount).astype("float64") * _unit_factor(units, "target", settings)
+    bad_t = t.isna() | (t <= 0)
+    log.add(df.loc[bad_t & ~bad_p, "_row"], "target", df.loc[bad_t & ~bad_p, "target"], None, "target", EXCLUDED,
+            "目标值缺失、无法识别或不大于 0", "target missing, unrecognised or not positive")
+    out["target"] = t
+    out = out[~(bad_p | bad_t)].reset_index(drop=True)
+    return out, log.frame()
+
+
+def clean_customers(raw: pd.DataFrame, *, sheet: str = "客户档案", labels: Mapping[str, str] | None = None,
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    log = Log(sheet, labels or {})
+    cols = ("customer_id", "customer_name", "short_name", "industry", "size", "contact", "phone", "city",
+            "first_deal_date", "owner", "industry_potential", "urgency", "win_likelihood", "tags")
+    df = _ensure(raw.copy(), cols)
+    df = df[~_blank_rows(df, [c for c in df.columns if c != "_row"])]
+    out = pd.DataFrame({"row": df["_row"].astype("int64")}, index=df.index)
+    for c in ("customer_id", "customer_name", "short_name", "industry", "size", "contact", "phone", "city",
+              "owner", "tags"):
+        out[c] = parse.map_unique(df[c], key_text)
+    no_id = out["customer_id"].isna()
+    log.add(df.loc[no_id, "_row"], "customer_id", None, None, "customer_id", EXCLUDED, "缺少客户编号",
+            "customer ID missing")
+    fd = parse.map_unique(df["first_deal_date"], parse.parse_date)
+    bad = fd.isna() & ~parse.map_unique(df["first_deal_date"], parse.is_blank).astype(bool)
+    log.add(df.loc[bad, "_row"], "first_deal_date", df.loc[bad, "first_deal_date"], None, "date", FLAGGED,
+            "无法识别的日期，按空值处理", "unrecognised date, treated as empty")
+    out["first_deal_date"] = pd.to_datetime(fd, errors="coerce").astype("datetime64[ns]")
+    for c in ("industry_potential", "urgency", "win_likelihood"):
+        s = parse.map_unique(df[c], parse.parse_score)
+        bad = s.isna() & ~parse.map_unique(df[c], parse.is_blank).astype(bool)
+        log.add(df.loc[bad, "_row"], c, df.loc[bad, c], None, "score", FLAGGED, "评分应为 1–5，按空值处理",
+                "score must be 1–5, treated as empty")
+        out[c] = s.astype("float64")
+    no_contact = ~no_id & (out["contact"].isna() | out["phone"].isna())
+    log.add(out.loc[no_contact, "row"], "phone", None, None, "missing_contact", FLAGGED,
+            "缺少联系人或联系方式", "contact person or phone missing")
+    out = out[~no_id]
+    dup = out["customer_id"].duplicated(keep="first")
+    log.add(out.loc[dup, "row"], "customer_id", out.loc[dup, "customer_id"], None, "duplicate_id", EXCLUDED,
+            "客户编号重复，保留第一行", "duplicate customer ID, first row kept")
+    out = out[~dup].reset_index(drop=True)
+    return out, log.frame()
+
+
+def clean_followups(raw: pd.DataFrame, *, today: dt.date, sheet: str = "跟进记录",
+                    labels: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    log = Log(sheet, labels or {})
+    df = _ensure(raw.copy(), ("customer_id", "date", "content", "satisfaction", "next_step", "next_date", "owner"))
+    df = df[~_blank_rows(df, [c for c in df.columns if c != "_row"])]
+    out = pd.DataFrame({"row": df["_row"].astype("int64")}, index=df.index)
+    for c in ("customer_id", "content", "next_step", "owner"):
+        out[c] = parse.map_unique(df[c], key_text)
+    d = parse.map_unique(df["date"], parse.parse_date)
+    bad = d.isna()
+    log.add(df.loc[bad, "_row"], "date", df.loc[bad, "date"], None, "date", EXCLUDED, "无法识别的跟进日期",
+            "unrecognised follow-up date")
+    out["date"] = pd.to_datetime(d, errors="coerce").astype("datetime64[ns]")
+    nd = parse.map_unique(df["next_date"], parse.parse_date)
+    out["next_date"] = pd.to_datetime(nd, errors="coerce").astype("datetime64[ns]")
+    out["satisfaction"] = parse.map_unique(df["satisfaction"], parse.parse_score).astype("float64")
+    future = out["date"] > pd.Timestamp(today)
+    log.add(out.loc[future, "row"], "date", df.loc[future, "date"], None, "future_date", FLAGGED,
+            "跟进日期晚于今天", "follow-up date is in the future")
+    no_id = out["customer_id"].isna()
+    log.add(df.loc[no_id & ~bad, "_row"], "customer_id", None, None, "customer_id", EXCLUDED, "缺少客户编号",
+            "customer ID missing")
+    out = out[~(bad | no_id)].reset_index(drop=True)
+    return out, log.frame()
+
+
+LEAD_STAGES = ("需求确认", "方案提交", "商务谈判", "成交", "丢单")
+
+
+def clean_leads(raw: pd.DataFrame, *, sheet: str = "线索", labels: Mapping[str, str] | None = None,
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    log = Log(sheet, labels or {})
+    df = _ensure(raw.copy(), ("lead_id", "name", "customer_id", "stage", "est_amount", "owner", "created",
+                              "stage_date"))
+    df = df[~_blank_rows(df, [c for c in df.columns if c != "_row"])]
+    out = pd.DataFrame({"row": df["_row"].astype("int64")}, index=df.index)
+    for c in ("lead_id", "name", "customer_id", "stage", "owner"):
+        out[c] = parse.map_unique(df[c], key_text)
+    unknown = ~out["stage"].isin(LEAD_STAGES)
+    log.add(df.loc[unknown, "_row"], "stage", df.loc[unknown, "stage"], None, "stage", EXCLUDED,
+            "未知跟进阶段（可用：" + "/".join(LEAD_STAGES) + "）", "unknown stage (use " + "/".join(LEAD_STAGES) + ")")
+    out["est_amount"] = parse.map_unique(df["est_amount"], parse.parse_amount).astype("float64")
+    for c in ("created", "stage_date"):
+        out[c] = pd.to_datetime(parse.map_unique(df[c], parse.parse_date), errors="coerce").astype("datetime64[ns]")
+    out = out[~unknown].reset_index(drop=True)
+    return out, log.frame()
+
+
+def customer_aliases(customers: pd.DataFrame) -> dict[str, str]:
+    """简称 → 全称 from the customers table."""
+    if customers.empty or "short_name" not in customers:
+        return {}
+    pairs = customers.dropna(subset=["short_name", "customer_name"])
+    return dict(zip(pairs["short_name"], pairs["customer_name"], strict=True))

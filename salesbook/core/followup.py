@@ -1,0 +1,63 @@
+"""维护计划 Follow-up plan (S0 表2/阶段三, S1 表4): who to contact, how often, and who is late.
+
+Cadence and monthly service quota come from 参数 per tier (VIP 月度, 核心 季度, 普通 月度,
+潜在 周度), never from a rank. Next due = the later of the rep's own 下次跟进日期 and
+last contact + cadence; a customer never contacted is due on the as-of date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from ..settings import Settings
+from . import playbook as pb
+
+
+def followup_plan(tiers_table: pd.DataFrame, followups: pd.DataFrame, orders: pd.DataFrame,
+                  customers: pd.DataFrame, playbook: pd.DataFrame, *, settings: Settings,
+                  as_of: dt.date) -> pd.DataFrame:
+    """One row per customer. Columns: customer_id, customer_name, tier, focus, frequency,
+    cadence_days, owner, incentive, last_contact, next_due, overdue_days, services_this_month,
+    quota, quota_gap, last_satisfaction."""
+    as_of_ts = pd.Timestamp(as_of)
+    plan = tiers_table[["customer_id", "customer_name", "tier"]].copy()
+    book = pb.lookup(playbook, pb.TIER)
+    plan["focus"] = plan["tier"].map(lambda t: book.get(t, {}).get("focus", ""))
+    plan["frequency"] = plan["tier"].map(lambda t: book.get(t, {}).get("frequency", ""))
+    plan["incentive"] = plan["tier"].map(lambda t: book.get(t, {}).get("action", ""))
+    plan["cadence_days"] = plan["tier"].map(settings.cadence).astype("int64")
+    plan["quota"] = plan["tier"].map(settings.quota).astype("int64")
+
+    owner = pd.Series(dtype=object)
+    if not customers.empty and "owner" in customers:
+        owner = customers.dropna(subset=["owner"]).set_index("customer_id")["owner"]
+    rep = (orders.dropna(subset=["salesperson"]).groupby("customer_id")["salesperson"]
+           .agg(lambda s: s.value_counts().index[0]))
+    plan["owner"] = plan["customer_id"].map(owner).fillna(plan["customer_id"].map(rep))
+
+    past = followups[followups["date"] <= as_of_ts]
+    g = past.groupby("customer_id")
+    last = g["date"].max()
+    plan["last_contact"] = plan["customer_id"].map(last)
+    latest = past.sort_values("date").drop_duplicates("customer_id", keep="last").set_index("customer_id")
+    own_next = plan["customer_id"].map(latest["next_date"]) if not latest.empty else pd.Series(pd.NaT,
+                                                                                               index=plan.index)
+    by_cadence = plan["last_contact"] + pd.to_timedelta(plan["cadence_days"], unit="D")
+    due = pd.concat([own_next, by_cadence], axis=1).max(axis=1)
+    plan["next_due"] = due.fillna(as_of_ts).astype("datetime64[ns]")
+    plan["overdue_days"] = (as_of_ts - plan["next_due"]).dt.days.clip(lower=0).astype("int64")
+    month_start = as_of_ts.replace(day=1)
+    this_month = past[past["date"] >= month_start].groupby("customer_id").size()
+    plan["services_this_month"] = plan["customer_id"].map(this_month).fillna(0).astype("int64")
+    plan["quota_gap"] = (plan["quota"] - plan["services_this_month"]).clip(lower=0)
+    plan["last_satisfaction"] = plan["customer_id"].map(latest["satisfaction"]) if not latest.empty else np.nan
+    order = {"VIP": 0, "核心": 1, "普通": 2, "潜在": 3}
+    plan = plan.sort_values(["overdue_days", "tier"], ascending=[False, True],
+                            key=lambda c: c.map(order) if c.name == "tier" else c, kind="stable")
+    return plan.reset_index(drop=True)[[
+        "customer_id", "customer_name", "tier", "owner", "focus", "frequency", "cadence_days", "incentive",
+        "last_contact", "next_due", "overdue_days", "services_this_month", "quota", "quota_gap",
+        "last_satisfaction"]]

@@ -1,0 +1,192 @@
+"""Parsing of the values sales people type: dates, periods, amounts, statuses, text.
+
+Each parser takes one raw value and returns the parsed value or ``None`` when it cannot
+tell (never a guess). ``map_unique`` applies a parser to a column by parsing each distinct
+value once, which is what keeps cleaning a million rows fast: real columns repeat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import numbers
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")  # 05/01/2024: ambiguous, see parse_date
+
+
+def is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if value is pd.NaT:
+        return True
+    return isinstance(value, str) and value.strip() == ""
+
+
+def normalize_text(value: Any) -> Any:
+    """Trim, full-width → half-width, collapse inner spaces. Non-text passes through."""
+    if not isinstance(value, str):
+        return value
+    s = unicodedata.normalize("NFKC", value)
+    s = re.sub(r"\s+", " ", s).strip()
+    return s
+
+
+def parse_date(value: Any) -> dt.datetime | None:
+    """Excel serials, 2024-01-05, 2024/1/5, 2024年1月5日, 20240105, datetime objects."""
+    if is_blank(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Number):
+        v = float(value)
+        if 19000101 <= v <= 21001231 and v == int(v):
+            return _ymd(int(v) // 10000, int(v) // 100 % 100, int(v) % 100)
+        if 1 <= v < 2958466:  # Excel serial (1900 date system), up to 9999-12-31
+            return EXCEL_EPOCH + dt.timedelta(days=int(v))
+        return None
+    s = normalize_text(str(value))
+    for pat in _DATE_PATTERNS:
+        m = pat.match(s)
+        if m:
+            return _ymd(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if re.fullmatch(r"\d+(\.\d+)?", s):
+        return parse_date(float(s))
+    return None
+
+
+def _ymd(y: int, m: int, d: int) -> dt.datetime | None:
+    try:
+        return dt.datetime(y, m, d)
+    except ValueError:
+        return None
+
+
+_PERIOD_PATTERNS = (
+    (re.compile(r"^(\d{4})\s*[-/.年]?\s*[qQ]([1-4])(?:季度)?$"), "Q"),
+    (re.compile(r"^(\d{4})年第?([一二三四1-4])季度$"), "Q"),
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})$"), "M"),
+    (re.compile(r"^(\d{4})年(\d{1,2})月(?:份)?$"), "M"),
+    (re.compile(r"^(\d{4})(\d{2})$"), "M"),
+    (re.compile(r"^(\d{4})年?(?:度|全年)?$"), "Y"),
+)
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+
+def parse_period(value: Any) -> pd.Period | None:
+    """2024-01, 2024年1月, 2024年Q1, 2024Q1, 2024年第一季度, 2024 → a monthly/quarterly/yearly Period."""
+    if is_blank(value):
+        return None
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return pd.Period(pd.Timestamp(value), freq="M")
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        v = float(value)
+        if v == int(v) and 1900 <= v <= 2100:
+            return pd.Period(year=int(v), freq="Y")
+        if v == int(v) and 190001 <= v <= 210012 and 1 <= int(v) % 100 <= 12:
+            return pd.Period(year=int(v) // 100, month=int(v) % 100, freq="M")
+        d = parse_date(value)
+        return pd.Period(d, freq="M") if d else None
+    s = normalize_text(str(value)).replace(" ", "")
+    for pat, freq in _PERIOD_PATTERNS:
+        m = pat.match(s)
+        if not m:
+            continue
+        year = int(m.group(1))
+        if freq == "Y":
+            return pd.Period(year=year, freq="Y")
+        n = m.group(2)
+        n = _CN_DIGITS.get(n) or int(n)
+        if freq == "Q":
+            return pd.Period(year=year, quarter=n, freq="Q")
+        if 1 <= n <= 12:
+            return pd.Period(year=year, month=n, freq="M")
+        return None
+    d = parse_date(s)
+    return pd.Period(d, freq="M") if d else None
+
+
+_AMOUNT_JUNK = re.compile(r"[¥￥$,\s元圆]|rmb|cny", re.IGNORECASE)
+_AMOUNT = re.compile(r"^([+-]?\d+(?:\.\d+)?)(万|w|亿|k|千)?$", re.IGNORECASE)
+_MULTIPLIER = {None: 1.0, "万": 1e4, "w": 1e4, "亿": 1e8, "k": 1e3, "千": 1e3}
+
+
+def parse_amount(value: Any) -> float | None:
+    """1234.5, '1,234.5', '¥1,234', '1.2万', '(123)' (negative), '-5'. Returns None if unsure."""
+    if is_blank(value) or isinstance(value, bool):
+        return None
+    if isinstance(value, numbers.Number):
+        v = float(value)
+        return None if math.isnan(v) or math.isinf(v) else v
+    s = unicodedata.normalize("NFKC", str(value)).strip()
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, s[1:-1]
+    s = _AMOUNT_JUNK.sub("", s)
+    m = _AMOUNT.match(s)
+    if not m:
+        return None
+    v = float(m.group(1)) * _MULTIPLIER[m.group(2).lower() if m.group(2) else None]
+    return -v if negative else v
+
+
+def parse_score(value: Any, lo: int = 1, hi: int = 5) -> float | None:
+    v = parse_amount(value)
+    if v is None or not lo <= v <= hi:
+        return None
+    return v
+
+
+STATUS_CLOSED, STATUS_SIGNED, STATUS_COLLECTED, STATUS_CANCELLED = "已成交", "已签约", "已回款", "已取消"
+STATUSES = (STATUS_CLOSED, STATUS_SIGNED, STATUS_COLLECTED, STATUS_CANCELLED)
+_STATUS_SYNONYMS = {
+    STATUS_CLOSED: ("已成交", "成交", "已完成", "完成", "交易成功", "已发货", "closed", "won", "done", "completed",
+                    "complete", "deal", "closed won"),
+    STATUS_SIGNED: ("已签约", "签约", "已签合同", "签订", "signed", "contracted"),
+    STATUS_COLLECTED: ("已回款", "回款", "已收款", "收款", "已付款", "collected", "paid"),
+    STATUS_CANCELLED: ("已取消", "取消", "作废", "已作废", "退单", "已退单", "撤单", "cancelled", "canceled", "void",
+                       "refunded", "returned", "closed lost", "lost"),
+}
+_STATUS_LOOKUP = {
+    re.sub(r"\s+", "", s.lower()): canonical for canonical, syns in _STATUS_SYNONYMS.items() for s in syns
+}
+
+
+def normalize_status(value: Any) -> str | None:
+    """A status synonym → one of STATUSES; unknown → None (flagged by the caller, never guessed)."""
+    if is_blank(value):
+        return None
+    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)).lower())
+    return _STATUS_LOOKUP.get(key)
+
+
+def map_unique(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
+    """``series.map(func)`` that calls ``func`` once per distinct value (real columns repeat)."""
+    if series.empty:
+        return pd.Series([], index=series.index, dtype="object")
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    results = [func(u) for u in uniques] + [func(None)]  # code -1 (missing) → func(None)
+    table = pd.array(results, dtype="object") if results else pd.array([], dtype="object")
+    values = table[codes]  # -1 picks the last entry: func(None)
+    out = pd.Series(values, index=series.index, dtype="object")
+    return out.infer_objects()

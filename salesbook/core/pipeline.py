@@ -1,0 +1,199 @@
+"""One orchestrator: raw sheet tables in, every analysis out. Used by the ribbon, the CLI and tests.
+
+``run(tables, settings=…, today=…)`` takes the raw input tables (values as typed, one column
+per schema key, plus ``_row``) and returns a :class:`Result` with the clean tables, the
+cleaning log, each analysis as a DataFrame, and ``sheets``: the output sheets as blocks
+ready for the writer. Nothing here touches Excel or files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..settings import Settings
+from . import alerts as al
+from . import breakdown as bd
+from . import clean, followup, performance, problems, rfm, tiers
+from . import playbook as pb
+from .tables import Block, cols
+
+
+@dataclass(frozen=True)
+class RawTable:
+    df: pd.DataFrame
+    sheet: str
+    labels: Mapping[str, str] = field(default_factory=dict)  # key → header as the user typed it
+    units: Mapping[str, str] = field(default_factory=dict)  # key → unit found in the header
+
+
+@dataclass
+class Result:
+    as_of: dt.date
+    settings: Settings
+    clean: dict[str, pd.DataFrame]
+    log: pd.DataFrame
+    frames: dict[str, pd.DataFrame]
+    sheets: dict[str, list[Block]]
+
+    @property
+    def excluded_rows(self) -> int:
+        ex = self.log[self.log["action"] == clean.EXCLUDED]
+        return int(ex[["sheet", "row"]].drop_duplicates().shape[0])
+
+
+def _empty_raw(keys) -> pd.DataFrame:
+    return pd.DataFrame({**{k: pd.Series(dtype="object") for k in keys}, "_row": pd.Series(dtype="int64")})
+
+
+def resolve_as_of(orders: pd.DataFrame, settings: Settings, today: dt.date) -> dt.date:
+    if settings.as_of:
+        return settings.as_of
+    dates = orders["order_date"].dropna()
+    past = dates[dates <= pd.Timestamp(today)]
+    pick = past if not past.empty else dates
+    return pick.max().date() if not pick.empty else today
+
+
+def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
+        progress: Callable[[str], None] | None = None) -> Result:
+    say = progress or (lambda _msg: None)
+
+    def raw(key: str, cols_: tuple[str, ...], name: str) -> RawTable:
+        return tables.get(key) or RawTable(_empty_raw(cols_), name)
+
+    say("清洗数据 cleaning")
+    rc = raw("customers", ("customer_id",), "客户档案")
+    customers, log_c = clean.clean_customers(rc.df, sheet=rc.sheet, labels=rc.labels)
+    ro = raw("orders", ("order_date", "customer_id", "amount"), "订单明细")
+    orders, log_o = clean.clean_orders(ro.df, settings=settings, today=today, sheet=ro.sheet, labels=ro.labels,
+                                       units=ro.units, customer_aliases=clean.customer_aliases(customers))
+    rt = raw("targets", ("period", "target"), "销售目标")
+    targets, log_t = clean.clean_targets(rt.df, settings=settings, sheet=rt.sheet, labels=rt.labels, units=rt.units)
+    rf = raw("followups", ("customer_id", "date"), "跟进记录")
+    followups, log_f = clean.clean_followups(rf.df, today=today, sheet=rf.sheet, labels=rf.labels)
+    rl = raw("leads", ("stage",), "线索")
+    leads, log_l = clean.clean_leads(rl.df, sheet=rl.sheet, labels=rl.labels)
+    playbook = tables["playbook"].df.drop(columns="_row") if "playbook" in tables else pb.default_playbook()
+    log = pd.concat([x for x in (log_o, log_t, log_c, log_f, log_l) if not x.empty] or [log_o], ignore_index=True)
+
+    as_of = resolve_as_of(orders, settings, today)
+    say("业绩分析 performance")
+    perf = performance.performance(orders, targets, settings=settings, as_of=as_of)
+    kpi = bd.kpi_table(orders, leads, settings=settings, as_of=as_of)
+    trend = bd.monthly_trend(orders, targets, settings=settings, as_of=as_of)
+    dims = {d: bd.by_dimension(orders, d, settings=settings, as_of=as_of, targets=targets)
+            for d in ("product_line", "salesperson", "region", "channel")}
+    ctypes = bd.customer_types(orders, settings=settings, as_of=as_of)
+    say("RFM 与客户分层 RFM and tiers")
+    rfm_t = rfm.rfm(orders, settings=settings, as_of=as_of)
+    tier_t = tiers.tiers(orders, customers, leads, rfm_t, settings=settings, as_of=as_of)
+    plan = followup.followup_plan(tier_t, followups, orders, customers, playbook, settings=settings, as_of=as_of)
+    say("异常预警 alerts")
+    sheet_keys = {t.sheet: k for k, t in tables.items()}
+    column_keys = {(t.sheet, label): key for t in tables.values() for key, label in t.labels.items()}
+    alerts = al.combine(
+        al.performance_alerts(perf, targets, settings=settings, as_of=as_of),
+        al.share_alerts(dims["product_line"], settings=settings),
+        al.churn_alerts(orders, settings=settings, as_of=as_of),
+        al.silent_alerts(rfm_t, orders, customers, settings=settings),
+        al.overdue_alerts(plan, followups, customers),
+        al.amount_alerts(orders, settings=settings),
+        al.data_alerts(log, sheet_keys, column_keys),
+    )
+    probs = problems.problems(alerts, plan, playbook, as_of=as_of)
+
+    frames = {"performance": perf, "kpi": kpi, "trend": trend, "rfm": rfm_t, "tiers": tier_t, "plan": plan,
+              "alerts": alerts, "problems": probs, "customer_types": ctypes,
+              **{f"by_{d}": t for d, t in dims.items()}}
+    sheets = layout(frames, log, settings=settings, as_of=as_of)
+    return Result(as_of, settings, {"orders": orders, "targets": targets, "customers": customers,
+                                    "followups": followups, "leads": leads}, log, frames, sheets)
+
+
+def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings, as_of: dt.date
+           ) -> dict[str, list[Block]]:
+    """Output sheets as blocks with Chinese headers and column kinds."""
+    ytd = f"{as_of.year}年1月1日–{as_of:%m月%d日}"
+    kpi = f["kpi"]
+    perf_cols = cols(("period_label", "周期"), ("salesperson", "销售负责人"), ("product_line", "产品线"),
+                     ("region", "区域"), ("actual", "销售额", "amount"), ("target", "目标值", "amount"),
+                     ("gap", "差额", "amount"), ("completion", "完成率", "pct"), ("yoy", "同比", "growth"),
+                     ("mom", "环比", "growth"), ("band", "状态"), ("elapsed", "时间进度", "pct"),
+                     ("pace", "进度判断"), ("note", "备注"))
+    dim_cols = {
+        "product_line": cols(("product_line", "产品线"), ("revenue", "销售额", "amount"), ("share", "占比", "pct"),
+                             ("share_change", "占比变化", "pct"), ("orders", "订单量", "int"),
+                             ("avg_ticket", "客单价", "amount"), ("yoy", "同比", "growth"), ("quadrant", "定位"),
+                             *((("margin", "毛利", "amount"), ("margin_rate", "毛利率", "pct"))
+                               if "margin" in f["by_product_line"] else ())),
+        "salesperson": cols(("rank", "排名", "int"), ("salesperson", "销售负责人"), ("revenue", "销售额", "amount"),
+                            *((("target", "目标值", "amount"), ("completion", "完成率", "pct"))
+                              if "target" in f["by_salesperson"] else ()),
+                            ("orders", "订单量", "int"), ("avg_ticket", "客单价", "amount"),
+                            ("new_customers", "新客户数", "int"), ("collection_rate", "回款率", "pct"),
+                            ("score", "综合评分", "num"), ("yoy", "同比", "growth")),
+        "region": cols(("region", "区域"), ("revenue", "销售额", "amount"), ("share", "占比", "pct"),
+                       *((("target", "目标值", "amount"), ("completion", "完成率", "pct"))
+                         if "target" in f["by_region"] else ()),
+                       ("customers", "客户数", "int"), ("yoy", "同比", "growth")),
+        "channel": cols(("channel", "渠道"), ("revenue", "销售额", "amount"), ("share", "占比", "pct"),
+                        ("orders", "订单量", "int"), ("customers", "客户数", "int"), ("yoy", "同比", "growth")),
+    }
+    dim_titles = {"product_line": ("按产品线", "By product line"), "salesperson": ("按销售负责人", "By salesperson"),
+                  "region": ("按区域", "By region"), "channel": ("按渠道", "By channel")}
+    breakdown = [
+        Block("kpi", f"核心指标（截至 {as_of:%Y-%m-%d}）", f"KPIs (as of {as_of:%Y-%m-%d})", kpi,
+              cols(("label", "指标"), ("current", "本月"), ("previous", "上月同期"), ("change", "变化", "growth"),
+                   ("ytd", "今年累计"), ("last_year", "去年同期"), ("yoy", "同比", "growth"))),
+        Block("trend", "月度趋势", "Monthly trend", f["trend"],
+              cols(("month", "月份"), ("revenue", "销售额", "amount"), ("target", "目标值", "amount"),
+                   ("completion", "完成率", "pct"), ("orders", "订单量", "int"), ("avg_ticket", "客单价", "amount"),
+                   ("customers", "成交客户数", "int"), ("new_customers", "新客户数", "int"),
+                   ("mom", "环比", "growth"), ("yoy", "同比", "growth"))),
+        *[Block(f"by_{d}", f"{dim_titles[d][0]}（{ytd}）", f"{dim_titles[d][1]} (year to date)", f[f"by_{d}"],
+                dim_cols[d]) for d in ("product_line", "salesperson", "region", "channel")],
+        Block("customer_types", f"按客户类型（{ytd}）", "By customer type (year to date)", f["customer_types"],
+              cols(("type", "客户类型"), ("customers", "客户数", "int"), ("orders", "订单量", "int"),
+                   ("revenue", "销售额", "amount"), ("share", "占比", "pct"))),
+    ]
+    return {
+        "performance": [Block("performance", "业绩分析", "Performance", f["performance"], perf_cols)],
+        "breakdown": breakdown,
+        "rfm": [Block("rfm", f"RFM 客户价值（截至 {as_of:%Y-%m-%d}，窗口 {settings.rfm_window_days} 天）",
+                      "RFM", f["rfm"],
+                      cols(("customer_id", "客户编号"), ("customer_name", "客户名称"), ("last_order", "最近下单", "date"),
+                           ("recency_days", "R 最近购买(天前)", "int"), ("frequency", "F 购买频次", "int"),
+                           ("monetary", "M 购买金额", "amount"), ("r_score", "R分", "int"), ("f_score", "F分", "int"),
+                           ("m_score", "M分", "int"), ("rfm_code", "RFM得分"), ("segment", "客户分层"),
+                           ("revenue_share", "营收占比", "pct"), ("cum_share", "累计占比", "pct"),
+                           ("pareto_top20", "TOP20%"), ("avg_cycle_days", "平均采购周期(天)", "num"),
+                           ("top_product", "偏好产品"), ("top_product_share", "偏好占比", "pct")))],
+        "tiers": [Block("tiers", "客户分层（VIP/核心/普通/潜在）与 A/B/C", "Customer tiers", f["tiers"],
+                        cols(("customer_id", "客户编号"), ("customer_name", "客户名称"), ("tier", "客户层级"),
+                             ("half_year_amount", "近半年采购", "amount"), ("years", "合作年限", "num"),
+                             ("first_date", "首次合作", "date"), ("total_orders", "累计订单", "int"),
+                             ("abc_score", "A/B/C 评分", "num"), ("abc_class", "A/B/C"), ("reason", "依据")))],
+        "followup_plan": [Block("plan", "客户维护计划", "Follow-up plan", f["plan"],
+                                cols(("customer_id", "客户编号"), ("customer_name", "客户名称"), ("tier", "客户层级"),
+                                     ("owner", "责任人"), ("focus", "维护重点"), ("frequency", "沟通频率"),
+                                     ("incentive", "激励策略"), ("last_contact", "最近跟进", "date"),
+                                     ("next_due", "下次跟进日期", "date"), ("overdue_days", "逾期天数", "int"),
+                                     ("services_this_month", "本月服务次数", "int"), ("quota", "每月要求", "int"),
+                                     ("last_satisfaction", "最近满意度", "num")))],
+        "problems": [Block("problems", "问题与提升策略", "Problems and actions", f["problems"],
+                           cols(("key", "问题编号"), ("severity", "严重度"), ("problem", "问题点"),
+                                ("evidence", "证据"), ("strategy", "提升策略"), ("owner", "负责人"),
+                                ("deadline", "时间节点", "date"), ("resources", "资源支持"),
+                                ("expected", "预期效果")))],
+        "alerts": [Block("alerts", "异常预警", "Alerts", f["alerts"],
+                         cols(("severity", "严重度"), ("rule_name", "规则"), ("subject", "对象"),
+                              ("message", "说明"), ("action", "建议行动"), ("key", "预警编号")))],
+        "cleaning_log": [Block("cleaning_log", "清洗日志", "Cleaning log", log,
+                               cols(("sheet", "工作表"), ("row", "行", "int"), ("column", "列"),
+                                    ("old_value", "原值"), ("new_value", "新值"), ("rule", "规则"),
+                                    ("action", "处理"), ("reason", "原因"), ("reason_en", "reason")))],
+    }

@@ -1,0 +1,66 @@
+"""Output tables: a DataFrame plus what each column means, so the writer can show it.
+
+The core computes in 元 and fractions; a :class:`Block` says which columns are amounts
+(shown in the display unit), percentages, dates or counts, and their Chinese headers.
+An output sheet is a list of blocks written one under another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+# kind: text | amount | pct | int | num | date | growth (number or the label 新增)
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    zh: str
+    kind: str = "text"
+    user: bool = False  # a column users type into; survives refresh
+
+
+@dataclass(frozen=True)
+class Block:
+    key: str
+    title_zh: str
+    title_en: str
+    df: pd.DataFrame
+    cols: tuple[Col, ...]
+
+    def __post_init__(self) -> None:
+        missing = [c.key for c in self.cols if c.key not in self.df.columns]
+        if missing:
+            raise ValueError(f"block {self.key}: columns {missing} not in frame")
+
+    def title(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
+    def frame(self) -> pd.DataFrame:
+        return self.df[[c.key for c in self.cols]]
+
+
+def cols(*specs: tuple) -> tuple[Col, ...]:
+    return tuple(Col(*s) for s in specs)
+
+
+NEW_LABEL = "新增"  # growth on a zero or missing base (SPEC §4)
+
+
+def growth(current: pd.Series, base: pd.Series) -> pd.Series:
+    """(current − base) / base; the label 新增 where the base is zero or missing."""
+    current = current.astype("float64")
+    base = base.astype("float64")
+    ok = base.notna() & base.ne(0)
+    g = ((current - base) / base.abs()).where(ok)
+    return g.astype("object").where(ok, NEW_LABEL)
+
+
+def ratio(num: pd.Series | float, den: pd.Series | float):
+    """num / den, NaN where den is zero or missing (never ∞)."""
+    if isinstance(den, pd.Series):
+        den = den.astype("float64")
+        return (num / den.where(den.ne(0))).astype("float64")
+    return float("nan") if not den else num / den

@@ -1,0 +1,174 @@
+"""One frozen Settings object: the seed defaults, overridden by the 参数 Settings sheet.
+
+Every threshold the analyses use lives here, so a manager can change it in the workbook
+without touching code. Amounts are in 元 internally; the sheet shows them in 元 too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import SettingsError
+
+
+def _f(default: Any, zh: str, en: str, kind: str = "float"):
+    return field(default=default, metadata={"zh": zh, "en": en, "kind": kind})
+
+
+@dataclass(frozen=True)
+class Settings:
+    # general
+    as_of: dt.date | None = _f(None, "分析截止日（空 = 数据中最近的订单日期）",
+                               "As-of date (empty = latest order date in the data)", "date")
+    display_unit: str = _f("万元", "显示单位：元 或 万元", "Display unit: 元 or 万元", "choice:元,万元")
+    input_unit: str = _f("元", "表头未注明单位时金额的单位：元 或 万元",
+                         "Unit of amounts when the header names none: 元 or 万元", "choice:元,万元")
+    revenue_statuses: tuple[str, ...] = _f(("已成交", "已签约", "已回款"), "计入销售额的订单状态（逗号分隔）",
+                                           "Order statuses counted as revenue (comma-separated)", "list")
+    # performance
+    band_met: float = _f(1.0, "达标：完成率 ≥ 此值", "Met: completion ≥ this")
+    band_near: float = _f(0.95, "接近：完成率 ≥ 此值（且未达标）", "Near: completion ≥ this (and not met)")
+    # RFM
+    rfm_window_days: int = _f(365, "RFM 统计窗口（天）", "RFM window (days)", "int")
+    rfm_method: str = _f("quantile", "RFM 打分方式：quantile 分位数 / fixed 固定分界点",
+                         "RFM scoring: quantile or fixed cut points", "choice:quantile,fixed")
+    rfm_r_cuts: tuple[float, ...] = _f((30, 60, 90, 180), "R 固定分界点（天，≤ 第1个 = 5分）",
+                                       "R cut points in days (≤ first = score 5)", "numbers")
+    rfm_f_cuts: tuple[float, ...] = _f((2, 3, 5, 8), "F 固定分界点（次，≥ 第4个 = 5分）",
+                                       "F cut points in orders (≥ last = score 5)", "numbers")
+    rfm_m_cuts: tuple[float, ...] = _f((10000, 50000, 200000, 500000), "M 固定分界点（元，≥ 第4个 = 5分）",
+                                       "M cut points in 元 (≥ last = score 5)", "numbers")
+    # tiers (S0 表3)
+    tier_recent_days: int = _f(182, "客户分层：近半年天数", "Tiers: 'last half year' in days", "int")
+    tier_vip_amount: float = _f(500000, "VIP：近半年消费 ≥（元）", "VIP: half-year amount ≥ (元)")
+    tier_vip_years: float = _f(2, "VIP：合作年限 ≥（年）", "VIP: relationship ≥ (years)")
+    tier_core_amount: float = _f(200000, "核心：近半年消费 ≥（元）", "Core: half-year amount ≥ (元)")
+    tier_core_years: float = _f(1, "核心：合作年限 ≥（年）", "Core: relationship ≥ (years)")
+    # A/B/C (S2)
+    abc_weight_potential: float = _f(0.25, "A/B/C 权重：行业潜力", "A/B/C weight: industry potential")
+    abc_weight_urgency: float = _f(0.25, "A/B/C 权重：需求紧急度", "A/B/C weight: urgency")
+    abc_weight_win: float = _f(0.25, "A/B/C 权重：成交可能性", "A/B/C weight: win likelihood")
+    abc_weight_value: float = _f(0.25, "A/B/C 权重：客户价值（由 M 分得出）", "A/B/C weight: customer value (from M score)")
+    abc_a_min: float = _f(4.0, "A 类：加权分 ≥", "Class A: weighted score ≥")
+    abc_b_min: float = _f(3.0, "B 类：加权分 ≥", "Class B: weighted score ≥")
+    # follow-up cadence (days) and monthly service quota per tier (S0 表2/表3)
+    cadence_vip: int = _f(30, "VIP 沟通频率（天，月度）", "VIP contact cadence (days, monthly)", "int")
+    cadence_core: int = _f(90, "核心 沟通频率（天，季度）", "Core contact cadence (days, quarterly)", "int")
+    cadence_normal: int = _f(30, "普通 沟通频率（天，月度）", "Normal contact cadence (days, monthly)", "int")
+    cadence_potential: int = _f(7, "潜在 沟通频率（天，周度）", "Potential contact cadence (days, weekly)", "int")
+    quota_vip: int = _f(2, "VIP 每月服务次数", "VIP services per month", "int")
+    quota_core: int = _f(1, "核心 每月服务次数", "Core services per month", "int")
+    quota_normal: int = _f(1, "普通 每月服务次数", "Normal services per month", "int")
+    quota_potential: int = _f(4, "潜在 每月服务次数", "Potential services per month", "int")
+    # team score (S3)
+    score_weight_sales: float = _f(0.6, "综合评分权重：销售额", "Score weight: sales")
+    score_weight_collection: float = _f(0.3, "综合评分权重：回款率", "Score weight: collection rate")
+    score_weight_new: float = _f(0.1, "综合评分权重：新客户", "Score weight: new customers")
+    # alerts (S0 异常情况跟进, S3 triggers)
+    alert_completion_below: float = _f(0.8, "预警：完成率低于", "Alert: completion below")
+    alert_mom_drop: float = _f(0.2, "预警：环比下降 ≥", "Alert: month-on-month drop ≥")
+    alert_share_drop: float = _f(0.2, "预警：产品占比下降 ≥（百分点，0.2 = 20 个点）",
+                                 "Alert: product share drop ≥ (points, 0.2 = 20 points)")
+    alert_region_completion_below: float = _f(0.7, "预警：区域完成率低于", "Alert: region completion below")
+    alert_churn_up: float = _f(0.15, "预警：老客户流失率上升 ≥（百分点）",
+                               "Alert: returning-customer churn up ≥ (points)")
+    alert_silent_factor: float = _f(1.5, "预警：沉默天数 > 平均购买周期 × 此值",
+                                    "Alert: silent days > own purchase cycle × this")
+    alert_outlier_z: float = _f(4.0, "预警：金额稳健 z 分数（对数）≥", "Alert: robust z-score of log amount ≥")
+    alert_unit_slip: float = _f(1000, "预警：金额 ≥ 客户中位数 × 此值（疑似 元/万元 混用）",
+                                "Alert: amount ≥ customer median × this (元/万元 mix-up)")
+
+    def __post_init__(self) -> None:
+        for name in ("band_met", "band_near"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(name, getattr(self, name), None, "必须大于 0", "must be > 0")
+        if self.band_near > self.band_met:
+            raise SettingsError("band_near", self.band_near, None, "不能大于 band_met", "cannot exceed band_met")
+        for name in ("rfm_r_cuts", "rfm_f_cuts", "rfm_m_cuts"):
+            cuts = getattr(self, name)
+            if len(cuts) != 4 or list(cuts) != sorted(cuts):
+                raise SettingsError(name, cuts, None, "需要 4 个递增的数", "needs 4 increasing numbers")
+
+    @property
+    def unit_factor(self) -> float:
+        """元 per display unit."""
+        return 10000.0 if self.display_unit == "万元" else 1.0
+
+    def cadence(self, tier: str) -> int:
+        return {"VIP": self.cadence_vip, "核心": self.cadence_core, "普通": self.cadence_normal,
+                "潜在": self.cadence_potential}[tier]
+
+    def quota(self, tier: str) -> int:
+        return {"VIP": self.quota_vip, "核心": self.quota_core, "普通": self.quota_normal,
+                "潜在": self.quota_potential}[tier]
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    # -- the 参数 sheet ---------------------------------------------------------------
+    @classmethod
+    def rows(cls, lang: str = "zh") -> list[tuple[str, Any, str]]:
+        """(key, default shown in the sheet, note) for every setting."""
+        out = []
+        for f in dataclasses.fields(cls):
+            out.append((f.name, _display(f.default), f.metadata["zh" if lang == "zh" else "en"]))
+        return out
+
+    @classmethod
+    def from_rows(cls, rows: list[tuple[str, Any, int | None]]) -> Settings:
+        """Build from (key, value, sheet row) triples; unknown keys are ignored, empty keep the default."""
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        values: dict[str, Any] = {}
+        for key, value, row in rows:
+            key = str(key or "").strip()
+            if key not in fields or value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            values[key] = _coerce(fields[key], value, row)
+        try:
+            return cls(**values)
+        except SettingsError:
+            raise
+
+
+def _display(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return ",".join(f"{v:g}" if isinstance(v, (int, float)) else str(v) for v in value)
+    return value
+
+
+def _coerce(f: dataclasses.Field, value: Any, row: int | None) -> Any:
+    kind = f.metadata["kind"]
+    try:
+        if kind == "float":
+            return float(str(value).strip().rstrip("%")) / (100 if str(value).strip().endswith("%") else 1)
+        if kind == "int":
+            v = float(value)
+            if v != int(v) or v < 0:
+                raise ValueError
+            return int(v)
+        if kind == "date":
+            from .core.parse import parse_date
+
+            d = parse_date(value)
+            if d is None:
+                raise ValueError
+            return d.date()
+        if kind.startswith("choice:"):
+            options = kind.split(":", 1)[1].split(",")
+            v = str(value).strip()
+            if v not in options:
+                raise SettingsError(f.name, value, row, "可选值：" + " / ".join(options),
+                                    "allowed: " + " / ".join(options))
+            return v
+        if kind == "list":
+            return tuple(p.strip() for p in str(value).replace("，", ",").split(",") if p.strip())
+        if kind == "numbers":
+            return tuple(float(p) for p in str(value).replace("，", ",").split(",") if p.strip())
+    except SettingsError:
+        raise
+    except (TypeError, ValueError):
+        raise SettingsError(f.name, value, row, "不是有效的数值", "not a valid value") from None
+    return value
