@@ -120,16 +120,22 @@ class FileEngine:
     @staticmethod
     def clean_value_data(data, datetime_builder, empty_as, number_builder, err_to_str):
         def clean(v: Any) -> Any:
+            # mirror what Excel's Range.Value gives the Windows engine: numbers are floats,
+            # dates are datetimes built by the requested handler
             if v is None or v == "":
                 return empty_as
             if isinstance(v, dt.datetime):
-                return datetime_builder(v) if datetime_builder is not dt.datetime else v
+                return datetime_builder(year=v.year, month=v.month, day=v.day, hour=v.hour, minute=v.minute,
+                                        second=v.second, microsecond=v.microsecond)
             if isinstance(v, dt.date):
-                return datetime_builder(dt.datetime(v.year, v.month, v.day))
+                return datetime_builder(year=v.year, month=v.month, day=v.day)
+            if isinstance(v, dt.time):
+                return v
             if isinstance(v, bool):
                 return v
-            if isinstance(v, numbers.Number) and number_builder is not None:
-                return number_builder(v)
+            if isinstance(v, numbers.Number):
+                v = float(v)
+                return number_builder(v) if number_builder is not None else v
             return v
 
         return [[clean(v) for v in row] for row in data]
@@ -153,7 +159,7 @@ class FileApps:
         return None
 
 
-class FileApp(base.App):
+class FileApp:
     """The 'application' of one file: status bar and alerts go to a callback."""
 
     def __init__(self, book: FileBook) -> None:
@@ -240,7 +246,28 @@ class FileBook(base.Book):
         if wb is None:
             wb = _load(self.path)
         self.wb = wb
+        self._values_wb = None
         self._app = FileApp(self)
+
+    def computed(self, sheet: str, r1: int, c1: int, rows: list[list]) -> list[list]:
+        """Replace formula text by the value Excel cached for it, as Range.Value does.
+
+        openpyxl keeps either formulas or cached values; the cached ones are loaded once,
+        lazily, only when a read meets a formula. A formula never calculated by Excel (a
+        file written by a library) has no cached value and reads as empty.
+        """
+        ws = self.wb[sheet]
+        if self._values_wb is None:
+            self._values_wb = openpyxl.load_workbook(self.path, data_only=True, read_only=False)
+        vws = self._values_wb[sheet] if sheet in self._values_wb.sheetnames else None
+        out = []
+        for i, row in enumerate(rows):
+            new = list(row)
+            for j, v in enumerate(row):
+                if isinstance(v, str) and v.startswith("=") and ws.cell(r1 + i, c1 + j).data_type == "f":
+                    new[j] = vws.cell(r1 + i, c1 + j).value if vws is not None else None
+            out.append(new)
+        return out
 
     def count(self, what: str, n: int = 1) -> None:
         self.calls[what] += n
@@ -563,6 +590,8 @@ class FileRange(base.Range):
                 values_only=True,
             )
         ]
+        if any(isinstance(v, str) and v.startswith("=") for row in rows for v in row):
+            rows = self._book.computed(self.ws.title, self.r1, self.c1, rows)
         if self.shape == (1, 1):
             return rows[0][0]
         return rows
@@ -657,6 +686,10 @@ class FileRange(base.Range):
         return FileNote(self)
 
     @property
+    def font(self) -> FileFont:
+        return FileFont(self)
+
+    @property
     def column_width(self) -> float:
         return self.ws.column_dimensions[get_column_letter(self.c1)].width
 
@@ -682,7 +715,39 @@ class FileRange(base.Range):
         return hash((id(self.ws), self.r1, self.c1, self.r2, self.c2))
 
 
-_FORMULA_START = ("=",)
+class FileFont:
+    """Bold, italic, size and colour of a range's font (one call per property set)."""
+
+    def __init__(self, rng: FileRange) -> None:
+        self.rng = rng
+
+    @property
+    def api(self):
+        return self.rng.ws.cell(self.rng.r1, self.rng.c1).font
+
+    def _get(self, attr):
+        return getattr(self.api, attr)
+
+    def _set(self, **changes) -> None:
+        self.rng._book.count("range.font")  # noqa: SLF001
+        for cell in self.rng._cells():  # noqa: SLF001
+            cell.font = cell.font.copy(**changes)
+
+    bold = property(lambda self: self._get("b"), lambda self, v: self._set(b=bool(v)))
+    italic = property(lambda self: self._get("i"), lambda self, v: self._set(i=bool(v)))
+    size = property(lambda self: self._get("sz"), lambda self, v: self._set(sz=v))
+    name = property(lambda self: self._get("name"), lambda self, v: self._set(name=v))
+
+    @property
+    def color(self):
+        c = self.api.color
+        rgb = c.rgb if c is not None and isinstance(c.rgb, str) else None
+        return (int(rgb[2:4], 16), int(rgb[4:6], 16), int(rgb[6:8], 16)) if rgb else None
+
+    @color.setter
+    def color(self, value) -> None:
+        self._set(color="FF" + _to_rgb_hex(value))
+
 
 
 def _set_cell(ws, r: int, c: int, v: Any) -> None:

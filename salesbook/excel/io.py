@@ -1,0 +1,305 @@
+"""Read the input sheets and write the output sheets of an ``xw.Book``: live Excel or a file.
+
+Only xlwings' front-end API is used here (Sheet, Range, .options, .value, .color,
+.number_format), so the same code runs in Excel on Windows/macOS and, through
+:mod:`salesbook.excel.engine`, on a file anywhere. Each table is read in one call and
+written in one call; formats are set per column, so the number of Range calls of a refresh
+does not grow with the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xlwings as xw
+from openpyxl.utils import get_column_letter
+
+from .. import schema
+from ..core.pipeline import RawTable, Result
+from ..core.tables import NEW_LABEL, Block
+from ..errors import Problem, SchemaError
+from ..settings import Settings
+
+HEADER_FILL = (31, 78, 121)
+TITLE_FILL = (221, 235, 247)
+_NUMBER_FORMATS = {"amount": "#,##0.00", "pct": "0.0%", "growth": "+0.0%;-0.0%;0.0%", "int": "0",
+                   "num": "#,##0.0", "date": "yyyy-mm-dd"}
+HEADER_SCAN_ROWS = 10
+
+
+def sheet_names(book: xw.Book) -> list[str]:
+    return [s.name for s in book.sheets]
+
+
+def read_table(book: xw.Book, spec: schema.SheetSpec, problems: list[Problem]) -> RawTable | None:
+    """The sheet's data as typed, one column per recognised key, plus ``_row`` (Excel row)."""
+    name = schema.find_sheet(spec.key, sheet_names(book))
+    if name is None:
+        return None
+    rng = book.sheets[name].used_range
+    values = rng.options(ndim=2, empty=None).value or [[]]
+    top, left = rng.row, rng.column
+    header_idx, match = _find_header(spec, values)
+    if match is None:
+        req = [c for c in spec.columns if c.required]
+        for c in req:
+            problems.append(Problem(name, "找不到这一列的表头", "header not found", column=f"{c.zh} / {c.key}"))
+        return None
+    missing = [c for c in spec.columns if c.required and c.key not in match.mapping.values()]
+    if spec.key == "orders" and any(c.key == "customer_id" for c in missing) and \
+            "customer_name" in match.mapping.values():
+        missing = [c for c in missing if c.key != "customer_id"]  # the name can stand in for the id
+    for c in missing:
+        problems.append(Problem(name, "缺少必需的列", "required column missing", column=f"{c.zh} / {c.key}",
+                                row=top + header_idx))
+    if missing:
+        return None
+    body = values[header_idx + 1:]
+    data: dict[str, list[Any]] = {}
+    for col_idx, key in match.mapping.items():
+        data[key] = [row[col_idx] if col_idx < len(row) else None for row in body]
+    df = pd.DataFrame(data, dtype="object")
+    if "customer_id" not in df and spec.key == "orders":
+        df["customer_id"] = None
+    df["_row"] = np.arange(top + header_idx + 1, top + header_idx + 1 + len(body), dtype="int64")
+    labels = {key: f"{values[header_idx][i]} [{get_column_letter(left + i)}]" for i, key in match.mapping.items()}
+    return RawTable(df, name, labels, dict(match.units))
+
+
+def _find_header(spec: schema.SheetSpec, values: list[list[Any]]):
+    best, best_idx = None, 0
+    for i, row in enumerate(values[:HEADER_SCAN_ROWS]):
+        m = schema.match_headers(spec, list(row))
+        if m.mapping and (best is None or len(m.mapping) > len(best.mapping)):
+            best, best_idx = m, i
+    return best_idx, best
+
+
+def unknown_columns(book: xw.Book, spec: schema.SheetSpec) -> list[str]:
+    name = schema.find_sheet(spec.key, sheet_names(book))
+    if name is None:
+        return []
+    rng = book.sheets[name].used_range
+    values = rng.options(ndim=2).value or [[]]
+    idx, m = _find_header(spec, values)
+    return [h for _, h in m.unknown] if m else []
+
+
+def read_settings(book: xw.Book) -> Settings:
+    name = schema.find_sheet("settings", sheet_names(book))
+    if name is None:
+        return Settings()
+    problems: list[Problem] = []
+    table = read_table(book, schema.SETTINGS, problems)
+    if table is None:
+        return Settings()
+    rows = [(k, v, r) for k, v, r in zip(table.df["key"], table.df["value"], table.df["_row"], strict=True)]
+    return Settings.from_rows(rows)
+
+
+def read_tables(book: xw.Book) -> tuple[dict[str, RawTable], Settings]:
+    """All input tables, or a SchemaError listing every structural problem at once."""
+    problems: list[Problem] = []
+    tables: dict[str, RawTable] = {}
+    for spec in schema.INPUT_SHEETS:
+        if spec.key == "settings":
+            continue
+        t = read_table(book, spec, problems)
+        if t is not None:
+            tables[spec.key] = t
+        elif spec.key in schema.REQUIRED_SHEETS and schema.find_sheet(spec.key, sheet_names(book)) is None:
+            problems.append(Problem(f"{spec.zh} / {spec.en}", "缺少工作表", "sheet missing"))
+    orders = tables.get("orders")
+    if orders is not None and _is_empty(orders.df):
+        problems.append(Problem(orders.sheet, "订单明细没有数据行", "the orders sheet has no data rows"))
+    if problems:
+        raise SchemaError(problems)
+    return tables, read_settings(book)
+
+
+def _is_empty(df: pd.DataFrame) -> bool:
+    data = df.drop(columns="_row")
+    return bool(data.map(lambda v: v is None or (isinstance(v, str) and not v.strip())).all().all())
+
+
+# -- writing ------------------------------------------------------------------------------
+def _cell_values(block: Block, settings: Settings, lang: str) -> tuple[list[str], list[list[Any]]]:
+    headers, columns = [], []
+    factor = settings.unit_factor
+    for c in block.cols:
+        s = block.df[c.key]
+        if c.kind == "amount":
+            headers.append(f"{c.zh}({settings.display_unit})" if lang == "zh" else c.key)
+            s = s.astype("float64") / factor
+        else:
+            headers.append(c.zh if lang == "zh" else c.key)
+        if c.kind == "growth" and lang != "zh":
+            s = s.map(lambda v: "new" if v == NEW_LABEL else v)
+        columns.append(_python_values(s))
+    rows = [list(r) for r in zip(*columns, strict=True)] if columns else []
+    return headers, rows
+
+
+def _python_values(s: pd.Series) -> list[Any]:
+    if isinstance(s.dtype, pd.PeriodDtype):
+        return [str(v) for v in s]
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return [None if pd.isna(v) else v.to_pydatetime() for v in s]
+    out = []
+    for v in s.tolist():
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+            out.append(None)
+        elif isinstance(v, pd.Period):
+            out.append(str(v))
+        elif isinstance(v, pd.Timestamp):
+            out.append(v.to_pydatetime())
+        elif isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
+            out.append("'" + v)  # text from a CRM is text, never a formula
+        else:
+            out.append(v)
+    return out
+
+
+def ensure_sheet(book: xw.Book, name: str, after: str | None = None) -> xw.Sheet:
+    if name in sheet_names(book):
+        return book.sheets[name]
+    after_sheet = book.sheets[after] if after and after in sheet_names(book) else book.sheets[-1]
+    return book.sheets.add(name=name, after=after_sheet)
+
+
+def write_blocks(sheet: xw.Sheet, blocks: list[Block], *, settings: Settings, lang: str, start_row: int = 1) -> int:
+    """Write blocks one under another; returns the next free row."""
+    row = start_row
+    widths: dict[int, float] = {}
+    for block in blocks:
+        headers, rows = _cell_values(block, settings, lang)
+        ncols = max(len(headers), 1)
+        sheet.range((row, 1)).value = block.title(lang)
+        title = sheet.range((row, 1), (row, ncols))
+        title.color = TITLE_FILL
+        title.font.bold = True
+        head = sheet.range((row + 1, 1), (row + 1, ncols))
+        sheet.range((row + 1, 1)).value = [headers, *rows] if rows else [headers]
+        head.color = HEADER_FILL
+        head.font.bold = True
+        head.font.color = (255, 255, 255)
+        if rows:
+            for j, c in enumerate(block.cols):
+                fmt = _NUMBER_FORMATS.get(c.kind)
+                if fmt:
+                    sheet.range((row + 2, j + 1), (row + 1 + len(rows), j + 1)).number_format = fmt
+        for j, h in enumerate(headers):
+            widths[j] = max(widths.get(j, 8), min(40, 2.2 * len(str(h)) + 2))
+        row += len(rows) + 3
+    for j, w in widths.items():
+        sheet.range((1, j + 1)).column_width = w
+    return row
+
+
+def write_results(book: xw.Book, result: Result, *, lang: str = "zh",
+                  now: dt.datetime | None = None) -> dict[str, str]:
+    """Rewrite every output sheet; returns {sheet key: sheet name}. Input sheets are not touched."""
+    app = book.app
+    written = {}
+    last_input = _last_input_sheet(book)
+    previous = last_input
+    for key, zh, en in schema.OUTPUT_SHEETS:
+        name = zh if lang == "zh" else en
+        other = en if lang == "zh" else zh
+        if other in sheet_names(book) and other != name:
+            book.sheets[other].name = name  # switching language renames instead of duplicating
+        app.status_bar = f"salesbook: 写入 {name} / writing {name}"
+        sheet = ensure_sheet(book, name, after=previous)
+        previous = name
+        sheet.clear()
+        if key == "dashboard":
+            write_dashboard(sheet, result, lang=lang, now=now)
+        else:
+            write_blocks(sheet, result.sheets[key], settings=result.settings, lang=lang)
+        written[key] = name
+    app.status_bar = False
+    return written
+
+
+def _last_input_sheet(book: xw.Book) -> str | None:
+    names = sheet_names(book)
+    found = [schema.find_sheet(s.key, names) for s in schema.INPUT_SHEETS]
+    found = [n for n in found if n]
+    return max(found, key=names.index) if found else None
+
+
+def write_dashboard(sheet: xw.Sheet, result: Result, *, lang: str, now: dt.datetime | None) -> None:
+    s = result.settings
+    kpi = result.frames["kpi"]
+    zh = lang == "zh"
+    now = now or dt.datetime.now().replace(microsecond=0)
+    info = [
+        ["销售分析仪表盘" if zh else "Sales dashboard", None],
+        ["分析截止日" if zh else "as_of", dt.datetime.combine(result.as_of, dt.time())],
+        ["刷新时间" if zh else "refreshed_at", now],
+        ["未计入分析的行" if zh else "rows_left_out", result.excluded_rows],
+        ["预警数" if zh else "alerts", len(result.frames["alerts"])],
+        ["金额单位" if zh else "unit", s.display_unit],
+    ]
+    sheet.range("A1").value = info
+    sheet.range("A1").font.bold = True
+    sheet.range("A1").font.size = 16
+    sheet.range("B2:B3").number_format = "yyyy-mm-dd hh:mm"
+    sheet.range("B2").number_format = "yyyy-mm-dd"
+    kblock = Block("kpi", "核心指标", "KPIs", kpi,
+                   (*[c for c in result.sheets["breakdown"][0].cols],))
+    write_blocks(sheet, [kblock], settings=s, lang=lang, start_row=8)
+    # per-row formats: amounts vs percentages vs counts
+    for i, kind in enumerate(kpi["kind"]):
+        fmt = {"amount": "#,##0.00", "pct": "0.0%", "int": "0", "num": "0.0"}[kind]
+        sheet.range((10 + i, 2), (10 + i, 3)).number_format = fmt
+        sheet.range((10 + i, 5), (10 + i, 6)).number_format = fmt
+    sheet.range("A1").column_width = 22
+
+
+def append_rows(book: xw.Book, spec: schema.SheetSpec, df: pd.DataFrame, *, replace: bool = False) -> dict:
+    """Append (or replace) data rows of an input sheet in one write.
+
+    ``df`` has schema keys as columns; other columns keep their own header and are added at
+    the right of the sheet, so nothing from an import is dropped. Returns what was done.
+    """
+    name = schema.find_sheet(spec.key, sheet_names(book))
+    sheet = book.sheets[name] if name else book.sheets.add(name=spec.zh, after=book.sheets[-1])
+    rng = sheet.used_range
+    values = rng.options(ndim=2, empty=None).value or [[]]
+    idx, match = _find_header(spec, values)
+    header_row = rng.row + idx
+    headers = list(values[idx]) if match else []
+    positions = {key: rng.column + i for i, key in (match.mapping.items() if match else [])}
+    extra = []
+    for col in df.columns:
+        if col in positions:
+            continue
+        pos = rng.column + len(headers)
+        header = spec.column(col).zh if col in [c.key for c in spec.columns] else str(col)
+        headers.append(header)
+        sheet.range((header_row, pos)).value = header
+        positions[col] = pos
+        if col not in [c.key for c in spec.columns]:
+            extra.append(str(col))
+    last_data = header_row
+    for i in range(len(values) - 1, idx, -1):
+        if any(v not in (None, "") for v in values[i]):
+            last_data = rng.row + i
+            break
+    if replace and last_data > header_row:
+        sheet.range((header_row + 1, 1), (last_data, max(positions.values()))).clear_contents()
+        last_data = header_row
+    first_col, last_col = min(positions.values()), max(positions.values())
+    block = [[None] * (last_col - first_col + 1) for _ in range(len(df))]
+    for col, pos in positions.items():
+        if col not in df.columns:
+            continue
+        for r, v in enumerate(_python_values(df[col])):
+            block[r][pos - first_col] = v
+    if block:
+        sheet.range((last_data + 1, first_col)).value = block
+    return {"sheet": sheet.name, "rows": len(df), "first_row": last_data + 1, "extra_columns": extra}
