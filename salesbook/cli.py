@@ -152,6 +152,28 @@ def _read_export(path: Path) -> pd.DataFrame:
         raise WorkbookError("bad_import", path=str(path), detail=str(e)) from e
 
 
+def typed_import(spec: schema.SheetSpec, df: pd.DataFrame, units: dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
+    """Numbers and dates in an export become numbers and dates in the sheet (in 元).
+
+    Text that does not parse stays exactly as exported, so cleaning can flag it with its row.
+    """
+    from .core import parse
+
+    df = df.copy()
+    notes = []
+    for col in spec.columns:
+        if col.key not in df:
+            continue
+        if col.kind == "amount":
+            factor = 1e4 if "万" in (units.get(col.key) or "") else 1.0
+            df[col.key] = [raw if (v := parse.parse_amount(raw)) is None else v * factor for raw in df[col.key]]
+            if factor != 1:
+                notes.append(f"{col.zh}: 万元 → 元 (×10000)")
+        elif col.kind == "date":
+            df[col.key] = [raw if (v := parse.parse_date(raw)) is None else v for raw in df[col.key]]
+    return df.replace({"": None}), notes
+
+
 @main.command(name="import")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--orders", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Orders CSV/XLSX.")
@@ -174,7 +196,10 @@ def import_(path: Path, orders, targets, customers, followups, replace: bool) ->
         df = _read_export(file)
         match = schema.match_headers(spec, list(df.columns))
         renamed = df.rename(columns={df.columns[i]: k for i, k in match.mapping.items()})
+        renamed, notes = typed_import(spec, renamed, match.units)
         done = append_rows(book, spec, renamed, replace=replace)
+        for note in notes:
+            out.print(f"  · {note}")
         out.print(f"✓ {file.name} → 「{done['sheet']}」 {done['rows']} 行 rows (from row {done['first_row']})")
         for _, h in match.unknown:
             out.print(f"  ⚠ 未识别的列 unknown column「{h}」: 已原样保留在表格右侧 / kept as-is at the right")

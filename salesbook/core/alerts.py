@@ -263,9 +263,7 @@ SEVERITY_ORDER = {HIGH: 0, MEDIUM: 1, LOW: 2}
 
 def combine(*frames: pd.DataFrame) -> pd.DataFrame:
     parts = [f for f in frames if not f.empty]
-    if not parts:
-        return _frame([])
-    out = pd.concat(parts, ignore_index=True).drop_duplicates("key")
+    out = pd.concat(parts, ignore_index=True).drop_duplicates("key") if parts else _frame([])
     out["rule_name"] = out["rule"].map(RULE_NAMES).fillna(out["rule"])
     out = out.sort_values("severity", key=lambda s: s.map(SEVERITY_ORDER), kind="stable")
     return out.reset_index(drop=True)[["key", "rule", "rule_name", *COLUMNS[2:]]]

@@ -122,8 +122,11 @@ def monthly_trend(orders: pd.DataFrame, targets: pd.DataFrame, *, settings: Sett
     t["new_customers"] = new.reindex(idx).fillna(0).astype("int64")
     t["target"] = monthly_targets(targets).reindex(idx)
     t["completion"] = ratio(t["revenue"], t["target"])
-    t["mom"] = growth(t["revenue"], t["revenue"].shift(1))
-    t["yoy"] = growth(t["revenue"], t["revenue"].shift(12))
+    # the running month is compared with the same share of the base month (see performance)
+    pace = pd.Series(1.0, index=idx)
+    pace.iloc[-1] = min(1.0, a.day / a.days_in_month)
+    t["mom"] = growth(t["revenue"], t["revenue"].shift(1) * pace)
+    t["yoy"] = growth(t["revenue"], t["revenue"].shift(12) * pace)
     t = t.reset_index()
     t["month"] = t["month"].astype(str)
     return t

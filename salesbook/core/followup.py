@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 
 from ..settings import Settings
 from . import playbook as pb
+
+
+def _lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
+    """table[key] for each key, NaN/NaT where missing (``map`` mangles empty tables' dtypes)."""
+    return pd.Series(table.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
 
 
 def followup_plan(tiers_table: pd.DataFrame, followups: pd.DataFrame, orders: pd.DataFrame,
@@ -36,24 +40,24 @@ def followup_plan(tiers_table: pd.DataFrame, followups: pd.DataFrame, orders: pd
         owner = customers.dropna(subset=["owner"]).set_index("customer_id")["owner"]
     rep = (orders.dropna(subset=["salesperson"]).groupby("customer_id")["salesperson"]
            .agg(lambda s: s.value_counts().index[0]))
-    plan["owner"] = plan["customer_id"].map(owner).fillna(plan["customer_id"].map(rep))
+    plan["owner"] = _lookup(plan["customer_id"], owner.astype(object)).fillna(
+        _lookup(plan["customer_id"], rep.astype(object)))
 
     past = followups[followups["date"] <= as_of_ts]
     g = past.groupby("customer_id")
     last = g["date"].max()
-    plan["last_contact"] = plan["customer_id"].map(last)
+    plan["last_contact"] = _lookup(plan["customer_id"], last).astype("datetime64[ns]")
     latest = past.sort_values("date").drop_duplicates("customer_id", keep="last").set_index("customer_id")
-    own_next = plan["customer_id"].map(latest["next_date"]) if not latest.empty else pd.Series(pd.NaT,
-                                                                                               index=plan.index)
+    own_next = _lookup(plan["customer_id"], latest["next_date"]).astype("datetime64[ns]")
     by_cadence = plan["last_contact"] + pd.to_timedelta(plan["cadence_days"], unit="D")
     due = pd.concat([own_next, by_cadence], axis=1).max(axis=1)
     plan["next_due"] = due.fillna(as_of_ts).astype("datetime64[ns]")
     plan["overdue_days"] = (as_of_ts - plan["next_due"]).dt.days.clip(lower=0).astype("int64")
     month_start = as_of_ts.replace(day=1)
     this_month = past[past["date"] >= month_start].groupby("customer_id").size()
-    plan["services_this_month"] = plan["customer_id"].map(this_month).fillna(0).astype("int64")
+    plan["services_this_month"] = _lookup(plan["customer_id"], this_month).fillna(0).astype("int64")
     plan["quota_gap"] = (plan["quota"] - plan["services_this_month"]).clip(lower=0)
-    plan["last_satisfaction"] = plan["customer_id"].map(latest["satisfaction"]) if not latest.empty else np.nan
+    plan["last_satisfaction"] = _lookup(plan["customer_id"], latest["satisfaction"]).astype("float64")
     order = {"VIP": 0, "核心": 1, "普通": 2, "潜在": 3}
     plan = plan.sort_values(["overdue_days", "tier"], ascending=[False, True],
                             key=lambda c: c.map(order) if c.name == "tier" else c, kind="stable")

@@ -118,7 +118,8 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
            ) -> dict[str, list[Block]]:
     """Output sheets as blocks with Chinese headers and column kinds."""
     ytd = f"{as_of.year}年1月1日–{as_of:%m月%d日}"
-    kpi = f["kpi"]
+    kpi = f["kpi"].copy()
+    kpi["label"] = kpi["label"].where(kpi["kind"] != "amount", kpi["label"] + f"({settings.display_unit})")
     perf_cols = cols(("period_label", "周期"), ("salesperson", "销售负责人"), ("product_line", "产品线"),
                      ("region", "区域"), ("actual", "销售额", "amount"), ("target", "目标值", "amount"),
                      ("gap", "差额", "amount"), ("completion", "完成率", "pct"), ("yoy", "同比", "growth"),
@@ -147,8 +148,9 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
                   "region": ("按区域", "By region"), "channel": ("按渠道", "By channel")}
     breakdown = [
         Block("kpi", f"核心指标（截至 {as_of:%Y-%m-%d}）", f"KPIs (as of {as_of:%Y-%m-%d})", kpi,
-              cols(("label", "指标"), ("current", "本月"), ("previous", "上月同期"), ("change", "变化", "growth"),
-                   ("ytd", "今年累计"), ("last_year", "去年同期"), ("yoy", "同比", "growth"))),
+              cols(("label", "指标"), ("current", "本月", "row"), ("previous", "上月同期", "row"),
+                   ("change", "变化", "growth"), ("ytd", "今年累计", "row"), ("last_year", "去年同期", "row"),
+                   ("yoy", "同比", "growth"))),
         Block("trend", "月度趋势", "Monthly trend", f["trend"],
               cols(("month", "月份"), ("revenue", "销售额", "amount"), ("target", "目标值", "amount"),
                    ("completion", "完成率", "pct"), ("orders", "订单量", "int"), ("avg_ticket", "客单价", "amount"),
@@ -170,7 +172,7 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
                            ("monetary", "M 购买金额", "amount"), ("r_score", "R分", "int"), ("f_score", "F分", "int"),
                            ("m_score", "M分", "int"), ("rfm_code", "RFM得分"), ("segment", "客户分层"),
                            ("revenue_share", "营收占比", "pct"), ("cum_share", "累计占比", "pct"),
-                           ("pareto_top20", "TOP20%"), ("avg_cycle_days", "平均采购周期(天)", "num"),
+                           ("pareto_top20", "TOP20%", "flag"), ("avg_cycle_days", "平均采购周期(天)", "num"),
                            ("top_product", "偏好产品"), ("top_product_share", "偏好占比", "pct")))],
         "tiers": [Block("tiers", "客户分层（VIP/核心/普通/潜在）与 A/B/C", "Customer tiers", f["tiers"],
                         cols(("customer_id", "客户编号"), ("customer_name", "客户名称"), ("tier", "客户层级"),

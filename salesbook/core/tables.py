@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 # kind: text | amount | pct | int | num | date | growth (number or the label 新增)
+#       | flag (a boolean shown as 是 / yes, blank when false)
+#       | row (the format of each row is in the frame's 'kind' column, e.g. a KPI block)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ xlwings' base classes, which is the honest answer for a file.
 from __future__ import annotations
 
 import collections
+import copy
 import datetime as dt
 import math
 import numbers
@@ -731,7 +732,10 @@ class FileFont:
     def _set(self, **changes) -> None:
         self.rng._book.count("range.font")  # noqa: SLF001
         for cell in self.rng._cells():  # noqa: SLF001
-            cell.font = cell.font.copy(**changes)
+            font = copy.copy(cell.font)
+            for k, v in changes.items():
+                setattr(font, k, v)
+            cell.font = font
 
     bold = property(lambda self: self._get("b"), lambda self, v: self._set(b=bool(v)))
     italic = property(lambda self: self._get("i"), lambda self, v: self._set(i=bool(v)))

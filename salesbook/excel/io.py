@@ -27,6 +27,7 @@ HEADER_FILL = (31, 78, 121)
 TITLE_FILL = (221, 235, 247)
 _NUMBER_FORMATS = {"amount": "#,##0.00", "pct": "0.0%", "growth": "+0.0%;-0.0%;0.0%", "int": "0",
                    "num": "#,##0.0", "date": "yyyy-mm-dd"}
+_MIN_WIDTH = {"date": 12, "amount": 14, "row": 14, "text": 10}
 HEADER_SCAN_ROWS = 10
 
 
@@ -136,6 +137,10 @@ def _cell_values(block: Block, settings: Settings, lang: str) -> tuple[list[str]
             s = s.astype("float64") / factor
         else:
             headers.append(c.zh if lang == "zh" else c.key)
+        if c.kind == "flag":
+            s = s.map(lambda v: ("是" if lang == "zh" else "yes") if v is True or v == 1 else None)
+        if c.kind == "row":
+            s = s.astype("float64").where(block.df["kind"] != "amount", s.astype("float64") / factor)
         if c.kind == "growth" and lang != "zh":
             s = s.map(lambda v: "new" if v == NEW_LABEL else v)
         columns.append(_python_values(s))
@@ -163,6 +168,21 @@ def _python_values(s: pd.Series) -> list[Any]:
     return out
 
 
+def _apply_formats(sheet: xw.Sheet, block: Block, first_row: int, n: int) -> None:
+    """One number-format call per column; 'row' columns get one call per run of equal row kinds."""
+    kinds = block.df["kind"].tolist() if "kind" in block.df else []
+    for j, c in enumerate(block.cols):
+        if c.kind == "row":
+            start = 0
+            for i in range(1, len(kinds) + 1):
+                if i == len(kinds) or kinds[i] != kinds[start]:
+                    fmt = _NUMBER_FORMATS.get(kinds[start], "General")
+                    sheet.range((first_row + start, j + 1), (first_row + i - 1, j + 1)).number_format = fmt
+                    start = i
+        elif c.kind in _NUMBER_FORMATS:
+            sheet.range((first_row, j + 1), (first_row + n - 1, j + 1)).number_format = _NUMBER_FORMATS[c.kind]
+
+
 def ensure_sheet(book: xw.Book, name: str, after: str | None = None) -> xw.Sheet:
     if name in sheet_names(book):
         return book.sheets[name]
@@ -187,12 +207,9 @@ def write_blocks(sheet: xw.Sheet, blocks: list[Block], *, settings: Settings, la
         head.font.bold = True
         head.font.color = (255, 255, 255)
         if rows:
-            for j, c in enumerate(block.cols):
-                fmt = _NUMBER_FORMATS.get(c.kind)
-                if fmt:
-                    sheet.range((row + 2, j + 1), (row + 1 + len(rows), j + 1)).number_format = fmt
-        for j, h in enumerate(headers):
-            widths[j] = max(widths.get(j, 8), min(40, 2.2 * len(str(h)) + 2))
+            _apply_formats(sheet, block, row + 2, len(rows))
+        for j, (h, c) in enumerate(zip(headers, block.cols, strict=True)):
+            widths[j] = max(widths.get(j, 8), _MIN_WIDTH.get(c.kind, 8), min(40, 2.2 * len(str(h)) + 2))
         row += len(rows) + 3
     for j, w in widths.items():
         sheet.range((1, j + 1)).column_width = w
@@ -249,15 +266,9 @@ def write_dashboard(sheet: xw.Sheet, result: Result, *, lang: str, now: dt.datet
     sheet.range("A1").font.size = 16
     sheet.range("B2:B3").number_format = "yyyy-mm-dd hh:mm"
     sheet.range("B2").number_format = "yyyy-mm-dd"
-    kblock = Block("kpi", "核心指标", "KPIs", kpi,
-                   (*[c for c in result.sheets["breakdown"][0].cols],))
-    write_blocks(sheet, [kblock], settings=s, lang=lang, start_row=8)
-    # per-row formats: amounts vs percentages vs counts
-    for i, kind in enumerate(kpi["kind"]):
-        fmt = {"amount": "#,##0.00", "pct": "0.0%", "int": "0", "num": "0.0"}[kind]
-        sheet.range((10 + i, 2), (10 + i, 3)).number_format = fmt
-        sheet.range((10 + i, 5), (10 + i, 6)).number_format = fmt
-    sheet.range("A1").column_width = 22
+    write_blocks(sheet, result.sheets["breakdown"][:1], settings=s, lang=lang, start_row=8)
+    sheet.range("A1").column_width = 24
+    sheet.range("B1").column_width = 18
 
 
 def append_rows(book: xw.Book, spec: schema.SheetSpec, df: pd.DataFrame, *, replace: bool = False) -> dict:

@@ -15,6 +15,7 @@ A crash at any point leaves either the old file or the new one, never half of on
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -66,6 +67,8 @@ def postprocess(src: Path, dst: Path, *, deterministic: bool) -> None:
         has_ribbon = RIBBON_PART in names
         for info in zin.infolist():
             data = zin.read(info.filename)
+            if deterministic and info.filename == "docProps/core.xml":  # openpyxl stamps "now" on save
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>2024-01-01T00:00:00Z\g<2>", data)
             if info.filename == "_rels/.rels" and has_ribbon and RIBBON_REL_TYPE.encode() not in data:
                 data = data.replace(b"</Relationships>", RIBBON_REL.encode() + b"</Relationships>")
             out = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME if deterministic else info.date_time)

@@ -140,3 +140,8 @@ def _dropdown(ws, spec: schema.SheetSpec, key: str, options) -> None:
                         showErrorMessage=False)  # a warning-free list: CRM synonyms are cleaned, not refused
     dv.add(f"{get_column_letter(j)}2:{get_column_letter(j)}100000")
     ws.add_data_validation(dv)
+
+
+def build_workbook(path: Path, *, lang: str = "zh") -> Path:
+    """The release workbook: the template plus VBA modules and the ribbon (deterministic)."""
+    return build_template(path, lang=lang, deterministic=True)

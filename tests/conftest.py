@@ -1,0 +1,50 @@
+"""Shared fixtures: real workbooks built by the real builder, written and re-read from disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from salesbook.core.pipeline import RawTable
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def raw(df: pd.DataFrame, sheet: str = "订单明细") -> RawTable:
+    """Input rows as they would be read from a sheet whose header is row 1."""
+    df = df.copy().astype(object)
+    df["_row"] = range(2, len(df) + 2)
+    return RawTable(df, sheet)
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory) -> Path:
+    from salesbook.excel.template import build_template
+
+    path = tmp_path_factory.mktemp("tpl") / "空白模板.xlsm"
+    build_template(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_book(tmp_path_factory) -> Path:
+    """A demo tracker built and refreshed by the CLI (in a Chinese-named folder)."""
+    from click.testing import CliRunner
+
+    from salesbook.cli import main
+
+    path = tmp_path_factory.mktemp("销售数据") / "演示 销售跟踪.xlsm"
+    result = CliRunner().invoke(main, ["demo", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def work_copy(tmp_path, demo_book) -> Path:
+    target = tmp_path / demo_book.name
+    shutil.copy(demo_book, target)
+    return target

@@ -1,0 +1,114 @@
+"""RFM scoring and customer tiers: hand-computed cases and invariants."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings as hsettings
+from hypothesis import strategies as st
+
+from salesbook.core import rfm, tiers
+from salesbook.core.clean import clean_orders
+from salesbook.settings import Settings
+from tests.conftest import TODAY, raw
+
+AS_OF = dt.date(2024, 12, 31)
+
+
+def orders_of(rows):
+    df = pd.DataFrame(rows, columns=["order_id", "order_date", "customer_id", "amount", "status"])
+    out, _ = clean_orders(raw(df).df, settings=Settings(), today=TODAY)
+    return out
+
+
+def test_rfm_by_hand():
+    o = orders_of([
+        ("1", "2024-12-16", "C1", 10.05, "已成交"),   # C1: 15 days ago, 2 orders, 110.05
+        ("2", "2024-06-01", "C1", 100, "已回款"),
+        ("3", "2024-10-02", "C2", 50, "已成交"),      # C2: 90 days ago, 1 order
+        ("4", "2023-01-01", "C3", 500, "已成交"),     # C3: outside the 365-day window
+        ("5", "2024-12-30", "C2", 70, "已取消"),      # cancelled: does not count
+    ])
+    t = rfm.rfm(o, settings=Settings(), as_of=AS_OF).set_index("customer_id")
+    assert t.loc["C1", "recency_days"] == 15
+    assert t.loc["C1", "frequency"] == 2
+    assert t.loc["C1", "monetary"] == pytest.approx(110.05)  # cents survive (the PyPI rfm package truncates)
+    assert t.loc["C2", "recency_days"] == 90 and t.loc["C2", "frequency"] == 1
+    assert t.loc["C3", "frequency"] == 0 and t.loc["C3", "monetary"] == 0
+    assert t.loc["C1", "r_score"] > t.loc["C2", "r_score"] > t.loc["C3", "r_score"]
+    assert t.loc["C1", "rfm_code"] == f"{t.loc['C1', 'r_score']}{t.loc['C1', 'f_score']}{t.loc['C1', 'm_score']}"
+    assert t["pareto_top20"].sum() == 1 and bool(t.loc["C1", "pareto_top20"])
+    assert t.loc["C1", "avg_cycle_days"] == 198  # 2024-06-01 → 2024-12-16
+
+
+@pytest.mark.parametrize(("r", "f", "m", "expected"), [
+    (5, 5, 5, "高价值客户"), (4, 4, 4, "高价值客户"), (2, 3, 1, "流失风险客户"), (1, 1, 3, "流失风险客户"),
+    (3, 3, 1, "潜力客户"), (5, 1, 3, "潜力客户"), (3, 2, 2, "低价值客户"), (5, 2, 2, "低价值客户"),
+])
+def test_segment_rules_first_match_wins(r, f, m, expected):
+    assert rfm.segment(r, f, m) == expected
+    s = rfm.segments(pd.Series([r]), pd.Series([f]), pd.Series([m]))
+    assert s.iloc[0] == expected
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1e7, allow_nan=False), min_size=1, max_size=60))
+def test_quantile_scores_are_1_to_5_monotone_and_tie_equal(values):
+    s = pd.Series(values)
+    scores = rfm.quantile_scores(s)
+    assert scores.between(1, 5).all()
+    for v in s.unique():
+        assert scores[s == v].nunique() == 1  # equal values, equal scores
+    order = np.argsort(s.to_numpy(), kind="stable")
+    assert (np.diff(scores.to_numpy()[order]) >= 0).all()  # more is never scored lower
+    r = rfm.quantile_scores(s, higher_is_better=False)
+    assert (np.diff(r.to_numpy()[order]) <= 0).all()  # recency reversed
+
+
+def test_fixed_cut_points_are_inclusive_at_the_edges():
+    s = rfm.fixed_scores(pd.Series([0, 30, 31, 180, 181]), (30, 60, 90, 180), higher_is_better=False)
+    assert s.tolist() == [5, 5, 4, 2, 1]
+    m = rfm.fixed_scores(pd.Series([0, 10000, 499999, 500000]), (10000, 50000, 200000, 500000))
+    assert m.tolist() == [1, 2, 4, 5]
+
+
+# -- tiers ----------------------------------------------------------------------------------
+S = Settings()
+
+
+@pytest.mark.parametrize(("amount", "years", "has", "expected"), [
+    (500_000, 2, True, "VIP"), (499_999.99, 5, True, "核心"), (500_000, 1.99, True, "核心"),
+    (200_000, 1, True, "核心"), (200_000, 0.99, True, "普通"), (199_999, 3, True, "普通"),
+    (0, 0, True, "普通"), (0, 0, False, "潜在"), (10**9, 10, False, "潜在"),
+])
+def test_tier_boundaries_are_inclusive_at_the_lower_edge(amount, years, has, expected):
+    assert tiers.tier_of(amount, years, has, settings=S) == expected
+
+
+@hsettings(max_examples=300)
+@given(st.floats(min_value=-1e6, max_value=1e8, allow_nan=False), st.floats(min_value=0, max_value=50),
+       st.booleans())
+def test_tier_rules_are_exhaustive_and_exclusive(amount, years, has):
+    """Exactly one rule of S0 表3 matches every customer."""
+    s = S
+    rules = {
+        "VIP": has and amount >= s.tier_vip_amount and years >= s.tier_vip_years,
+        "核心": has and ((s.tier_core_amount <= amount < s.tier_vip_amount and years >= s.tier_core_years)
+                       or (amount >= s.tier_vip_amount and years < s.tier_vip_years)),
+        "潜在": not has,
+    }
+    rules["普通"] = has and not rules["VIP"] and not rules["核心"]
+    assert sum(rules.values()) == 1
+    assert rules[tiers.tier_of(amount, years, has, settings=s)]
+
+
+def test_tiers_table_uses_first_deal_date_and_includes_prospects():
+    o = orders_of([("1", "2024-10-01", "C1", 600_000, "已成交"), ("2", "2024-11-01", "C2", 600_000, "已成交")])
+    customers = pd.DataFrame({"customer_id": ["C1", "C2", "C9"], "customer_name": ["甲", "乙", "丙"],
+                              "first_deal_date": pd.to_datetime(["2020-01-01", None, None])})
+    t = tiers.tiers(o, customers, pd.DataFrame(), pd.DataFrame(), settings=S, as_of=AS_OF).set_index("customer_id")
+    assert t.loc["C1", "tier"] == "VIP"    # 60万, since 2020
+    assert t.loc["C2", "tier"] == "核心"   # 60万 but only since 2024-11 (first order)
+    assert t.loc["C9", "tier"] == "潜在"   # in Customers, never ordered

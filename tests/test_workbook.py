@@ -1,0 +1,62 @@
+"""The committed SalesTracker.xlsm: reproducible, complete, and pre-filled with the seed defaults."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import openpyxl
+
+from salesbook import schema
+from salesbook.core.playbook import DEFAULT_ROWS
+from salesbook.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKBOOK = ROOT / "workbook" / "SalesTracker.xlsm"
+sys.path.insert(0, str(ROOT / "workbook"))
+
+
+def test_committed_workbook_equals_a_fresh_build():
+    import build
+
+    assert build.main(["--check"]) == 0, "run: python workbook/build.py"
+
+
+def test_every_sheet_of_the_spec_is_there_with_its_headers():
+    wb = openpyxl.load_workbook(WORKBOOK, keep_vba=True)
+    for spec in schema.INPUT_SHEETS:
+        ws = wb[spec.zh]
+        assert [c.value for c in ws[1]][: len(spec.columns)] == [c.zh for c in spec.columns]
+    for _, zh, _ in schema.OUTPUT_SHEETS:
+        assert zh in wb.sheetnames
+    assert wb["xlwings.conf"].sheet_state == "hidden"
+    conf = {r[0]: r[1] for r in wb["xlwings.conf"].iter_rows(values_only=True) if r[0]}
+    assert conf["UDF Modules"] == "salesbook.udfs"
+
+
+def test_settings_and_playbook_are_prefilled_with_the_seed_defaults():
+    wb = openpyxl.load_workbook(WORKBOOK)
+    rows = list(wb["参数"].iter_rows(min_row=2, values_only=True))
+    values = {k: v for k, v, _ in rows}
+    assert values["tier_vip_amount"] == 500000 and values["cadence_core"] == 90
+    assert values["revenue_statuses"] == "已成交,已签约,已回款"
+    back = Settings.from_rows([(k, v, i) for i, (k, v, _) in enumerate(rows, start=2)])
+    assert back == Settings()  # the sheet as shipped means exactly the defaults
+    pb = list(wb["策略库"].iter_rows(min_row=2, values_only=True))
+    assert [tuple(r[:10]) for r in pb] == [tuple(r) for r in DEFAULT_ROWS]
+
+
+def test_status_dropdown_on_the_orders_sheet():
+    ws = openpyxl.load_workbook(WORKBOOK)["订单明细"]
+    assert any(d.formula1 == '"已成交,已签约,已回款,已取消"' for d in ws.data_validations.dataValidation)
+
+
+def test_vba_project_is_the_pinned_xlwings_one():
+    import zipfile
+
+    import xlwings
+
+    with zipfile.ZipFile(WORKBOOK) as z:
+        vba = z.read("xl/vbaProject.bin")
+    assert len(vba) > 10000
+    assert xlwings.__version__ == "0.37.8"
