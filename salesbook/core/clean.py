@@ -25,7 +25,7 @@ from . import parse
 
 LOG_COLUMNS = ["sheet", "row", "column", "old_value", "new_value", "rule", "action", "reason", "reason_en"]
 FIXED, EXCLUDED, FLAGGED = "fixed", "excluded", "flagged"
-_SUBTOTAL = re.compile(r"(合计|总计|小计|^\s*(grand\s*)?(sub)?total\s*$)", re.IGNORECASE)
+_SUBTOTAL = re.compile(r"(?:合计|总计|小计|^\s*(?:grand\s*)?(?:sub)?total\s*$)", re.IGNORECASE)
 ORDER_TEXT = ("order_id", "customer_id", "customer_name", "salesperson", "region", "product_line", "channel")
 
 
@@ -58,22 +58,12 @@ class Log:
         return pd.concat(self.parts, ignore_index=True)[LOG_COLUMNS]
 
 
-def key_text(value):
-    """Identifier cells: 1001.0 → '1001', text normalised, blank → None."""
-    if parse.is_blank(value):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.strftime("%Y-%m-%d")
-    return parse.normalize_text(str(value)) or None
+key_text = parse.key_text
 
 
 def _changed(old: pd.Series, new: pd.Series) -> pd.Series:
     """Cells whose text changed in a way a user would call a change (not 1001 → '1001')."""
-    is_text = old.map(lambda v: isinstance(v, str))
+    is_text = parse.text_mask(old)
     return is_text & new.notna() & (old.astype("string").fillna("") != new.astype("string").fillna(""))
 
 
@@ -83,7 +73,7 @@ def _blank_rows(df: pd.DataFrame, cols) -> pd.Series:
         return pd.Series(True, index=df.index)
     blank = pd.Series(True, index=df.index)
     for c in present:
-        blank &= parse.map_unique(df[c], parse.is_blank).astype(bool)
+        blank &= parse.blank_mask(df[c])
     return blank
 
 
@@ -130,7 +120,7 @@ def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet
 
     out = pd.DataFrame({"row": df["_row"].astype("int64")}, index=df.index)
     for c in ORDER_TEXT:
-        new = parse.map_unique(df[c], key_text)
+        new = parse.key_texts(df[c])
         ch = _changed(df[c], new)
         log.add(df.loc[ch, "_row"], c, df.loc[ch, c], new[ch], "text", FIXED,
                 "去除空格/全角转半角", "trimmed / full-width to half-width")
@@ -158,7 +148,7 @@ def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet
             "无法识别的日期（支持 2024-01-05、2024/1/5、2024年1月5日、20240105）",
             "unrecognised date (use 2024-01-05, 2024/1/5, 2024年1月5日 or 20240105)")
     out["order_date"] = pd.to_datetime(dates.where(~bad_date), errors="coerce").astype("datetime64[ns]")
-    retyped = ~bad_date & df["order_date"].map(lambda v: isinstance(v, str))
+    retyped = ~bad_date & parse.text_mask(df["order_date"])
     log.add(df.loc[retyped, "_row"], "order_date", df.loc[retyped, "order_date"],
             out.loc[retyped, "order_date"].dt.strftime("%Y-%m-%d"), "date", FIXED,
             "文本日期转为日期", "text date converted to a date")
@@ -169,8 +159,8 @@ def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet
 
     for c in ("amount", "collected", "cost"):
         factor = _unit_factor(units, c, settings)
-        values = parse.map_unique(df[c], parse.parse_amount)
-        bad = values.isna() & ~parse.map_unique(df[c], parse.is_blank).astype(bool)
+        values = parse.parse_amounts(df[c])
+        bad = values.isna() & ~parse.blank_mask(df[c])
         if c == "amount":
             bad |= values.isna()
             log.add(df.loc[bad, "_row"], c, df.loc[bad, c], None, "amount", EXCLUDED,
@@ -179,21 +169,21 @@ def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet
             log.add(df.loc[bad, "_row"], c, df.loc[bad, c], None, "amount", FLAGGED,
                     "无法识别的金额，按空值处理", "unrecognised amount, treated as empty")
         out[c] = values.astype("float64") * factor
-        retyped = values.notna() & df[c].map(lambda v: isinstance(v, str))
+        retyped = values.notna() & parse.text_mask(df[c])
         log.add(df.loc[retyped, "_row"], c, df.loc[retyped, c], out.loc[retyped, c], "amount", FIXED,
                 "文本金额转为数值（元）", "text amount converted to a number (元)")
         if c == "amount":
             bad_amount = bad
 
     status = parse.map_unique(df["status"], parse.normalize_status)
-    blank_status = parse.map_unique(df["status"], parse.is_blank).astype(bool)
+    blank_status = parse.blank_mask(df["status"])
     unknown = status.isna() & ~blank_status
     log.add(df.loc[unknown, "_row"], "status", df.loc[unknown, "status"], None, "status", EXCLUDED,
             "未知订单状态（可用：已成交/已签约/已回款/已取消）",
             "unknown order status (use 已成交/已签约/已回款/已取消)")
     log.add(df.loc[blank_status, "_row"], "status", None, parse.STATUS_CLOSED, "status", FIXED,
             "缺少订单状态，按已成交计", "status missing, counted as closed")
-    syn = status.notna() & (status != df["status"].map(lambda v: parse.normalize_text(v) if isinstance(v, str) else v))
+    syn = status.notna() & (status != parse.map_unique(df["status"], parse.normalize_text))
     log.add(df.loc[syn, "_row"], "status", df.loc[syn, "status"], status[syn], "status", FIXED,
             "状态同义词统一", "status synonym normalised")
     out["status"] = status.where(~blank_status, parse.STATUS_CLOSED)
@@ -252,7 +242,7 @@ def clean_targets(raw: pd.DataFrame, *, settings: Settings, sheet: str = "销售
             "无法识别的周期（支持 2024-01、2024年1月、2024Q1、2024年Q1）",
             "unrecognised period (use 2024-01, 2024年1月, 2024Q1, 2024年Q1)")
     for c in ("salesperson", "product_line", "region"):
-        out[c] = parse.map_unique(df[c], key_text)
+        out[c] = parse.key_texts(df[c])
     t = parse.map_unique(df["target"], parse.parse_amount).astype("float64") * _unit_factor(units, "target", settings)
     bad_t = t.isna() | (t <= 0)
     log.add(df.loc[bad_t & ~bad_p, "_row"], "target", df.loc[bad_t & ~bad_p, "target"], None, "target", EXCLUDED,
@@ -272,7 +262,7 @@ def clean_customers(raw: pd.DataFrame, *, sheet: str = "客户档案", labels: M
     out = pd.DataFrame({"row": df["_row"].astype("int64")}, index=df.index)
     for c in ("customer_id", "customer_name", "short_name", "industry", "size", "contact", "phone", "city",
               "owner", "tags"):
-        out[c] = parse.map_unique(df[c], key_text)
+        out[c] = parse.key_texts(df[c])
     no_id = out["customer_id"].isna()
     log.add(df.loc[no_id, "_row"], "customer_id", None, None, "customer_id", EXCLUDED, "缺少客户编号",
             "customer ID missing")
@@ -283,7 +273,7 @@ def clean_customers(raw: pd.DataFrame, *, sheet: str = "客户档案", labels: M
     out["first_deal_date"] = pd.to_datetime(fd, errors="coerce").astype("datetime64[ns]")
     for c in ("industry_potential", "urgency", "win_likelihood"):
         s = parse.map_unique(df[c], parse.parse_score)
-        bad = s.isna() & ~parse.map_unique(df[c], parse.is_blank).astype(bool)
+        bad = s.isna() & ~parse.blank_mask(df[c])
         log.add(df.loc[bad, "_row"], c, df.loc[bad, c], None, "score", FLAGGED, "评分应为 1–5，按空值处理",
                 "score must be 1–5, treated as empty")
         out[c] = s.astype("float64")
@@ -305,7 +295,7 @@ def clean_followups(raw: pd.DataFrame, *, today: dt.date, sheet: str = "跟进�
     df = df[~_blank_rows(df, [c for c in df.columns if c != "_row"])]
     out = pd.DataFrame({"row": df["_row"].astype("int64")}, index=df.index)
     for c in ("customer_id", "content", "next_step", "owner"):
-        out[c] = parse.map_unique(df[c], key_text)
+        out[c] = parse.key_texts(df[c])
     d = parse.map_unique(df["date"], parse.parse_date)
     bad = d.isna()
     log.add(df.loc[bad, "_row"], "date", df.loc[bad, "date"], None, "date", EXCLUDED, "无法识别的跟进日期",
@@ -335,7 +325,7 @@ def clean_leads(raw: pd.DataFrame, *, sheet: str = "线索", labels: Mapping[str
     df = df[~_blank_rows(df, [c for c in df.columns if c != "_row"])]
     out = pd.DataFrame({"row": df["_row"].astype("int64")}, index=df.index)
     for c in ("lead_id", "name", "customer_id", "stage", "owner"):
-        out[c] = parse.map_unique(df[c], key_text)
+        out[c] = parse.key_texts(df[c])
     unknown = ~out["stage"].isin(LEAD_STAGES)
     log.add(df.loc[unknown, "_row"], "stage", df.loc[unknown, "stage"], None, "stage", EXCLUDED,
             "未知跟进阶段（可用：" + "/".join(LEAD_STAGES) + "）", "unknown stage (use " + "/".join(LEAD_STAGES) + ")")

@@ -38,8 +38,9 @@ def followup_plan(tiers_table: pd.DataFrame, followups: pd.DataFrame, orders: pd
     owner = pd.Series(dtype=object)
     if not customers.empty and "owner" in customers:
         owner = customers.dropna(subset=["owner"]).set_index("customer_id")["owner"]
-    rep = (orders.dropna(subset=["salesperson"]).groupby("customer_id")["salesperson"]
-           .agg(lambda s: s.value_counts().index[0]))
+    counts = orders.dropna(subset=["salesperson"]).groupby(["customer_id", "salesperson"]).size()
+    top = counts.sort_values(ascending=False, kind="stable").reset_index().drop_duplicates("customer_id")
+    rep = top.set_index("customer_id")["salesperson"]  # the rep with most orders of each customer
     plan["owner"] = _lookup(plan["customer_id"], owner.astype(object)).fillna(
         _lookup(plan["customer_id"], rep.astype(object)))
 

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
@@ -178,6 +179,51 @@ def normalize_status(value: Any) -> str | None:
         return None
     key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)).lower())
     return _STATUS_LOOKUP.get(key)
+
+
+def parse_amounts(series: pd.Series) -> pd.Series:
+    """Vectorised :func:`parse_amount`: real numbers pass straight through, text is parsed once per value."""
+    kinds = series.map(type)
+    numeric = kinds.isin((int, float)) | kinds.map(lambda t: issubclass(t, numbers.Number) and t is not bool)
+    out = pd.Series(float("nan"), index=series.index, dtype="float64")
+    if numeric.any():
+        vals = pd.to_numeric(series[numeric], errors="coerce").astype("float64")
+        out[numeric] = vals.where(~np.isinf(vals))
+    rest = ~numeric
+    if rest.any():
+        out[rest] = map_unique(series[rest], parse_amount).astype("float64")
+    return out
+
+
+def blank_mask(series: pd.Series) -> pd.Series:
+    """Vectorised :func:`is_blank`."""
+    mask = series.isna()
+    text = text_mask(series)
+    if text.any():
+        mask[text] = series[text].str.strip().eq("")
+    return mask.astype(bool)
+
+
+def key_texts(series: pd.Series) -> pd.Series:
+    """Identifier cells: 1001.0 → '1001', text trimmed/half-width, blank → None (once per distinct value)."""
+    return map_unique(series, key_text)
+
+
+def key_text(value: Any) -> str | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%Y-%m-%d")
+    return normalize_text(str(value)) or None
+
+
+def text_mask(series: pd.Series) -> pd.Series:
+    """True where the cell holds text."""
+    return series.map(type).eq(str)
 
 
 def map_unique(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:
