@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import xlwings as xw
 
 from .core import pipeline
-from .excel import io
+from .excel import cleanwrite, flags, io
 
 
 @dataclass(frozen=True)
@@ -35,21 +35,75 @@ class RefreshSummary:
                 f"{self.excluded_rows} rows left out (see the cleaning log), {self.alerts} alerts.")
 
 
-def refresh(book: xw.Book, *, lang: str = "zh", as_of: dt.date | None = None, today: dt.date | None = None,
-            now: dt.datetime | None = None, progress: Callable[[str], None] | None = None) -> RefreshSummary:
-    """Run every analysis and rewrite the output sheets. Input sheets are only read."""
+RFM_SHEETS = {"rfm", "tiers"}
+STRATEGY_SHEETS = {"followup_plan", "problems"}
+
+
+def book_lang(book: xw.Book) -> str:
+    """The workbook's language: English if its orders sheet has the English name."""
+    names = io.sheet_names(book)
+    return "en" if "Orders" in names and "订单明细" not in names else "zh"
+
+
+def _say(book: xw.Book, progress: Callable[[str], None] | None) -> Callable[[str], None]:
     def say(msg: str) -> None:
         book.app.status_bar = f"salesbook: {msg}"
         if progress:
             progress(msg)
 
+    return say
+
+
+def analyse(book: xw.Book, *, as_of: dt.date | None = None, today: dt.date | None = None,
+            progress: Callable[[str], None] | None = None) -> tuple[dict[str, pipeline.RawTable], pipeline.Result]:
+    """Read the input sheets and run the pure pipeline (no writing)."""
+    say = _say(book, progress)
     say("读取数据 reading")
     tables, settings = io.read_tables(book)
     if as_of is not None:
         settings = settings.replace(as_of=as_of)
-    result = pipeline.run(tables, settings=settings, today=today or dt.date.today(), progress=say)
-    say("写入结果 writing")
-    written = io.write_results(book, result, lang=lang, now=now)
+    return tables, pipeline.run(tables, settings=settings, today=today or dt.date.today(), progress=say)
+
+
+def refresh(book: xw.Book, *, lang: str | None = None, as_of: dt.date | None = None, today: dt.date | None = None,
+            now: dt.datetime | None = None, progress: Callable[[str], None] | None = None,
+            only: set[str] | None = None) -> RefreshSummary:
+    """Run every analysis and rewrite the output sheets (all, or ``only`` those keys).
+
+    Input sheets are only read."""
+    lang = lang or book_lang(book)
+    _, result = analyse(book, as_of=as_of, today=today, progress=progress)
+    _say(book, progress)("写入结果 writing")
+    written = io.write_results(book, result, lang=lang, now=now, only=only)
     book.app.status_bar = False
     return RefreshSummary(result.as_of, written, int(len(result.clean["orders"])), result.excluded_rows,
                           len(result.frames["alerts"]), len(result.log), result)
+
+
+def flag(book: xw.Book, *, today: dt.date | None = None, progress: Callable[[str], None] | None = None) -> int:
+    """Paint every located alert on its source cell; returns the number of cells painted."""
+    tables, result = analyse(book, today=today, progress=progress)
+    _say(book, progress)("标记异常 flagging")
+    n = flags.paint(book, flags.cells_for(result, tables))
+    book.app.status_bar = False
+    return n
+
+
+def clear_flags(book: xw.Book) -> int:
+    """Remove the fills and notes salesbook painted; returns cells restored."""
+    return flags.clear(book)
+
+
+def clean(book: xw.Book, *, today: dt.date | None = None, progress: Callable[[str], None] | None = None) -> int:
+    """Write the normalised values into the input sheets (undoable); returns cells changed."""
+    tables, result = analyse(book, today=today, progress=progress)
+    _say(book, progress)("清洗数据 cleaning")
+    n = cleanwrite.apply(book, cleanwrite.planned_changes(result, tables))
+    io.write_results(book, result, lang=book_lang(book), only={"cleaning_log"})
+    book.app.status_bar = False
+    return n
+
+
+def undo_clean(book: xw.Book) -> tuple[int, int]:
+    """Restore the cells Clean changed; returns (restored, kept because edited since)."""
+    return cleanwrite.undo(book)

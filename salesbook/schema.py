@@ -155,6 +155,7 @@ OUTPUT_SHEETS = (
     ("problems", "问题与策略", "Problems"),
     ("alerts", "异常预警", "Alerts"),
     ("cleaning_log", "清洗日志", "Cleaning log"),
+    ("report", "分析报告", "Report"),
 )
 
 SHEET_BY_KEY = {s.key: s for s in INPUT_SHEETS}

@@ -43,6 +43,19 @@ def demo_book(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def small_book(tmp_path_factory) -> Path:
+    """A smaller refreshed demo (60 customers, 800 orders) for tests that refresh it many times."""
+    from click.testing import CliRunner
+
+    from salesbook.cli import main
+
+    path = tmp_path_factory.mktemp("小样本") / "小 样本.xlsm"
+    result = CliRunner().invoke(main, ["demo", str(path), "--customers", "60", "--orders", "800"])
+    assert result.exit_code == 0, result.output
+    return path
+
+
 @pytest.fixture
 def work_copy(tmp_path, demo_book) -> Path:
     target = tmp_path / demo_book.name

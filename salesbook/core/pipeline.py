@@ -28,6 +28,7 @@ class RawTable:
     sheet: str
     labels: Mapping[str, str] = field(default_factory=dict)  # key → header as the user typed it
     units: Mapping[str, str] = field(default_factory=dict)  # key → unit found in the header
+    columns: Mapping[str, int] = field(default_factory=dict)  # key → sheet column (1-based), for painting
 
 
 @dataclass

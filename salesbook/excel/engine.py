@@ -687,6 +687,28 @@ class FileRange(base.Range):
         return FileNote(self)
 
     @property
+    def row_height(self) -> float | None:
+        return self.ws.row_dimensions[self.r1].height
+
+    @row_height.setter
+    def row_height(self, value: float) -> None:
+        self._book.count("range.row_height")
+        for r in range(self.r1, self.r2 + 1):
+            self.ws.row_dimensions[r].height = value
+
+    @property
+    def wrap_text(self) -> bool:
+        return bool(self.ws.cell(self.r1, self.c1).alignment.wrap_text)
+
+    @wrap_text.setter
+    def wrap_text(self, value: bool) -> None:
+        self._book.count("range.wrap_text")
+        for cell in self._cells():
+            align = copy.copy(cell.alignment)
+            align.wrap_text = bool(value)
+            cell.alignment = align
+
+    @property
     def font(self) -> FileFont:
         return FileFont(self)
 

@@ -67,7 +67,8 @@ def read_table(book: xw.Book, spec: schema.SheetSpec, problems: list[Problem]) -
         df["customer_id"] = None
     df["_row"] = np.arange(top + header_idx + 1, top + header_idx + 1 + len(body), dtype="int64")
     labels = {key: f"{values[header_idx][i]} [{get_column_letter(left + i)}]" for i, key in match.mapping.items()}
-    return RawTable(df, name, labels, dict(match.units))
+    columns = {key: left + i for i, key in match.mapping.items()}
+    return RawTable(df, name, labels, dict(match.units), columns)
 
 
 def _find_header(spec: schema.SheetSpec, values: list[list[Any]]):
@@ -216,9 +217,11 @@ def write_blocks(sheet: xw.Sheet, blocks: list[Block], *, settings: Settings, la
     return row
 
 
-def write_results(book: xw.Book, result: Result, *, lang: str = "zh",
-                  now: dt.datetime | None = None) -> dict[str, str]:
-    """Rewrite every output sheet; returns {sheet key: sheet name}. Input sheets are not touched."""
+def write_results(book: xw.Book, result: Result, *, lang: str = "zh", now: dt.datetime | None = None,
+                  only: set[str] | None = None) -> dict[str, str]:
+    """Rewrite the output sheets (all, or the keys in ``only``); returns {sheet key: sheet name}.
+
+    Input sheets are not touched."""
     app = book.app
     written = {}
     last_input = _last_input_sheet(book)
@@ -228,12 +231,17 @@ def write_results(book: xw.Book, result: Result, *, lang: str = "zh",
         other = en if lang == "zh" else zh
         if other in sheet_names(book) and other != name:
             book.sheets[other].name = name  # switching language renames instead of duplicating
+        if only is not None and key not in only:
+            previous = name if name in sheet_names(book) else previous
+            continue
         app.status_bar = f"salesbook: 写入 {name} / writing {name}"
         sheet = ensure_sheet(book, name, after=previous)
         previous = name
         sheet.clear()
         if key == "dashboard":
             write_dashboard(sheet, result, lang=lang, now=now)
+        elif key == "report":
+            write_report(sheet, result)
         else:
             write_blocks(sheet, result.sheets[key], settings=result.settings, lang=lang)
         written[key] = name
@@ -246,6 +254,37 @@ def _last_input_sheet(book: xw.Book) -> str | None:
     found = [schema.find_sheet(s.key, names) for s in schema.INPUT_SHEETS]
     found = [n for n in found if n]
     return max(found, key=names.index) if found else None
+
+
+def _display_width(text: str) -> int:
+    """Column-width units: CJK characters are two wide."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(text))
+
+
+def write_report(sheet: xw.Sheet, result: Result) -> None:
+    """The S1-outline report: a title, then each section's heading and paragraphs, in one write."""
+    from ..core import report
+
+    r = report.build(result)
+    rows: list[list[Any]] = [[f"客户分析报告（截至 {result.as_of:%Y-%m-%d}）"], [None]]
+    headings = []
+    for section, grp in r.groupby("section", sort=False):
+        headings.append(len(rows) + 1)
+        rows.append([section])
+        rows.extend([[t] for t in grp["text"]])
+        rows.append([None])
+    sheet.range("A1").value = rows
+    sheet.range("A1").font.size = 16
+    sheet.range("A1").font.bold = True
+    for row in headings:
+        sheet.range((row, 1)).font.bold = True
+        sheet.range((row, 1)).color = TITLE_FILL
+    sheet.range((1, 1)).column_width = 120
+    sheet.range((3, 1), (len(rows), 1)).wrap_text = True
+    for i, (text,) in enumerate(rows[2:], start=3):  # not every client autofits wrapped rows
+        lines = -(-_display_width(text) // 116) if text else 1
+        if lines > 1:
+            sheet.range((i, 1)).row_height = 16 * lines
 
 
 def write_dashboard(sheet: xw.Sheet, result: Result, *, lang: str, now: dt.datetime | None) -> None:

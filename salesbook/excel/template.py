@@ -23,7 +23,7 @@ from ..core import parse
 from ..core import playbook as pb
 from ..core.clean import LEAD_STAGES
 from ..settings import Settings
-from . import saving
+from . import saving, vba
 
 TEMPLATE = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
 CONF_SHEET = "xlwings.conf"
@@ -68,9 +68,10 @@ def build_template(path: Path, *, lang: str = "zh", deterministic: bool = True) 
         conf.cell(i, 1, k)
         conf.cell(i, 2, v if v != "" else None)
     conf.sheet_state = "hidden"
-    placeholder = wb["Sheet1"]
-    for spec in schema.INPUT_SHEETS:
-        ws = wb.create_sheet(spec.name(lang))
+    first = wb["Sheet1"]  # keeps its VBA document module (code name Sheet1): becomes the orders sheet
+    for i, spec in enumerate(schema.INPUT_SHEETS):
+        ws = first if i == 0 else wb.create_sheet(spec.name(lang))
+        ws.title = spec.name(lang)
         _input_sheet(ws, spec, lang)
     for key, zh, en in schema.OUTPUT_SHEETS:
         ws = wb.create_sheet(zh if lang == "zh" else en)
@@ -78,7 +79,6 @@ def build_template(path: Path, *, lang: str = "zh", deterministic: bool = True) 
             "Click Sales → Refresh analysis on the ribbon, or run `salesbook refresh`, to fill this sheet."
         ws["A1"].font = Font(italic=True, color="FF808080")
         ws.sheet_properties.tabColor = "FF5B9BD5"
-    wb.remove(placeholder)
     wb.move_sheet(CONF_SHEET, offset=len(wb.sheetnames))  # last, hidden
     wb.active = 0
     if deterministic:
@@ -87,6 +87,8 @@ def build_template(path: Path, *, lang: str = "zh", deterministic: bool = True) 
         wb.properties.creator = "salesbook"
         wb.properties.lastModifiedBy = "salesbook"
     saving.save_workbook(wb, path, deterministic=deterministic, keep_backup=False)
+    if vba.SOURCES.exists():
+        vba.install(path)
     return path
 
 

@@ -1,0 +1,169 @@
+"""What the UDFs compute: O(1) lookups against the workbook's last analysis, elementwise over ranges.
+
+``by_customer`` reads the RFM and 客户分层 sheets once per refresh of a workbook (the cache key is
+the refresh timestamp on the dashboard, one cell read per call) and then answers from dicts.
+Values keep the shape of the argument: a cell gives a value, a range gives an array that spills.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import xlwings as xw
+
+from . import schema
+from .core.rfm import SEGMENT_EN, segment
+from .core.tables import NEW_LABEL
+from .core.tiers import TIER_EN
+
+_CACHE: dict[str, tuple[Any, dict[str, dict[str, str]]]] = {}
+_FIELDS = {  # field → (sheet key, header zh, header en)
+    "segment": ("rfm", "客户分层", "segment"),
+    "rfm_code": ("rfm", "RFM得分", "rfm_code"),
+    "tier": ("tiers", "客户层级", "tier"),
+}
+_ERR = {
+    "unknown": ("#未知客户", "#unknown id"),
+    "stale": ("#请先刷新分析", "#refresh first"),
+    "score": ("#分数应为1-5", "#scores are 1-5"),
+    "number": ("#不是数字", "#not a number"),
+    "no_target": ("#无目标", "#no target"),
+}
+
+
+def _err(code: str, lang: str) -> str:
+    zh, en = _ERR[code]
+    return en if lang == "en" else zh
+
+
+def _each(fn, *args):
+    """Apply fn elementwise, keeping the shape of the first list argument (ranges spill)."""
+    shaped = next((a for a in args if isinstance(a, list)), None)
+    if shaped is None:
+        return fn(*args)
+
+    def pick(a, i, j=None):
+        if not isinstance(a, list):
+            return a
+        v = a[i]
+        return v[j] if j is not None and isinstance(v, list) else v
+
+    if shaped and isinstance(shaped[0], list):
+        return [[fn(*(pick(a, i, j) for a in args)) for j in range(len(row))] for i, row in enumerate(shaped)]
+    return [fn(*(pick(a, i) for a in args)) for i in range(len(shaped))]
+
+
+def _id(value) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _sheet_table(book: xw.Book, key: str) -> dict[str, dict[str, str]]:
+    names = [s.name for s in book.sheets]
+    name = schema.find_sheet(key, names)
+    if name is None:
+        return {}
+    values = book.sheets[name].used_range.options(ndim=2).value
+    if len(values) < 2:
+        return {}
+    header = [str(h) if h is not None else "" for h in values[1]]
+    out: dict[str, dict[str, str]] = {}
+    id_col = next((i for i, h in enumerate(header) if h in ("客户编号", "customer_id")), None)
+    if id_col is None:
+        return {}
+    for field, (sheet_key, zh, en) in _FIELDS.items():
+        if sheet_key != key:
+            continue
+        col = next((i for i, h in enumerate(header) if h in (zh, en)), None)
+        if col is not None:
+            out[field] = {_id(r[id_col]): r[col] for r in values[2:] if _id(r[id_col])}
+    return out
+
+
+def refresh_stamp(book: xw.Book):
+    name = schema.find_sheet("dashboard", [s.name for s in book.sheets])
+    return book.sheets[name].range("B3").value if name else None
+
+
+def tables(book: xw.Book) -> dict[str, dict[str, str]] | None:
+    """field → {customer id → value}, cached until the next refresh of this workbook."""
+    stamp = refresh_stamp(book)
+    if stamp is None:
+        return None
+    key = book.fullname
+    hit = _CACHE.get(key)
+    if hit and hit[0] == stamp:
+        return hit[1]
+    t = {**_sheet_table(book, "rfm"), **_sheet_table(book, "tiers")}
+    _CACHE[key] = (stamp, t)
+    return t
+
+
+def _translate(value: str, lang: str) -> str:
+    if lang != "en":
+        return value
+    return SEGMENT_EN.get(value) or TIER_EN.get(value) or value
+
+
+def by_customer(caller, customer_id, field: str, lang: str = "zh"):
+    book = caller.sheet.book if caller is not None else xw.Book.caller()
+    t = tables(book)
+
+    def one(cid):
+        key = _id(cid)
+        if key is None:
+            return ""
+        if t is None:
+            return _err("stale", lang)
+        value = t.get(field, {}).get(key)
+        return _err("unknown", lang) if value is None else _translate(str(value), lang)
+
+    return _each(one, customer_id)
+
+
+def _num(v):
+    if isinstance(v, bool) or not isinstance(v, numbers.Number):
+        try:
+            return float(str(v).replace(",", ""))
+        except (TypeError, ValueError):
+            return None
+    return float(v)
+
+
+def segment_of(r, f, m, lang: str = "zh"):
+    def one(r, f, m):
+        scores = [_num(x) for x in (r, f, m)]
+        if any(s is None or not 1 <= s <= 5 for s in scores):
+            return _err("score", lang)
+        return _translate(segment(*scores), lang)
+
+    return _each(one, r, f, m)
+
+
+def completion(actual, target):
+    def one(a, t):
+        a, t = _num(a), _num(t)
+        if a is None:
+            return _err("number", "zh")
+        if not t:
+            return _err("no_target", "zh")
+        return a / t
+
+    return _each(one, actual, target)
+
+
+def growth_of(current, base, lang: str = "zh"):
+    def one(c, b):
+        c = _num(c)
+        if c is None:
+            return _err("number", lang)
+        b = _num(b) if b not in (None, "") else None
+        if not b:
+            return NEW_LABEL if lang != "en" else "new"
+        return (c - b) / abs(b)
+
+    return _each(one, current, base)
