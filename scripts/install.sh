@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything salesbook needs on a fresh Debian/Ubuntu machine (or macOS without the apt part):
-#   system: LibreOffice (an independent client for tests and PDF rendering), poppler (PDF → PNG), CJK fonts
+#   system: LibreOffice + python3-uno (an independent client: opens our files, runs the VBA callbacks),
+#           poppler (PDF → PNG), CJK fonts
 #   python: a virtualenv in .venv with salesbook and its test dependencies
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-calc-nogui)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+[[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || need_apt+=(python3-uno)
 fc-list 2>/dev/null | grep -qi "noto sans cjk" || need_apt+=(fonts-noto-cjk)
 if ((${#need_apt[@]})); then
   if command -v apt-get >/dev/null 2>&1; then

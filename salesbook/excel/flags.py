@@ -41,7 +41,7 @@ def _hex(rgb) -> str | None:
 
 
 def _rgb(hexstr):
-    if not hexstr:
+    if not isinstance(hexstr, str) or not hexstr:
         return None
     h = str(hexstr).lstrip("#")
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
@@ -120,7 +120,8 @@ def registry(book: xw.Book) -> pd.DataFrame:
     values = book.sheets[REGISTRY].used_range.options(ndim=2).value
     if not values or values[0][: len(REGISTRY_HEADER)] != REGISTRY_HEADER or len(values) < 2:
         return pd.DataFrame(columns=REGISTRY_HEADER)
-    return pd.DataFrame([r[: len(REGISTRY_HEADER)] for r in values[1:]], columns=REGISTRY_HEADER)
+    df = pd.DataFrame([r[: len(REGISTRY_HEADER)] for r in values[1:]], columns=REGISTRY_HEADER, dtype=object)
+    return df.where(df.notna(), None)  # empty cells are None, never NaN (NaN is truthy)
 
 
 def clear(book: xw.Book) -> int:

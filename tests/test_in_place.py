@@ -1,0 +1,131 @@
+"""Flags and Clean data work in the user's own sheets without losing anything the user made."""
+
+from __future__ import annotations
+
+import shutil
+
+import openpyxl
+import pytest
+
+from salesbook import actions
+from salesbook.excel import engine, flags
+
+INPUTS = ("订单明细", "销售目标", "客户档案", "跟进记录", "线索", "参数", "策略库")
+
+
+@pytest.fixture
+def path(small_book, tmp_path):
+    p = tmp_path / "标记.xlsm"
+    shutil.copy(small_book, p)
+    return p
+
+
+def cells(path, sheets=INPUTS):
+    wb = openpyxl.load_workbook(path)
+    return {(ws.title, c.coordinate): (c.value, c.number_format, c.fill.fgColor.rgb if c.fill.fill_type else None,
+                                       c.comment.text if c.comment else None)
+            for ws in wb.worksheets if ws.title in sheets for row in ws.iter_rows() for c in row}
+
+
+def slip_cell(book):
+    """The demo's 元/万元 slip: the amount cell flagged as unit_slip."""
+    _, result = actions.analyse(book)
+    a = result.frames["alerts"]
+    row = int(a[a["rule"] == "unit_slip"].iloc[0]["row"])
+    col = [c.value for c in openpyxl.load_workbook(book.fullname)["订单明细"][1]].index("金额") + 1
+    return row, col
+
+
+def test_flag_paints_the_source_cell_with_a_note_that_says_why(path):
+    book = engine.open_book(path)
+    row, col = slip_cell(book)
+    n = actions.flag(book)
+    assert n > 0
+    rng = book.sheets["订单明细"].range((row, col))
+    assert rng.color == flags.COLORS["高"]
+    text = rng.note.text
+    assert "疑似 元/万元 混用" in text and "倍" in text and "建议" in text
+
+
+def test_adjacent_flags_are_painted_as_ranges(path):
+    book = engine.open_book(path)
+    calls = engine.calls(book)
+    actions.flag(book)
+    reg = flags.registry(book)
+    assert calls["range.color"] < len(reg)  # fewer fill calls than painted cells
+
+
+def test_user_colours_and_notes_survive_flag_and_clear(path):
+    book = engine.open_book(path)
+    row, col = slip_cell(book)
+    sheet = book.sheets["订单明细"]
+    sheet.range((row, col)).color = (0, 176, 80)
+    sheet.range((row, col)).add_note("客户确认过这笔大单")
+    sheet.range((2, 1)).color = (255, 255, 0)  # a colour on a cell salesbook never flags
+    book.save()
+    before = cells(path)
+    book = engine.open_book(path)
+    actions.flag(book)
+    note = book.sheets["订单明细"].range((row, col)).note.text
+    assert note.startswith("客户确认过这笔大单") and flags.MARK in note
+    actions.clear_flags(book)
+    book.save()
+    assert cells(path) == before
+
+
+def test_a_colour_the_user_sets_after_flagging_stays(path):
+    book = engine.open_book(path)
+    row, col = slip_cell(book)
+    actions.flag(book)
+    book.sheets["订单明细"].range((row, col)).color = (0, 112, 192)
+    actions.clear_flags(book)
+    assert book.sheets["订单明细"].range((row, col)).color == (0, 112, 192)
+
+
+def test_flagging_twice_does_not_stack(path):
+    book = engine.open_book(path)
+    actions.flag(book)
+    n = len(flags.registry(book))
+    actions.flag(book)
+    assert len(flags.registry(book)) == n
+    row, col = slip_cell(book)
+    assert book.sheets["订单明细"].range((row, col)).note.text.count(flags.MARK) == 1
+
+
+def test_clean_then_undo_restores_every_value_and_format(path):
+    before = cells(path)
+    book = engine.open_book(path)
+    n = actions.clean(book)
+    book.save()
+    cleaned = cells(path)
+    changed = {k for k in before if cleaned.get(k) != before[k]}
+    assert n >= 5 and len(changed) >= 5
+    texts = [before[k][0] for k in changed]
+    assert any(isinstance(t, str) and t.startswith("¥") for t in texts)  # ¥1,234.00 became a number
+    assert any(isinstance(t, str) and "年" in t for t in texts)  # 2024年3月5日 became a date
+    book = engine.open_book(path)
+    restored, kept = actions.undo_clean(book)
+    book.save()
+    assert (restored, kept) == (n, 0)
+    assert cells(path) == before
+
+
+def test_undo_keeps_what_the_user_edited_after_clean(path):
+    book = engine.open_book(path)
+    actions.clean(book)
+    reg = book.sheets["_salesbook_undo"].used_range.options(ndim=2).value
+    sheet, row, col = reg[1][0], int(reg[1][1]), int(reg[1][2])
+    book.sheets[sheet].range((row, col)).value = "用户后来改的"
+    restored, kept = actions.undo_clean(book)
+    assert kept == 1
+    assert book.sheets[sheet].range((row, col)).value == "用户后来改的"
+
+
+def test_refresh_and_flags_never_change_an_input_value(path):
+    before = {k: v[0] for k, v in cells(path).items()}
+    book = engine.open_book(path)
+    actions.refresh(book)
+    actions.flag(book)
+    actions.refresh(book)
+    book.save()
+    assert {k: v[0] for k, v in cells(path).items()} == before
