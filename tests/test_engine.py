@@ -78,8 +78,8 @@ def test_vba_project_and_ribbon_relationship_survive_every_save(book, template):
         book.save()
         with zipfile.ZipFile(book.fullname) as z:
             assert z.read("xl/vbaProject.bin") == vba
-            if saving.RIBBON_PART in z.namelist():
-                assert saving.has_ribbon_relationship(book.fullname)
+            assert saving.RIBBON_PART in z.namelist()
+        assert saving.has_ribbon_relationship(book.fullname)
 
 
 def test_save_keeps_a_backup_of_the_previous_version(book):

@@ -152,3 +152,19 @@ def test_the_xlwings_vba_module_matches_the_pinned_xlwings():
     src = vba.read_modules(WORKBOOK)["xlwings"]
     assert f"'Version: {xlwings.__version__}" in src
     assert f'"xlwings64-{xlwings.__version__}.dll"' in src  # the DLL the standalone module loads
+
+
+def test_function_wizard_text_is_registered_on_open_from_the_docstrings():
+    modules = vba.read_modules(WORKBOOK)
+    assert "SalesbookSetup.RegisterFunctions" in modules["ThisWorkbook"]
+    assert "Private Sub Workbook_Open()" in modules["ThisWorkbook"]
+    setup = modules[vba.SETUP_MODULE].replace("\r\n", "\n")
+    blocks = setup.split('    d = ""\n')[1:]
+    registered = {}
+    for block in blocks:
+        lines = block.splitlines()
+        name = next(line for line in lines if "MacroOptions" in line).split("!")[1].split('"')[0]
+        registered[name] = vba.decode_vba_text(lines)
+    assert registered == vba.udf_descriptions()
+    assert "目标完成率" in registered["COMPLETION_RATE"]
+    assert all(setup_line.isascii() for setup_line in setup.splitlines())  # code page 1252 safe
