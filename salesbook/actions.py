@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import xlwings as xw
 
+from . import schema
 from .core import pipeline
 from .excel import cleanwrite, flags, io
 
@@ -80,11 +81,23 @@ def refresh(book: xw.Book, *, lang: str | None = None, as_of: dt.date | None = N
                           len(result.frames["alerts"]), len(result.log), result)
 
 
+ACKNOWLEDGED = {"已核实", "忽略", "checked", "ignore", "ignored"}
+
+
+def acknowledged(book: xw.Book, result: pipeline.Result) -> set[str]:
+    """Alert keys a user marked 已核实/忽略 (checked/ignore) in the Alerts sheet."""
+    name = schema.find_sheet("alerts", io.sheet_names(book))
+    if name is None:
+        return set()
+    saved = io.read_user_columns(book.sheets[name], result.sheets["alerts"]).get("alerts", {})
+    return {k for k, v in saved.items() if str(v.get("decision", "")).strip().lower() in ACKNOWLEDGED}
+
+
 def flag(book: xw.Book, *, today: dt.date | None = None, progress: Callable[[str], None] | None = None) -> int:
-    """Paint every located alert on its source cell; returns the number of cells painted."""
+    """Paint every located alert on its source cell, except those acknowledged; returns cells painted."""
     tables, result = analyse(book, today=today, progress=progress)
     _say(book, progress)("标记异常 flagging")
-    n = flags.paint(book, flags.cells_for(result, tables))
+    n = flags.paint(book, flags.cells_for(result, tables, skip_keys=acknowledged(book, result)))
     book.app.status_bar = False
     return n
 

@@ -129,3 +129,54 @@ def test_refresh_and_flags_never_change_an_input_value(path):
     actions.refresh(book)
     book.save()
     assert {k: v[0] for k, v in cells(path).items()} == before
+
+
+def _table(book, sheet_name, header_row=2):
+    values = book.sheets[sheet_name].used_range.options(ndim=2).value
+    header = values[header_row - 1]
+    return header, values
+
+
+def test_user_columns_survive_refresh_and_orphans_are_archived(path):
+    book = engine.open_book(path)
+    header, values = _table(book, "问题与策略")
+    key_col, status_col, why_col = header.index("问题编号"), header.index("状态"), header.index("5Why")
+    first_key = values[2][key_col]
+    book.sheets["问题与策略"].range((3, status_col + 1)).value = "进行中"
+    book.sheets["问题与策略"].range((3, why_col + 1)).value = "客户预算冻结→项目延期"
+    # a row whose key will not come back: typed into a fake problem row
+    n = len([r for r in values[2:] if r[key_col]])
+    book.sheets["问题与策略"].range((3 + n, key_col + 1)).value = "completion_low|2020-01 已离职员工"
+    book.sheets["问题与策略"].range((3 + n, status_col + 1)).value = "已完成"
+    plan_header, plan = _table(book, "维护计划")
+    book.sheets["维护计划"].range((3, plan_header.index("维护内容") + 1)).value = "已上门拜访，确认续约"
+    plan_id = plan[2][plan_header.index("客户编号")]
+    actions.refresh(book)
+    actions.refresh(book)  # twice: nothing typed is lost, nothing duplicated
+    header, values = _table(book, "问题与策略")
+    rows = {r[key_col]: r for r in values[2:] if r[key_col]}
+    assert rows[first_key][status_col] == "进行中"
+    assert rows[first_key][why_col] == "客户预算冻结→项目延期"
+    flat = [c for r in values for c in r]
+    assert flat.count("completion_low|2020-01 已离职员工") == 1
+    archive_at = next(i for i, r in enumerate(values) if r[0] and str(r[0]).startswith("已归档"))
+    archived = values[archive_at + 2]
+    assert archived[0] == "completion_low|2020-01 已离职员工" and archived[1] == "已完成"
+    plan_header, plan = _table(book, "维护计划")
+    match = [r for r in plan[2:] if r[plan_header.index("客户编号")] == plan_id]
+    assert match[0][plan_header.index("维护内容")] == "已上门拜访，确认续约"
+
+
+def test_an_acknowledged_alert_is_no_longer_painted(path):
+    book = engine.open_book(path)
+    row, col = slip_cell(book)
+    header, values = _table(book, "异常预警")
+    key_col, dec_col = header.index("预警编号"), header.index("处理结果")
+    r = next(i for i, v in enumerate(values) if v[key_col] and str(v[key_col]).startswith("unit_slip|"))
+    book.sheets["异常预警"].range((r + 1, dec_col + 1)).value = "已核实"
+    actions.flag(book)
+    assert book.sheets["订单明细"].range((row, col)).color is None
+    actions.refresh(book)  # the decision survives a refresh
+    header, values = _table(book, "异常预警")
+    r = next(i for i, v in enumerate(values) if v[key_col] and str(v[key_col]).startswith("unit_slip|"))
+    assert values[r][dec_col] == "已核实"

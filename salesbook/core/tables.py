@@ -31,17 +31,22 @@ class Block:
     title_en: str
     df: pd.DataFrame
     cols: tuple[Col, ...]
+    id_col: str | None = None  # the stable key that user-typed columns are matched by
 
     def __post_init__(self) -> None:
-        missing = [c.key for c in self.cols if c.key not in self.df.columns]
+        missing = [c.key for c in self.cols if c.key not in self.df.columns and not c.user]
         if missing:
             raise ValueError(f"block {self.key}: columns {missing} not in frame")
 
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en
 
-    def frame(self) -> pd.DataFrame:
-        return self.df[[c.key for c in self.cols]]
+    def col(self, key: str) -> Col:
+        return next(c for c in self.cols if c.key == key)
+
+    @property
+    def user_cols(self) -> tuple[Col, ...]:
+        return tuple(c for c in self.cols if c.user)
 
 
 def cols(*specs: tuple) -> tuple[Col, ...]:

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from .. import schema
 from ..core.pipeline import RawTable, Result
+from ..core.parse import key_text
 from ..core.tables import NEW_LABEL, Block
 from ..errors import Problem, SchemaError
 from ..settings import Settings
@@ -128,10 +129,16 @@ def _is_empty(df: pd.DataFrame) -> bool:
 
 
 # -- writing ------------------------------------------------------------------------------
-def _cell_values(block: Block, settings: Settings, lang: str) -> tuple[list[str], list[list[Any]]]:
+def _cell_values(block: Block, settings: Settings, lang: str,
+                 saved: dict[str, dict[str, Any]] | None = None) -> tuple[list[str], list[list[Any]]]:
     headers, columns = [], []
     factor = settings.unit_factor
+    ids = [key_text(v) for v in block.df[block.id_col]] if block.id_col else []
     for c in block.cols:
+        if c.user:
+            headers.append(c.zh if lang == "zh" else c.key)
+            columns.append([(saved or {}).get(i, {}).get(c.key) for i in ids] if ids else [None] * len(block.df))
+            continue
         s = block.df[c.key]
         if c.kind == "amount":
             headers.append(f"{c.zh}({settings.display_unit})" if lang == "zh" else c.key)
@@ -191,12 +198,23 @@ def ensure_sheet(book: xw.Book, name: str, after: str | None = None) -> xw.Sheet
     return book.sheets.add(name=name, after=after_sheet)
 
 
-def write_blocks(sheet: xw.Sheet, blocks: list[Block], *, settings: Settings, lang: str, start_row: int = 1) -> int:
-    """Write blocks one under another; returns the next free row."""
+ARCHIVE_TITLE = ("已归档：本次分析中已不存在的行（保留您填写的内容）", "Archived: rows no longer in the analysis (your notes kept)")
+ARCHIVED_ON = ("归档日期", "archived_on")
+
+
+def write_blocks(sheet: xw.Sheet, blocks: list[Block], *, settings: Settings, lang: str, start_row: int = 1,
+                 preserved: dict[str, dict[str, dict[str, Any]]] | None = None,
+                 today: dt.date | None = None) -> int:
+    """Write blocks one under another; returns the next free row.
+
+    ``preserved`` (block key → id → user column → value) is what users typed in the user-owned
+    columns last time: it is written back by id, and ids that no longer have a row go to an
+    archive block under the table instead of vanishing."""
     row = start_row
     widths: dict[int, float] = {}
     for block in blocks:
-        headers, rows = _cell_values(block, settings, lang)
+        saved = (preserved or {}).get(block.key, {})
+        headers, rows = _cell_values(block, settings, lang, saved)
         ncols = max(len(headers), 1)
         sheet.range((row, 1)).value = block.title(lang)
         title = sheet.range((row, 1), (row, ncols))
@@ -212,9 +230,63 @@ def write_blocks(sheet: xw.Sheet, blocks: list[Block], *, settings: Settings, la
         for j, (h, c) in enumerate(zip(headers, block.cols, strict=True)):
             widths[j] = max(widths.get(j, 8), _MIN_WIDTH.get(c.kind, 8), min(40, 2.2 * len(str(h)) + 2))
         row += len(rows) + 3
+        if block.user_cols and block.id_col:
+            row = _write_archive(sheet, block, saved, row, lang, today or dt.date.today())
     for j, w in widths.items():
         sheet.range((1, j + 1)).column_width = w
     return row
+
+
+def _write_archive(sheet: xw.Sheet, block: Block, saved: dict[str, dict[str, Any]], row: int, lang: str,
+                   today: dt.date) -> int:
+    current = {key_text(v) for v in block.df[block.id_col]}
+    gone = {i: v for i, v in saved.items() if i not in current}
+    if not gone:
+        return row
+    zh = lang == "zh"
+    id_c = block.col(block.id_col)
+    header = [id_c.zh if zh else id_c.key, *[(c.zh if zh else c.key) for c in block.user_cols],
+              ARCHIVED_ON[0 if zh else 1]]
+    body = [[i, *[v.get(c.key) for c in block.user_cols],
+             v.get("_archived_on") or dt.datetime.combine(today, dt.time())] for i, v in sorted(gone.items())]
+    title = [ARCHIVE_TITLE[0 if zh else 1]] + [None] * (len(header) - 1)
+    sheet.range((row, 1)).value = [title, header, *body]
+    sheet.range((row, 1), (row, len(header))).font.bold = True
+    sheet.range((row + 1, 1), (row + 1, len(header))).color = TITLE_FILL
+    sheet.range((row + 2, len(header)), (row + 1 + len(body), len(header))).number_format = "yyyy-mm-dd"
+    return row + len(body) + 3
+
+
+def read_user_columns(sheet: xw.Sheet, blocks: list[Block]) -> dict[str, dict[str, dict[str, Any]]]:
+    """What users typed in the user-owned columns of an output sheet (main table and archive), by id."""
+    wanted = [b for b in blocks if b.user_cols and b.id_col]
+    if not wanted:
+        return {}
+    values = sheet.used_range.options(ndim=2).value or []
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for block in wanted:
+        id_c = block.col(block.id_col)
+        names = {c.key: {c.zh, c.key} for c in (id_c, *block.user_cols)}
+        names["_archived_on"] = set(ARCHIVED_ON)
+        saved: dict[str, dict[str, Any]] = {}
+        header: dict[str, int] | None = None
+        for row in values:
+            cells = ["" if v is None else str(v).strip() for v in row]
+            if not any(cells):
+                header = None  # a blank row ends a table
+                continue
+            found = {k: next((i for i, c in enumerate(cells) if c in hs), None) for k, hs in names.items()}
+            if found[id_c.key] is not None and any(found[c.key] is not None for c in block.user_cols):
+                header = {k: i for k, i in found.items() if i is not None}
+                continue
+            if header is None:
+                continue
+            ident = key_text(row[header[id_c.key]])
+            typed = {k: row[i] for k, i in header.items() if k != id_c.key and row[i] not in (None, "")}
+            if ident and any(k != "_archived_on" for k in typed):
+                saved[ident] = typed
+        out[block.key] = saved
+    return out
 
 
 def write_results(book: xw.Book, result: Result, *, lang: str = "zh", now: dt.datetime | None = None,
@@ -237,13 +309,15 @@ def write_results(book: xw.Book, result: Result, *, lang: str = "zh", now: dt.da
         app.status_bar = f"salesbook: 写入 {name} / writing {name}"
         sheet = ensure_sheet(book, name, after=previous)
         previous = name
+        preserved = read_user_columns(sheet, result.sheets.get(key, []))
         sheet.clear()
         if key == "dashboard":
             write_dashboard(sheet, result, lang=lang, now=now)
         elif key == "report":
             write_report(sheet, result)
         else:
-            write_blocks(sheet, result.sheets[key], settings=result.settings, lang=lang)
+            write_blocks(sheet, result.sheets[key], settings=result.settings, lang=lang, preserved=preserved,
+                         today=result.as_of)
         written[key] = name
     app.status_bar = False
     return written
