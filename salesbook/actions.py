@@ -15,7 +15,7 @@ import xlwings as xw
 
 from . import schema
 from .core import pipeline
-from .excel import cleanwrite, flags, io
+from .excel import changelog, cleanwrite, flags, io
 
 
 @dataclass(frozen=True)
@@ -73,9 +73,12 @@ def refresh(book: xw.Book, *, lang: str | None = None, as_of: dt.date | None = N
 
     Input sheets are only read."""
     lang = lang or book_lang(book)
+    now = now or dt.datetime.now()
     _, result = analyse(book, as_of=as_of, today=today, progress=progress)
     _say(book, progress)("写入结果 writing")
     written = io.write_results(book, result, lang=lang, now=now, only=only)
+    if only is None:
+        changelog.record(book, result, lang=lang, now=now)
     book.app.status_bar = False
     return RefreshSummary(result.as_of, written, int(len(result.clean["orders"])), result.excluded_rows,
                           len(result.frames["alerts"]), len(result.log), result)

@@ -136,6 +136,47 @@ def demo(path: Path, lang: str, customers: int, n_orders: int, seed: int) -> Non
     _report(summary, path, lang)
 
 
+def _book_action(path: Path, label: str, fn: Callable) -> object:
+    book = _open(path)
+    result = _progress_run(label, lambda say: fn(book))
+    book.save()
+    return result
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def clean(path: Path) -> None:
+    """Write normalised values into the input sheets (undo with undo-clean). / 清洗数据。"""
+    n = _book_action(path, "清洗数据 Cleaning", actions.clean)
+    out.print(f"✓ 已规范 {n} 个单元格 / {n} cells normalised — 撤销: salesbook undo-clean {path}")
+
+
+@main.command(name="undo-clean")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def undo_clean(path: Path) -> None:
+    """Restore the cells clean changed. / 撤销清洗。"""
+    restored, kept = _book_action(path, "撤销清洗 Undoing", actions.undo_clean)
+    out.print(f"✓ 已恢复 {restored} 个单元格 / {restored} cells restored")
+    if kept:
+        out.print(f"  ⚠ {kept} 个单元格在清洗后被修改过，保留了您的修改 / edited since clean: kept")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def flag(path: Path) -> None:
+    """Paint alerts on the source cells with a note that says why. / 标记异常。"""
+    n = _book_action(path, "标记异常 Flagging", actions.flag)
+    out.print(f"✓ 已标记 {n} 个单元格 / {n} cells flagged")
+
+
+@main.command(name="clear-flags")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def clear_flags(path: Path) -> None:
+    """Remove only the fills and notes salesbook made. / 清除标记。"""
+    n = _book_action(path, "清除标记 Clearing", actions.clear_flags)
+    out.print(f"✓ 已清除 {n} 个标记 / {n} flags cleared")
+
+
 def _read_export(path: Path) -> pd.DataFrame:
     try:
         if path.suffix.lower() in (".csv", ".txt"):

@@ -20,7 +20,7 @@ def invoke(*args):
 
 
 def test_help_on_every_command():
-    for cmd in ([], ["new"], ["demo"], ["import"], ["refresh"]):
+    for cmd in ([], ["new"], ["demo"], ["import"], ["refresh"], ["clean"], ["undo-clean"], ["flag"], ["clear-flags"]):
         r = invoke(*cmd, "--help")
         assert r.exit_code == 0 and "Usage" in r.output
 
@@ -162,3 +162,22 @@ def test_demo_output_keeps_vba_and_opens(demo_book):
         assert "xl/vbaProject.bin" in z.namelist()
         assert z.testzip() is None
     assert engine.open_book(demo_book).sheets["仪表盘"].range("A1").value == "销售分析仪表盘"
+
+
+def test_in_place_commands_run_the_ribbon_functions(work_copy):
+    def orders():
+        return [[c for c in r] for r in openpyxl.load_workbook(work_copy)["订单明细"].iter_rows(values_only=True)]
+
+    before = orders()
+    r = invoke("clean", work_copy)
+    assert r.exit_code == 0 and "cells normalised" in r.output
+    assert orders() != before
+    r = invoke("undo-clean", work_copy)
+    assert r.exit_code == 0 and "cells restored" in r.output
+    assert orders() == before
+    r = invoke("flag", work_copy)
+    assert r.exit_code == 0 and "cells flagged" in r.output
+    assert any(c.comment for row in openpyxl.load_workbook(work_copy)["订单明细"].iter_rows() for c in row)
+    r = invoke("clear-flags", work_copy)
+    assert r.exit_code == 0
+    assert not any(c.comment for row in openpyxl.load_workbook(work_copy)["订单明细"].iter_rows() for c in row)

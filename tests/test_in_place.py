@@ -180,3 +180,29 @@ def test_an_acknowledged_alert_is_no_longer_painted(path):
     header, values = _table(book, "异常预警")
     r = next(i for i, v in enumerate(values) if v[key_col] and str(v[key_col]).startswith("unit_slip|"))
     assert values[r][dec_col] == "已核实"
+
+
+def test_the_change_log_records_tier_moves_and_alerts_and_nothing_when_nothing_changed(path):
+    book = engine.open_book(path)
+    log = "变更记录"
+
+    def rows():
+        return [r for r in book.sheets[log].used_range.options(ndim=2).value[1:] if r[0]]
+
+    actions.refresh(book)  # the demo was refreshed by the CLI already: compares with that
+    n = len(rows())
+    actions.refresh(book)
+    assert len(rows()) == n  # nothing changed, nothing appended
+    # a big new order for a small customer moves it up
+    orders = book.sheets["订单明细"]
+    tiers = book.sheets["客户分层"].used_range.options(ndim=2).value
+    small = next(r for r in tiers[2:] if r[2] == "普通")
+    last = orders.used_range.last_cell.row
+    orders.range((last + 1, 1)).value = [["NEW-1", tiers and book.sheets["仪表盘"].range("B2").value, small[0], small[1],
+                                          "张伟", "华东", "A产品", "展会", 900000, "已成交"]]
+    actions.refresh(book)
+    new = rows()[n:]
+    kinds = {r[2] for r in new}
+    assert "客户层级" in kinds
+    moved = next(r for r in new if r[2] == "客户层级")
+    assert moved[3].startswith(small[0]) and moved[4] == "普通" and moved[5] in ("核心", "VIP")

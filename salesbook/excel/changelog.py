@@ -1,0 +1,111 @@
+"""变更记录 Change log: what each refresh changed since the previous one.
+
+The previous refresh's state (tiers, RFM segments, open alerts, completion rates) is kept in a
+hidden sheet; each refresh compares, appends one row per change to the change-log sheet
+("C003 甲公司: 潜力客户 → 流失风险客户", new and resolved alerts, completion moves) and stores
+the new state. A refresh that changes nothing appends nothing, so refreshing twice leaves
+the workbook as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import xlwings as xw
+
+from ..core.pipeline import Result
+from . import io
+
+STATE = "_salesbook_state"
+SHEET = ("变更记录", "Change log")
+HEADER = {"zh": ["刷新时间", "分析截止日", "类型", "对象", "原值", "新值"],
+          "en": ["refreshed_at", "as_of", "type", "subject", "before", "after"]}
+KINDS = {"tier": "客户层级", "segment": "RFM分层", "alert_new": "新增预警", "alert_resolved": "预警解除",
+         "completion": "完成率", "first": "首次分析"}
+
+
+def state_of(result: Result) -> dict[tuple[str, str], str]:
+    f = result.frames
+    state: dict[tuple[str, str], str] = {}
+    names = dict(zip(f["tiers"]["customer_id"], f["tiers"]["customer_name"].fillna(""), strict=True))
+    for cid, tier in zip(f["tiers"]["customer_id"], f["tiers"]["tier"], strict=True):
+        state[("tier", f"{cid} {names.get(cid, '')}".strip())] = tier
+    for cid, seg in zip(f["rfm"]["customer_id"], f["rfm"]["segment"], strict=True):
+        state[("segment", f"{cid} {names.get(cid, '')}".strip())] = seg
+    for key, name, subject in zip(f["alerts"]["key"], f["alerts"]["rule_name"], f["alerts"]["subject"], strict=True):
+        state[("alert", key)] = f"{name}：{subject}"
+    perf = f["performance"]
+    for r in perf.itertuples(index=False):
+        if pd.notna(r.completion):
+            who = " / ".join(str(x) for x in (r.salesperson, r.product_line, r.region) if isinstance(x, str)) or "团队"
+            state[("completion", f"{r.period_label} {who}")] = f"{r.completion:.1%}"
+    return state
+
+
+def diff(old: dict[tuple[str, str], str], new: dict[tuple[str, str], str]) -> list[tuple[str, str, str, str]]:
+    """(type, subject, before, after) for every change; alerts as new/resolved."""
+    out = []
+    for (kind, key), value in sorted(new.items()):
+        before = old.get((kind, key))
+        if kind == "alert":
+            if before is None:
+                out.append((KINDS["alert_new"], value, "", value))
+        elif before is not None and before != value:
+            out.append((KINDS[kind], key, before, value))
+        elif before is None and kind in ("tier", "segment") and any(k == kind for k, _ in old):
+            out.append((KINDS[kind], key, "（新）", value))
+    for (kind, key), value in sorted(old.items()):
+        if kind == "alert" and (kind, key) not in new:
+            out.append((KINDS["alert_resolved"], value, value, ""))
+    return out
+
+
+def _read_state(book: xw.Book) -> dict[tuple[str, str], str] | None:
+    if STATE not in io.sheet_names(book):
+        return None
+    values = book.sheets[STATE].used_range.options(ndim=2).value or []
+    rows = [r for r in values[1:] if r and r[0]]
+    return {(str(r[0]), str(r[1])): "" if r[2] is None else str(r[2]) for r in rows}
+
+
+def record(book: xw.Book, result: Result, *, lang: str, now: dt.datetime) -> int:
+    """Append this refresh's changes to the change-log sheet; returns how many rows were appended."""
+    new = state_of(result)
+    old = _read_state(book)
+    if old is None:
+        changes = [(KINDS["first"], f"{len(result.frames['tiers'])} 家客户，{len(result.frames['alerts'])} 条预警",
+                    "", "")]
+    else:
+        changes = diff(old, new)
+    if old != new:
+        sheet = io.ensure_sheet(book, STATE)
+        sheet.clear()
+        sheet.range("A1").value = [["kind", "key", "value"], *[[k, key, v] for (k, key), v in sorted(new.items())]]
+        sheet.visible = False
+    if not changes:
+        return 0
+    name = SHEET[0] if lang == "zh" else SHEET[1]
+    other = SHEET[1] if lang == "zh" else SHEET[0]
+    names = io.sheet_names(book)
+    if other in names and name not in names:
+        book.sheets[other].name = name
+    log = io.ensure_sheet(book, name)
+    used = log.used_range
+    existing = used.options(ndim=2).value or [[None]]
+    empty = all(v in (None, "") for v in existing[0])
+    start = 1 if empty else used.row + len(existing)
+    stamp, as_of = now.replace(microsecond=0), dt.datetime.combine(result.as_of, dt.time())
+    rows = [[stamp, as_of, *c] for c in changes]
+    if empty:
+        rows = [HEADER[lang], *rows]
+    log.range((start, 1)).value = rows
+    if empty:
+        log.range((1, 1), (1, 6)).font.bold = True
+        log.range((1, 1), (1, 6)).color = io.TITLE_FILL
+        for j, w in enumerate((18, 12, 10, 40, 20, 20), start=1):
+            log.range((1, j)).column_width = w
+    first = start + (1 if empty else 0)
+    log.range((first, 1), (start + len(rows) - 1, 1)).number_format = "yyyy-mm-dd hh:mm"
+    log.range((first, 2), (start + len(rows) - 1, 2)).number_format = "yyyy-mm-dd"
+    return len(changes)
