@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,13 @@ import pandas as pd
 import pytest
 
 from salesbook.core.pipeline import RawTable
+
+from hypothesis import settings as _hsettings
+
+# HYPOTHESIS_PROFILE=thorough runs the property tests with many more examples (by hand, not in CI)
+_hsettings.register_profile("thorough", max_examples=300, deadline=None)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    _hsettings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 TODAY = dt.date(2026, 11, 24)
 

@@ -39,7 +39,8 @@ def _period_of(dates: pd.Series, freq: str) -> pd.Series:
 
 def _actuals(orders: pd.DataFrame, freq: str, dims: list[str]) -> pd.DataFrame:
     keyed = orders.assign(period=_period_of(orders["order_date"], freq))
-    return keyed.groupby(["period", *dims], dropna=False, observed=True)["revenue"].sum().rename("actual").reset_index()
+    out = keyed.groupby(["period", *dims], dropna=False, observed=True)["revenue"].sum().rename("actual").reset_index()
+    return out.astype({d: object for d in dims})  # an all-empty column must still merge with text keys
 
 
 def _elapsed(period: pd.Period, as_of: pd.Timestamp) -> float:
@@ -71,7 +72,7 @@ def performance(orders: pd.DataFrame, targets: pd.DataFrame, *, settings: Settin
         for (freq, dimset), grp in t.groupby(["freq", "dimset"], sort=False):
             dims = list(dimset)
             act = _actuals(orders, freq, dims)
-            merged = grp.merge(act, on=["period", *dims], how="left")
+            merged = grp.astype({d: object for d in dims}).merge(act, on=["period", *dims], how="left")
             merged["actual"] = merged["actual"].fillna(0.0)
             rows.append(merged)
             for_growth.append((merged, freq, dims))
@@ -90,12 +91,18 @@ def performance(orders: pd.DataFrame, targets: pd.DataFrame, *, settings: Settin
             return pd.Series(lookup.reindex(idx).to_numpy(), index=merged.index)
 
         m = merged.copy()
+        if m.empty:
+            m["yoy"], m["mom"] = pd.Series(dtype=object), pd.Series(dtype=object)
+            out_parts.append(m)
+            continue
         # a running period is compared with the base scaled to the same share of time elapsed
         pace = m["period"].map(lambda p: _elapsed(p, as_of_ts))
         m["yoy"] = growth(m["actual"], shifted(years) * pace)
         m["mom"] = growth(m["actual"], shifted(1) * pace) if freq != "Y" else NEW_LABEL
         out_parts.append(m)
     out = pd.concat(out_parts, ignore_index=True) if out_parts else pd.DataFrame()
+    if out.empty:  # no target and no counted order: an empty table, not an error
+        return pd.DataFrame(columns=COLUMNS)
     for d in DIMS:
         if d not in out:
             out[d] = None
@@ -108,9 +115,11 @@ def performance(orders: pd.DataFrame, targets: pd.DataFrame, *, settings: Settin
     out["period_label"] = out["period"].map(period_label)
     out = out[out["elapsed"] > 0].sort_values(["period", "salesperson", "product_line", "region"],
                                               na_position="first", kind="stable")
-    return out.reset_index(drop=True)[["period", "period_label", "freq", "salesperson", "product_line", "region",
-                                       "actual", "target", "gap", "completion", "yoy", "mom", "band", "elapsed",
-                                       "pace", "note"]]
+    return out.reset_index(drop=True)[COLUMNS]
+
+
+COLUMNS = ["period", "period_label", "freq", "salesperson", "product_line", "region", "actual", "target", "gap",
+           "completion", "yoy", "mom", "band", "elapsed", "pace", "note"]
 
 
 def period_label(p: pd.Period) -> str:

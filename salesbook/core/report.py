@@ -60,7 +60,8 @@ def build(result: Result) -> pd.DataFrame:
         return f"{v / factor:,.2f}{unit}"
 
     start, end = orders["order_date"].min(), orders["order_date"].max()
-    add(0, f"本报告基于 {start:%Y-%m-%d} 至 {end:%Y-%m-%d} 的 {len(orders):,} 笔订单、{len(tiers_t):,} 家客户，"
+    span = f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d} 的 " if pd.notna(start) else ""
+    add(0, f"本报告基于 {span}{len(orders):,} 笔订单、{len(tiers_t):,} 家客户，"
            f"分析截止日为 {result.as_of:%Y-%m-%d}。目的是评估目标完成情况、识别高价值与流失风险客户，"
            "并为下一阶段的客户维护与销售策略提供依据。")
     add(0, f"金额单位为{unit}；订单状态计入销售额的有：{'、'.join(s.revenue_statuses)}；"

@@ -40,6 +40,7 @@ def save_workbook(wb, target: Path, *, deterministic: bool = False, keep_backup:
         raise WorkbookError("folder_missing", path=str(folder))
     if target.exists() and not os.access(target, os.W_OK):
         raise WorkbookError("read_only", path=str(target))
+    _remove_stale_temporaries(folder, target)
     fd, raw_tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=folder)
     os.close(fd)
     fixed_tmp = raw_tmp + ".zip"
@@ -58,6 +59,18 @@ def save_workbook(wb, target: Path, *, deterministic: bool = False, keep_backup:
         for p in (raw_tmp, fixed_tmp):
             if os.path.exists(p):
                 os.remove(p)
+
+
+def _remove_stale_temporaries(folder: Path, target: Path, older_than_s: float = 600) -> None:
+    """Temporary files left by a save that was killed (the original was never touched)."""
+    import time
+
+    for p in folder.glob(f".{target.stem}.*.tmp*"):
+        try:
+            if time.time() - p.stat().st_mtime > older_than_s:
+                p.unlink()
+        except OSError:
+            pass
 
 
 def postprocess(src: Path, dst: Path, *, deterministic: bool) -> None:

@@ -83,3 +83,23 @@ def test_quarter_growth_uses_the_previous_quarter_and_the_same_quarter_last_year
     row = res.frames["performance"].iloc[0]
     assert row["yoy"] == pytest.approx(0.5)    # 150 vs 100
     assert row["mom"] == pytest.approx(-0.25)  # 150 vs 200 (2023Q4)
+
+
+@pytest.mark.parametrize("rows", [
+    [("O1", "上周五", "C1", None, None, None, "abc", "已成交")],          # every row unreadable
+    [("O1", "2026-11-02", "C1", "甲", "张三", "A产品", 100, "已取消")],  # only a cancelled order
+    [("O1", "2026-11-02", "C1", "甲", "张三", "A产品", 0, "已成交")],    # only a zero amount
+    [("O1", "2026-11-02", "C1", "甲", "张三", "A产品", 100, "已成交")],  # a single order
+    [("O1", "2026-11-02", "C1", "甲", None, None, 100, "已成交")],       # no salesperson at all
+])
+@pytest.mark.parametrize("with_targets", [False, True])
+def test_the_pipeline_survives_tiny_and_empty_data(rows, with_targets):
+    from salesbook.core import report
+
+    tables = {"orders": raw(_orders(rows))}
+    if with_targets:
+        tables["targets"] = raw(pd.DataFrame([("2026-11", "张三", None, 100)],
+                                             columns=["period", "salesperson", "product_line", "target"]), "销售目标")
+    res = run(tables, settings=Settings(), today=TODAY)
+    assert not report.build(res).empty
+    assert res.excluded_rows == (1 if rows[0][1] == "上周五" else 0)
