@@ -312,7 +312,9 @@ def write_results(book: xw.Book, result: Result, *, lang: str = "zh", now: dt.da
         preserved = read_user_columns(sheet, result.sheets.get(key, []))
         sheet.clear()
         if key == "dashboard":
-            write_dashboard(sheet, result, lang=lang, now=now)
+            from . import dashboard
+
+            dashboard.write(sheet, result, lang=lang, now=now)
         elif key == "report":
             write_report(sheet, result)
         else:
@@ -359,29 +361,6 @@ def write_report(sheet: xw.Sheet, result: Result) -> None:
         lines = -(-_display_width(text) // 116) if text else 1
         if lines > 1:
             sheet.range((i, 1)).row_height = 16 * lines
-
-
-def write_dashboard(sheet: xw.Sheet, result: Result, *, lang: str, now: dt.datetime | None) -> None:
-    s = result.settings
-    kpi = result.frames["kpi"]
-    zh = lang == "zh"
-    now = now or dt.datetime.now().replace(microsecond=0)
-    info = [
-        ["销售分析仪表盘" if zh else "Sales dashboard", None],
-        ["分析截止日" if zh else "as_of", dt.datetime.combine(result.as_of, dt.time())],
-        ["刷新时间" if zh else "refreshed_at", now],
-        ["未计入分析的行" if zh else "rows_left_out", result.excluded_rows],
-        ["预警数" if zh else "alerts", len(result.frames["alerts"])],
-        ["金额单位" if zh else "unit", s.display_unit],
-    ]
-    sheet.range("A1").value = info
-    sheet.range("A1").font.bold = True
-    sheet.range("A1").font.size = 16
-    sheet.range("B2:B3").number_format = "yyyy-mm-dd hh:mm"
-    sheet.range("B2").number_format = "yyyy-mm-dd"
-    write_blocks(sheet, result.sheets["breakdown"][:1], settings=s, lang=lang, start_row=8)
-    sheet.range("A1").column_width = 24
-    sheet.range("B1").column_width = 18
 
 
 def append_rows(book: xw.Book, spec: schema.SheetSpec, df: pd.DataFrame, *, replace: bool = False) -> dict:

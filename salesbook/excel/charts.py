@@ -1,0 +1,131 @@
+"""Native Excel charts bound to worksheet ranges, from small declarative specs.
+
+A :class:`ChartSpec` names its data by A1 ranges on the same sheet, so a chart is a real Excel
+chart that users can restyle, and its numbers are visible cells. ``render`` replaces a sheet's
+charts with the specs given: with the file engine it builds openpyxl charts (openpyxl reads
+charts back on load, so they survive later saves); in live Excel it uses xlwings' chart API
+and, for combined column/line charts, the chart's COM object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import xlwings as xw
+from openpyxl.chart import BarChart, LineChart, PieChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.utils.cell import range_boundaries
+
+from .engine import FileSheet
+
+
+@dataclass(frozen=True)
+class Series:
+    title: str
+    values: str  # A1 range of the values (no header)
+    kind: str = "bar"  # bar | line
+    secondary: bool = False
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    title: str
+    kind: str  # column | bar | pie | combo
+    categories: str  # A1 range of the category labels
+    series: tuple[Series, ...]
+    anchor: str  # top-left cell
+    width_cm: float = 16
+    height_cm: float = 7.5
+    y_format: str | None = None
+    y2_format: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _ref(ws, a1: str) -> Reference:
+    c1, r1, c2, r2 = range_boundaries(a1)
+    return Reference(ws, min_col=c1, min_row=r1, max_col=c2, max_row=r2)
+
+
+def _openpyxl_chart(ws, spec: ChartSpec):
+    cats = _ref(ws, spec.categories)
+    if spec.kind == "pie":
+        chart = PieChart()
+        for s in spec.series:
+            chart.add_data(_ref(ws, s.values))
+            chart.series[-1].tx = None
+        chart.set_categories(cats)
+        chart.dataLabels = DataLabelList()
+        chart.dataLabels.showPercent = True
+        chart.dataLabels.showCatName = True
+        chart.dataLabels.showVal = False
+        chart.dataLabels.showSerName = False
+        chart.dataLabels.showLegendKey = False
+    else:
+        chart = BarChart()
+        chart.type = "bar" if spec.kind == "bar" else "col"
+        lines = LineChart()
+        lines2 = LineChart()
+        for s in spec.series:
+            target = chart if s.kind == "bar" else (lines2 if s.secondary else lines)
+            target.add_data(_ref(ws, s.values))
+            from openpyxl.chart.series import SeriesLabel
+
+            target.series[-1].tx = SeriesLabel(v=s.title)
+        chart.set_categories(cats)
+        if spec.y_format:
+            chart.y_axis.number_format = spec.y_format
+            chart.y_axis.majorGridlines = chart.y_axis.majorGridlines
+        if lines.series:
+            lines.set_categories(cats)
+            chart += lines
+        if lines2.series:
+            lines2.set_categories(cats)
+            lines2.y_axis.axId = 200
+            lines2.y_axis.crosses = "max"
+            if spec.y2_format:
+                lines2.y_axis.number_format = spec.y2_format
+            chart += lines2
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+    chart.title = spec.title
+    chart.width, chart.height = spec.width_cm, spec.height_cm
+    chart.legend.position = "b"
+    return chart
+
+
+def render(sheet: xw.Sheet, specs: list[ChartSpec]) -> None:
+    """Replace the sheet's charts by ``specs``."""
+    impl = sheet.impl
+    if isinstance(impl, FileSheet):
+        ws = impl.ws
+        ws._charts = []  # noqa: SLF001 - openpyxl keeps a sheet's charts in this list
+        for spec in specs:
+            ws.add_chart(_openpyxl_chart(ws, spec), spec.anchor)
+        impl.book_impl.count("chart.add", len(specs))
+        return
+    _render_excel(sheet, specs)  # pragma: no cover - needs Excel
+
+
+_EXCEL_TYPES = {"column": "column_clustered", "bar": "bar_clustered", "pie": "pie", "combo": "column_clustered"}
+
+
+def _render_excel(sheet: xw.Sheet, specs: list[ChartSpec]) -> None:  # pragma: no cover - needs Excel
+    for chart in list(sheet.charts):
+        chart.delete()
+    for spec in specs:
+        anchor = sheet.range(spec.anchor)
+        cm = 28.35  # points per cm
+        chart = sheet.charts.add(anchor.left, anchor.top, spec.width_cm * cm, spec.height_cm * cm)
+        chart.chart_type = _EXCEL_TYPES[spec.kind]
+        api = chart.api[1] if isinstance(chart.api, tuple) else chart.api
+        for s in spec.series:
+            new = api.SeriesCollection().NewSeries()
+            new.Name = s.title
+            new.Values = sheet.range(s.values).api
+            new.XValues = sheet.range(spec.categories).api
+            if s.kind == "line":
+                new.ChartType = 4  # xlLine
+                if s.secondary:
+                    new.AxisGroup = 2  # xlSecondary
+        api.HasTitle = True
+        api.ChartTitle.Text = spec.title
