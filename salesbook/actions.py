@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import xlwings as xw
 
-from . import schema
 from .core import pipeline
 from .excel import changelog, cleanwrite, flags, io
 
@@ -76,31 +75,19 @@ def refresh(book: xw.Book, *, lang: str | None = None, as_of: dt.date | None = N
     now = now or dt.datetime.now()
     _, result = analyse(book, as_of=as_of, today=today, progress=progress)
     _say(book, progress)("写入结果 writing")
-    written = io.write_results(book, result, lang=lang, now=now, only=only)
-    if only is None:
+    if only is None:  # first, so the meeting pack can show this refresh's changes
         changelog.record(book, result, lang=lang, now=now)
+    written = io.write_results(book, result, lang=lang, now=now, only=only)
     book.app.status_bar = False
     return RefreshSummary(result.as_of, written, int(len(result.clean["orders"])), result.excluded_rows,
                           len(result.frames["alerts"]), len(result.log), result)
-
-
-ACKNOWLEDGED = {"已核实", "忽略", "checked", "ignore", "ignored"}
-
-
-def acknowledged(book: xw.Book, result: pipeline.Result) -> set[str]:
-    """Alert keys a user marked 已核实/忽略 (checked/ignore) in the Alerts sheet."""
-    name = schema.find_sheet("alerts", io.sheet_names(book))
-    if name is None:
-        return set()
-    saved = io.read_user_columns(book.sheets[name], result.sheets["alerts"]).get("alerts", {})
-    return {k for k, v in saved.items() if str(v.get("decision", "")).strip().lower() in ACKNOWLEDGED}
 
 
 def flag(book: xw.Book, *, today: dt.date | None = None, progress: Callable[[str], None] | None = None) -> int:
     """Paint every located alert on its source cell, except those acknowledged; returns cells painted."""
     tables, result = analyse(book, today=today, progress=progress)
     _say(book, progress)("标记异常 flagging")
-    n = flags.paint(book, flags.cells_for(result, tables, skip_keys=acknowledged(book, result)))
+    n = flags.paint(book, flags.cells_for(result, tables, skip_keys=io.acknowledged_alerts(book, result)))
     book.app.status_bar = False
     return n
 
@@ -123,3 +110,17 @@ def clean(book: xw.Book, *, today: dt.date | None = None, progress: Callable[[st
 def undo_clean(book: xw.Book) -> tuple[int, int]:
     """Restore the cells Clean changed; returns (restored, kept because edited since)."""
     return cleanwrite.undo(book)
+
+
+REPORT_SHEETS = ("report", "dashboard", "meeting")
+
+
+def report(book: xw.Book, *, pdf: str | None = None, lang: str | None = None, today: dt.date | None = None,
+           progress: Callable[[str], None] | None = None) -> RefreshSummary:
+    """Rebuild the report, dashboard and meeting pack; with ``pdf``, also print them to that file."""
+    summary = refresh(book, lang=lang, today=today, progress=progress, only=set(REPORT_SHEETS))
+    if pdf:
+        _say(book, progress)("生成 PDF / making the PDF")
+        book.to_pdf(pdf, include=[summary.sheets[k] for k in REPORT_SHEETS])
+        book.app.status_bar = False
+    return summary

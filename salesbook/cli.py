@@ -177,6 +177,23 @@ def clear_flags(path: Path) -> None:
     out.print(f"✓ 已清除 {n} 个标记 / {n} flags cleared")
 
 
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also print the report, dashboard and meeting pack to this PDF. / 同时输出 PDF。")
+@_lang_option
+def report(path: Path, pdf: Path | None, lang: str) -> None:
+    """Rebuild the customer-analysis report, dashboard and meeting pack. / 生成分析报告。"""
+    book = _open(path)
+    summary = _progress_run("生成报告 Report", lambda say: actions.report(book, lang=lang, progress=say,
+                                                                       pdf=str(pdf.resolve()) if pdf else None))
+    book.save()
+    out.print(summary.message(lang))
+    if pdf:
+        out.print(f"✓ PDF: {pdf.resolve()}")
+    out.print(f"✓ {path.resolve()}")
+
+
 def _read_export(path: Path) -> pd.DataFrame:
     try:
         if path.suffix.lower() in (".csv", ".txt"):

@@ -45,6 +45,10 @@ _WORKBOOK_MESSAGES = {
     ),
     "folder_missing": ("文件夹不存在：{path}", "Folder does not exist: {path}"),
     "exists": ("文件已存在：{path}（使用 --force 覆盖）", "File exists: {path} (use --force to overwrite)"),
+    "no_pdf": (
+        "没有 Excel 时需要 LibreOffice 才能生成 PDF：{detail}",
+        "Making a PDF without Excel needs LibreOffice: {detail}",
+    ),
     "bad_import": ("无法读取导入文件 {path}：{detail}", "Cannot read import file {path}: {detail}"),
 }
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 import xlwings as xw
 
@@ -60,8 +61,13 @@ def fill_strategy() -> str | None:
 
 
 def report() -> str | None:
-    """生成报告 Report: the 分析报告 sheet."""
-    return _run(lambda book, lang: actions.refresh(book, lang=lang, only={"report", "dashboard"}).message(lang))
+    """生成报告 Report: dashboard, 分析报告 and 例会材料, and a PDF of them beside the workbook."""
+    def go(book, lang):
+        path = Path(book.fullname)
+        pdf = path.with_name(path.stem + (" 分析报告.pdf" if lang == "zh" else " report.pdf"))
+        summary = actions.report(book, lang=lang, pdf=str(pdf))
+        return summary.message(lang) + ("\nPDF: " if lang != "zh" else "\n已生成 PDF：") + str(pdf)
+    return _run(go)
 
 
 def clean() -> str | None:

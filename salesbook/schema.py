@@ -156,6 +156,7 @@ OUTPUT_SHEETS = (
     ("alerts", "异常预警", "Alerts"),
     ("cleaning_log", "清洗日志", "Cleaning log"),
     ("report", "分析报告", "Report"),
+    ("meeting", "例会材料", "Meeting pack"),
 )
 
 SHEET_BY_KEY = {s.key: s for s in INPUT_SHEETS}

@@ -126,6 +126,8 @@ def _check(kind, before, after, path):
         assert after["RFM"][(1, 1)][0] == "wiped"
     if kind == "report":
         assert str(after["分析报告"][(1, 1)][0]).startswith("客户分析报告")
+        pdf = path.with_name(path.stem + " 分析报告.pdf")
+        assert pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-"
     if kind == "flag":
         painted = [(k, v) for k, v in after["订单明细"].items() if v[2] and flags.MARK in v[2]]
         assert painted, "no cell of the orders sheet was flagged"

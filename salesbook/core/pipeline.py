@@ -112,7 +112,7 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
               **{f"by_{d}": t for d, t in dims.items()}}
     sheets = layout(frames, log, settings=settings, as_of=as_of)
     return Result(as_of, settings, {"orders": orders, "targets": targets, "customers": customers,
-                                    "followups": followups, "leads": leads}, log, frames, sheets)
+                                    "followups": followups, "leads": leads, "playbook": playbook}, log, frames, sheets)
 
 
 def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings, as_of: dt.date

@@ -109,3 +109,19 @@ def record(book: xw.Book, result: Result, *, lang: str, now: dt.datetime) -> int
     log.range((first, 1), (start + len(rows) - 1, 1)).number_format = "yyyy-mm-dd hh:mm"
     log.range((first, 2), (start + len(rows) - 1, 2)).number_format = "yyyy-mm-dd"
     return len(changes)
+
+
+def latest(book: xw.Book) -> pd.DataFrame:
+    """The newest refresh's changes (type, subject, before, after), from the change-log sheet."""
+    cols = ["type", "subject", "before", "after"]
+    names = io.sheet_names(book)
+    name = next((n for n in SHEET if n in names), None)
+    if name is None:
+        return pd.DataFrame(columns=cols)
+    values = book.sheets[name].used_range.options(ndim=2).value or []
+    rows = [r for r in values[1:] if r and r[0] is not None]
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    newest = max(r[0] for r in rows)
+    batch = [r[2:6] for r in rows if r[0] == newest and r[2] != KINDS["first"]]
+    return pd.DataFrame(batch, columns=cols).fillna("")

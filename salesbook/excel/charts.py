@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import xlwings as xw
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.chart.label import DataLabelList
+from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
 from .engine import FileSheet
@@ -33,9 +35,8 @@ class ChartSpec:
     kind: str  # column | bar | pie | combo
     categories: str  # A1 range of the category labels
     series: tuple[Series, ...]
-    anchor: str  # top-left cell
-    width_cm: float = 16
-    height_cm: float = 7.5
+    area: str  # the cells the chart covers, e.g. "A16:H30": it moves and sizes with them
+    span: tuple[float, float] | None = None  # share of the area's width to use, e.g. (0, 0.5): left half
     y_format: str | None = None
     y2_format: str | None = None
     extra: dict = field(default_factory=dict)
@@ -71,6 +72,8 @@ def _openpyxl_chart(ws, spec: ChartSpec):
             from openpyxl.chart.series import SeriesLabel
 
             target.series[-1].tx = SeriesLabel(v=s.title)
+            if s.kind == "line":
+                target.series[-1].smooth = False
         chart.set_categories(cats)
         if spec.y_format:
             chart.y_axis.number_format = spec.y_format
@@ -88,9 +91,30 @@ def _openpyxl_chart(ws, spec: ChartSpec):
         chart.x_axis.delete = False
         chart.y_axis.delete = False
     chart.title = spec.title
-    chart.width, chart.height = spec.width_cm, spec.height_cm
     chart.legend.position = "b"
     return chart
+
+
+GAP_PT = 4  # white space between neighbouring charts
+_EMU_PER_PT = 12700
+
+
+def _column_emu(ws, col: int) -> int:
+    width = ws.column_dimensions[get_column_letter(col)].width or 8.43
+    return int((width * 8 + 5) * 9525)  # Excel's pixel width of a column (Calibri 12, the book's font), in EMU
+
+
+def _cell_anchor(ws, area: str, span: tuple[float, float] | None) -> TwoCellAnchor:
+    """A two-cell anchor: the chart spans exactly these cells, whatever their widths in any client."""
+    c1, r1, c2, r2 = range_boundaries(area)
+    gap = GAP_PT * _EMU_PER_PT
+    if span is None:  # up to the start of the next column and row; the gap is on the left
+        return TwoCellAnchor(_from=AnchorMarker(col=c1 - 1, colOff=gap, row=r1 - 1, rowOff=0),
+                             to=AnchorMarker(col=c2, colOff=0, row=r2, rowOff=0))
+    # a share of one wide column (two charts side by side); Excel's width estimate errs small
+    width = _column_emu(ws, c2)
+    return TwoCellAnchor(_from=AnchorMarker(col=c1 - 1, colOff=int(span[0] * width) + gap, row=r1 - 1, rowOff=0),
+                         to=AnchorMarker(col=c2 - 1, colOff=int(span[1] * width) - gap, row=r2, rowOff=0))
 
 
 def render(sheet: xw.Sheet, specs: list[ChartSpec]) -> None:
@@ -100,7 +124,7 @@ def render(sheet: xw.Sheet, specs: list[ChartSpec]) -> None:
         ws = impl.ws
         ws._charts = []  # noqa: SLF001 - openpyxl keeps a sheet's charts in this list
         for spec in specs:
-            ws.add_chart(_openpyxl_chart(ws, spec), spec.anchor)
+            ws.add_chart(_openpyxl_chart(ws, spec), _cell_anchor(ws, spec.area, spec.span))
         impl.book_impl.count("chart.add", len(specs))
         return
     _render_excel(sheet, specs)  # pragma: no cover - needs Excel
@@ -113,9 +137,10 @@ def _render_excel(sheet: xw.Sheet, specs: list[ChartSpec]) -> None:  # pragma: n
     for chart in list(sheet.charts):
         chart.delete()
     for spec in specs:
-        anchor = sheet.range(spec.anchor)
-        cm = 28.35  # points per cm
-        chart = sheet.charts.add(anchor.left, anchor.top, spec.width_cm * cm, spec.height_cm * cm)
+        area = sheet.range(spec.area)
+        a, b = spec.span or (0.0, 1.0)
+        chart = sheet.charts.add(area.left + a * area.width + GAP_PT, area.top, (b - a) * area.width - 2 * GAP_PT,
+                                 area.height - GAP_PT)
         chart.chart_type = _EXCEL_TYPES[spec.kind]
         api = chart.api[1] if isinstance(chart.api, tuple) else chart.api
         for s in spec.series:

@@ -303,6 +303,36 @@ class FileBook(base.Book):
     def close(self) -> None:
         self.wb.close()
 
+    def to_pdf(self, path, quality=None) -> None:
+        """Print the visible sheets to a PDF with headless LibreOffice (Excel does this itself)."""
+        import shutil
+        import subprocess
+        import tempfile
+
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        if soffice is None:
+            raise WorkbookError("no_pdf", detail="soffice not found")
+        self.count("book.to_pdf")
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp) / "print.xlsx"
+            # a plain .xlsx of just the visible sheets (xlwings' to_pdf hides the others), so a
+            # 100k-row orders sheet is neither written nor read again for printing
+            wb = self.wb
+            sheets, active, vba = wb._sheets, wb._active_sheet_index, wb.vba_archive  # noqa: SLF001
+            try:
+                wb._sheets = [ws for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]  # noqa: SLF001
+                wb._active_sheet_index, wb.vba_archive = 0, None  # noqa: SLF001
+                wb.save(src)
+            finally:
+                wb._sheets, wb._active_sheet_index, wb.vba_archive = sheets, active, vba  # noqa: SLF001
+            done = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile",
+                                   "--convert-to", "pdf", "--outdir", tmp, str(src)], capture_output=True,
+                                  timeout=600)
+            pdf = Path(tmp) / "print.pdf"
+            if not pdf.exists():
+                raise WorkbookError("no_pdf", detail=done.stderr.decode(errors="replace")[-300:] or "no output")
+            shutil.move(str(pdf), path)
+
     def save(self, path=None, password=None) -> None:
         if self.read_only:
             raise WorkbookError("read_only", path=str(self.path))

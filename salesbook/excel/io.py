@@ -91,6 +91,18 @@ def unknown_columns(book: xw.Book, spec: schema.SheetSpec) -> list[str]:
     return [h for _, h in m.unknown] if m else []
 
 
+ACKNOWLEDGED = {"已核实", "忽略", "checked", "ignore", "ignored"}
+
+
+def acknowledged_alerts(book: xw.Book, result: Result) -> set[str]:
+    """Alert keys a user marked 已核实/忽略 (checked/ignore) in the Alerts sheet."""
+    name = schema.find_sheet("alerts", sheet_names(book))
+    if name is None:
+        return set()
+    saved = read_user_columns(book.sheets[name], result.sheets["alerts"]).get("alerts", {})
+    return {k for k, v in saved.items() if str(v.get("decision", "")).strip().lower() in ACKNOWLEDGED}
+
+
 def read_settings(book: xw.Book) -> Settings:
     name = schema.find_sheet("settings", sheet_names(book))
     if name is None:
@@ -316,7 +328,13 @@ def write_results(book: xw.Book, result: Result, *, lang: str = "zh", now: dt.da
 
             dashboard.write(sheet, result, lang=lang, now=now)
         elif key == "report":
-            write_report(sheet, result)
+            from . import report_sheet
+
+            report_sheet.write(sheet, result, lang=lang)
+        elif key == "meeting":
+            from . import changelog, meeting_sheet
+
+            meeting_sheet.write(sheet, result, changelog.latest(book), acknowledged_alerts(book, result), lang=lang)
         else:
             write_blocks(sheet, result.sheets[key], settings=result.settings, lang=lang, preserved=preserved,
                          today=result.as_of)
@@ -330,37 +348,6 @@ def _last_input_sheet(book: xw.Book) -> str | None:
     found = [schema.find_sheet(s.key, names) for s in schema.INPUT_SHEETS]
     found = [n for n in found if n]
     return max(found, key=names.index) if found else None
-
-
-def _display_width(text: str) -> int:
-    """Column-width units: CJK characters are two wide."""
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(text))
-
-
-def write_report(sheet: xw.Sheet, result: Result) -> None:
-    """The S1-outline report: a title, then each section's heading and paragraphs, in one write."""
-    from ..core import report
-
-    r = report.build(result)
-    rows: list[list[Any]] = [[f"客户分析报告（截至 {result.as_of:%Y-%m-%d}）"], [None]]
-    headings = []
-    for section, grp in r.groupby("section", sort=False):
-        headings.append(len(rows) + 1)
-        rows.append([section])
-        rows.extend([[t] for t in grp["text"]])
-        rows.append([None])
-    sheet.range("A1").value = rows
-    sheet.range("A1").font.size = 16
-    sheet.range("A1").font.bold = True
-    for row in headings:
-        sheet.range((row, 1)).font.bold = True
-        sheet.range((row, 1)).color = TITLE_FILL
-    sheet.range((1, 1)).column_width = 120
-    sheet.range((3, 1), (len(rows), 1)).wrap_text = True
-    for i, (text,) in enumerate(rows[2:], start=3):  # not every client autofits wrapped rows
-        lines = -(-_display_width(text) // 116) if text else 1
-        if lines > 1:
-            sheet.range((i, 1)).row_height = 16 * lines
 
 
 def append_rows(book: xw.Book, spec: schema.SheetSpec, df: pd.DataFrame, *, replace: bool = False) -> dict:

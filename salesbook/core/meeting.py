@@ -1,0 +1,124 @@
+"""例会材料 Meeting pack: one page per salesperson and per region for the Monday meeting.
+
+Each page: the numbers (this month and year to date, completion, rank), what changed since the
+last refresh for that person's or region's customers, open alerts (not marked 已核实/忽略), and
+follow-ups due within seven days of the as-of date (overdue first).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .pipeline import Result
+
+DUE_DAYS = 7
+CHANGE_COLS = ["type", "subject", "before", "after"]
+ALERT_COLS = ["severity", "rule_name", "subject", "message"]
+DUE_COLS = ["customer_id", "customer_name", "tier", "next_due", "overdue_days", "focus"]
+
+
+@dataclass(frozen=True)
+class Page:
+    kind: str  # salesperson | region
+    subject: str
+    title: str
+    numbers: list[tuple[str, object, str]]  # label, value, kind (amount/pct/int/text)
+    changes: pd.DataFrame  # type, subject, before, after
+    alerts: pd.DataFrame  # severity, rule_name, subject, message
+    followups: pd.DataFrame  # customer_id, customer_name, tier, next_due, overdue_days, focus
+
+
+def _owned(result: Result) -> pd.DataFrame:
+    """customer_id → owner and region (the region of most of the customer's orders)."""
+    plan = result.frames["plan"][["customer_id", "customer_name", "owner"]]
+    orders = result.clean["orders"].dropna(subset=["region"])
+    region = (orders.groupby(["customer_id", "region"]).size().sort_values(ascending=False).reset_index()
+              .drop_duplicates("customer_id").set_index("customer_id")["region"])
+    return plan.assign(region=plan["customer_id"].map(region))
+
+
+def _mentions(texts: pd.Series, words: set[str]) -> pd.Series:
+    words = {w for w in words if isinstance(w, str) and w}
+    if not words:
+        return pd.Series(False, index=texts.index)
+    return texts.fillna("").astype(str).map(lambda t: any(w in t for w in words))
+
+
+# the page's number labels in English (the pages are built with the Chinese ones)
+LABELS_EN = {"本月销售额": "sales this month", "本月目标": "target this month", "本月完成率": "completion this month",
+             "时间进度": "time elapsed", "今年累计销售额": "sales year to date", "排名": "rank",
+             "今年完成率": "completion year to date", "今年新客户": "new customers this year", "占比": "share",
+             "拖累团队完成率(百分点)": "cost to team completion (points)", "负责人": "salespeople"}
+
+
+def pages(result: Result, changes: pd.DataFrame, acknowledged: set[str] = frozenset(), lang: str = "zh") -> list[Page]:
+    f = result.frames
+    as_of = pd.Timestamp(result.as_of)
+    owned = _owned(result)
+    alerts = f["alerts"][~f["alerts"]["key"].isin(acknowledged)]
+    if lang != "zh" and not alerts.empty:
+        alerts = alerts.assign(message=alerts["message_en"], rule_name=alerts["rule"].str.replace("_", " "))
+    plan = f["plan"]
+    perf = f["performance"]
+    people = f["by_salesperson"].set_index("salesperson") if not f["by_salesperson"].empty else pd.DataFrame()
+    month = perf[(perf["freq"] == "M") & (perf["elapsed"] < 1)] if not perf.empty else perf
+    out = []
+    for person in sorted(owned["owner"].dropna().unique()):
+        ids = set(owned.loc[owned["owner"] == person, "customer_id"])
+        names = set(owned.loc[owned["owner"] == person, "customer_name"].dropna())
+        numbers: list[tuple[str, object, str]] = []
+        m = month[month["salesperson"] == person] if not month.empty else month
+        if not m.empty:
+            r = m.iloc[0]
+            numbers += [("本月销售额", r["actual"], "amount"), ("本月目标", r["target"], "amount"),
+                        ("本月完成率", r["completion"], "pct"), ("时间进度", r["elapsed"], "pct")]
+        if person in people.index:
+            p = people.loc[person]
+            numbers += [("今年累计销售额", p["revenue"], "amount"), ("排名", int(p["rank"]), "int")]
+            if "completion" in p:
+                numbers.append(("今年完成率", p["completion"], "pct"))
+            numbers.append(("今年新客户", int(p.get("new_customers", 0)), "int"))
+        words = {person} | ids | names
+        title = (f"{person} · 例会材料（截至 {result.as_of:%Y-%m-%d}）" if lang == "zh"
+                 else f"{person} · meeting pack (as of {result.as_of:%Y-%m-%d})")
+        out.append(_page("salesperson", person, title, numbers,
+                         changes, alerts, plan[plan["owner"] == person], words, as_of))
+    drag = _region_table(result)
+    for region in sorted(owned["region"].dropna().unique()):
+        ids = set(owned.loc[owned["region"] == region, "customer_id"])
+        names = set(owned.loc[owned["region"] == region, "customer_name"].dropna())
+        reps = set(owned.loc[owned["region"] == region, "owner"].dropna())
+        numbers = []
+        by_region = f["by_region"].set_index("region") if not f["by_region"].empty else pd.DataFrame()
+        if region in by_region.index:
+            numbers += [("今年累计销售额", by_region.loc[region, "revenue"], "amount"),
+                        ("占比", by_region.loc[region, "share"], "pct")]
+        if region in drag.index:
+            numbers += [("今年完成率", drag.loc[region, "completion"], "pct"),
+                        ("拖累团队完成率(百分点)", drag.loc[region, "drag"] * 100, "num")]
+        numbers.append(("负责人", "、".join(sorted(reps)), "text"))
+        title = (f"{region}区域 · 例会材料（截至 {result.as_of:%Y-%m-%d}）" if lang == "zh"
+                 else f"Region {region} · meeting pack (as of {result.as_of:%Y-%m-%d})")
+        out.append(_page("region", region, title, numbers,
+                         changes, alerts, plan[plan["customer_id"].isin(ids)], {region} | ids | names | reps, as_of))
+    return out
+
+
+def _region_table(result: Result) -> pd.DataFrame:
+    from .report import region_drag
+
+    t = region_drag(result)
+    return t.set_index("region") if not t.empty else pd.DataFrame(columns=["completion", "drag"])
+
+
+def _page(kind, subject, title, numbers, changes, alerts, plan, words, as_of) -> Page:
+    changes = changes.reindex(columns=CHANGE_COLS)
+    alerts = alerts.reindex(columns=ALERT_COLS)
+    plan = plan.reindex(columns=DUE_COLS)
+    ch = changes[_mentions(changes["subject"], words)]
+    al = alerts[_mentions(alerts["subject"].fillna("") + " " + alerts["message"].fillna(""), words)]
+    due = plan[pd.to_datetime(plan["next_due"]) <= as_of + pd.Timedelta(days=DUE_DAYS)]
+    due = due.sort_values(["overdue_days", "next_due"], ascending=[False, True])
+    return Page(kind, subject, title, numbers, ch.head(15), al.head(15), due.head(15))

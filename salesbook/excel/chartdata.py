@@ -1,0 +1,127 @@
+"""The numbers behind every chart, as small tables that are written next to the chart.
+
+A :class:`ChartTable` is what one chart shows: a header, rows and how to draw them. ``place``
+writes the tables into a sheet (one under the other) and returns :class:`~.charts.ChartSpec`
+objects bound to those cells, so the dashboard and the report sheet share one definition of
+each chart and every chart's data is visible, editable cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import xlwings as xw
+from openpyxl.utils import get_column_letter
+
+from ..core import report, rfm, tiers
+from ..core.pipeline import Result
+from .charts import ChartSpec, Series
+
+
+@dataclass(frozen=True)
+class ChartTable:
+    key: str
+    title: str
+    kind: str  # column | bar | pie | combo
+    header: list[str]
+    rows: list[list[Any]]
+    formats: dict[int, str]  # column index in the table → number format
+    series: tuple[tuple[str, int, str, bool], ...]  # title, column index, bar|line, secondary axis
+    y_format: str | None = None
+    y2_format: str | None = None
+
+
+def tables(result: Result, lang: str) -> list[ChartTable]:
+    """Every chart the dashboard and report can show, computed from the analysis."""
+    f, factor, unit = result.frames, result.settings.unit_factor, result.settings.display_unit
+    zh = lang == "zh"
+
+    def t(z: str, e: str) -> str:
+        return z if zh else e
+
+    out = []
+    trend = f["trend"].tail(12)
+    out.append(ChartTable(
+        "monthly", t("月度销售额与目标", "Monthly sales vs target"), "combo",
+        [t("月份", "month"), t(f"销售额({unit})", "revenue"), t(f"目标({unit})", "target")],
+        [[m, r / factor, (None if pd.isna(g) else g / factor)]
+         for m, r, g in zip(trend["month"], trend["revenue"], trend["target"], strict=True)],
+        {1: "#,##0.0", 2: "#,##0.0"}, ((t("销售额", "sales"), 1, "bar", False), (t("目标", "target"), 2, "line", False)),
+        y_format="#,##0"))
+
+    people = f["by_salesperson"]
+    if "completion" in people:
+        p = people.dropna(subset=["completion"]).sort_values("completion", ascending=False)
+        out.append(ChartTable(
+            "completion", t("完成率（按销售负责人，今年累计）", "Completion by salesperson (YTD)"), "combo",
+            [t("销售负责人", "salesperson"), t("完成率", "completion"), "100%"],
+            [[n, c, 1.0] for n, c in zip(p["salesperson"], p["completion"], strict=True)], {1: "0.0%", 2: "0%"},
+            ((t("完成率", "completion"), 1, "bar", False), ("100%", 2, "line", False)), y_format="0%"))
+
+    drag = report.region_drag(result)
+    if not drag.empty:
+        out.append(ChartTable(
+            "regions", t("完成率（按区域，今年累计）", "Completion by region (YTD)"), "combo",
+            [t("区域", "region"), t("完成率", "completion"), "100%"],
+            [[n, c, 1.0] for n, c in zip(drag["region"], drag["completion"], strict=True)], {1: "0.0%", 2: "0%"},
+            ((t("完成率", "completion"), 1, "bar", False), ("100%", 2, "line", False)), y_format="0%"))
+
+    prod = f["by_product_line"]
+    out.append(ChartTable(
+        "products", t("产品线占比（今年累计）", "Product share (YTD)"), "pie",
+        [t("产品线", "product_line"), t(f"销售额({unit})", "revenue")],
+        [[n, v / factor] for n, v in zip(prod["product_line"], prod["revenue"], strict=True)], {1: "#,##0.0"},
+        ((t("销售额", "sales"), 1, "bar", False),)))
+
+    counts = f["tiers"]["tier"].value_counts().reindex(list(tiers.TIER_EN)).fillna(0)
+    out.append(ChartTable(
+        "tiers", t("客户层级分布", "Customer tiers"), "column", [t("层级", "tier"), t("客户数", "customers")],
+        [[k if zh else tiers.TIER_EN[k], int(v)] for k, v in counts.items()], {1: "0"},
+        ((t("客户数", "customers"), 1, "bar", False),)))
+
+    segs = f["rfm"]["segment"].value_counts().reindex(list(rfm.SEGMENT_EN)).fillna(0)
+    out.append(ChartTable(
+        "segments", t("RFM 分群分布", "RFM segments"), "column", [t("分群", "segment"), t("客户数", "customers")],
+        [[k if zh else rfm.SEGMENT_EN[k], int(v)] for k, v in segs.items()], {1: "0"},
+        ((t("客户数", "customers"), 1, "bar", False),)))
+
+    r = f["rfm"]
+    share = r.loc[r["pareto_top20"].astype(bool), "revenue_share"].sum() if not r.empty else 0.0
+    top = r.head(20)
+    out.append(ChartTable(
+        "pareto", t(f"客户集中度（帕累托）：前 20% 客户贡献 {share:.0%}",
+                    f"Customer concentration (Pareto): top 20% of customers bring {share:.0%}"), "combo",
+        [t("客户", "customer"), t(f"近一年采购({unit})", "monetary"), t("累计占比", "cum_share")],
+        [[c, m / factor, cs] for c, m, cs in zip(top["customer_id"], top["monetary"], top["cum_share"], strict=True)],
+        {1: "#,##0.0", 2: "0%"},
+        ((t("采购额", "amount"), 1, "bar", False), (t("累计占比", "cumulative share"), 2, "line", True)),
+        y_format="#,##0", y2_format="0%"))
+    return out
+
+
+def place(sheet: xw.Sheet, items: list[ChartTable], areas: dict[str, str | tuple[str, tuple[float, float]]], *,
+          column: int, row: int) -> list[ChartSpec]:
+    """Write each table at ``column`` from ``row`` down (one write per table) and bind a chart to it.
+
+    ``areas`` maps a table key to the cells its chart covers, optionally with the horizontal
+    share of those cells to use (for two charts side by side in one wide column).
+    """
+    specs = []
+    letter = get_column_letter(column)
+    for item in items:
+        width = len(item.header)
+        sheet.range((row, column)).value = [[item.title] + [None] * (width - 1), item.header, *item.rows]
+        sheet.range((row, column)).font.bold = True
+        first, last = row + 2, row + 1 + max(len(item.rows), 1)
+        for j, fmt in item.formats.items():
+            sheet.range((first, column + j), (last, column + j)).number_format = fmt
+        cells = lambda j: f"{get_column_letter(column + j)}{first}:{get_column_letter(column + j)}{last}"  # noqa: E731
+        area = areas[item.key]
+        area, span = (area, None) if isinstance(area, str) else area
+        specs.append(ChartSpec(item.title, item.kind, f"{letter}{first}:{letter}{last}",
+                               tuple(Series(title, cells(j), kind, secondary) for title, j, kind, secondary in item.series),
+                               area, span=span, y_format=item.y_format, y2_format=item.y2_format))
+        row = last + 2
+    return specs

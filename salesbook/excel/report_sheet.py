@@ -1,0 +1,114 @@
+"""分析报告 Report sheet: S1's outline as text, with the charts placed where the text talks about them.
+
+One wide column of paragraphs (printed one page wide); after 客户整体概况 the monthly trend and
+product mix, after 客户分层结果 the tiers and RFM segments, after 关键问题与需求 the completion by
+region and the Pareto chart. The charts' numbers sit in small tables right of the print area.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import xlwings as xw
+
+from ..core import report
+from ..core.pipeline import Result
+from . import chartdata, charts, printing
+from .io import TITLE_FILL
+
+TEXT_WIDTH = 64  # column A, in characters: one A4 portrait page wide at 100% (LibreOffice does not
+# scale a print area to fit, so the text column must fit by itself)
+CHART_ROWS = 18  # rows per chart
+DATA_COL = 4  # column D: chart data tables, outside the print area
+# after which section (index into report.SECTIONS) each pair of charts goes
+CHARTS_AFTER = {1: ("monthly", "products"), 2: ("tiers", "segments"), 3: ("regions", "pareto")}
+SIDE_BY_SIDE = {"tiers", "segments", "products"}  # small charts share a row; the others are full width
+
+
+def _display_width(text: str) -> int:
+    """Column-width units: CJK characters are two wide."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(text))
+
+
+def write(sheet: xw.Sheet, result: Result, *, lang: str = "zh") -> None:
+    zh = lang == "zh"
+    r = report.build(result, lang)
+    title = f"客户分析报告（截至 {result.as_of:%Y-%m-%d}）" if zh else f"Customer analysis report (as of {result.as_of:%Y-%m-%d})"
+    layout = _Layout()
+    layout.add(title)
+    layout.add(None)
+    available = {t.key: t for t in chartdata.tables(result, lang)}
+    areas: dict[str, tuple[str, tuple[float, float]]] = {}
+    sections = report.SECTIONS if zh else report.SECTIONS_EN
+    for section, grp in r.groupby("section", sort=False):
+        layout.add(section, heading=True)
+        for text in grp["text"]:
+            layout.add(text)
+        keys = [k for k in CHARTS_AFTER.get(sections.index(section), ()) if k in available]
+        for pair in ([keys] if set(keys) <= SIDE_BY_SIDE else [[k] for k in keys]) if keys else []:
+            top = layout.block(CHART_ROWS)
+            for i, key in enumerate(pair):
+                share = 1 / len(pair)
+                areas[key] = (f"A{top + 1}:A{top + CHART_ROWS - 1}", (i * share, (i + 1) * share))
+        layout.add(None)
+    sheet.range("A1").value = [[t] for t in layout.texts]
+    sheet.range("A1").font.size = 16
+    sheet.range("A1").font.bold = True
+    for row in layout.headings:
+        sheet.range((row, 1)).font.bold = True
+        sheet.range((row, 1)).color = TITLE_FILL
+    sheet.range((1, 1)).column_width = TEXT_WIDTH
+    sheet.range((3, 1), (len(layout.texts), 1)).wrap_text = True
+    for row, height in layout.heights.items():  # not every client autofits wrapped rows
+        sheet.range((row, 1)).row_height = height
+    printing.clear_page_breaks(sheet)
+    for row in layout.breaks:
+        printing.page_break_before(sheet, row)
+    sheet.range((1, DATA_COL)).column_width = 16
+    placed = [available[k] for k in areas]
+    charts.render(sheet, chartdata.place(sheet, placed, areas, column=DATA_COL, row=1))
+    printing.set_print_area(sheet, f"A1:A{len(layout.texts)}")
+    printing.fit_to_width(sheet)
+
+
+class _Layout:
+    """Rows of text and chart blocks, with wrapped-text heights and page breaks that keep a chart
+    on one page (estimated: a default row is about 16 pt, an A4 portrait page holds about 680 pt)."""
+
+    ROW_PT, PAGE_PT = 16, 680
+
+    def __init__(self) -> None:
+        self.texts: list[str | None] = []
+        self.headings: list[int] = []
+        self.heights: dict[int, float] = {}
+        self.breaks: list[int] = []
+        self.used = 0.0
+
+    def _advance(self, height: float, *, keep: bool = False) -> None:
+        if self.used + height > self.PAGE_PT:
+            if keep:  # a chart block that would straddle the page starts a new one
+                self.breaks.append(len(self.texts) + 1)
+                self.used = 0.0
+            else:
+                self.used = (self.used + height) - self.PAGE_PT
+                return
+        self.used += height
+
+    def add(self, text: str | None, *, heading: bool = False) -> None:
+        lines = max(1, -(-_display_width(text) // (TEXT_WIDTH - 10))) if text else 1
+        if heading:
+            self.headings.append(len(self.texts) + 1)
+            if self.used + 4 * self.ROW_PT > self.PAGE_PT:  # keep a heading with its first lines
+                self.breaks.append(len(self.texts) + 1)
+                self.used = 0.0
+        if lines > 1:
+            self.heights[len(self.texts) + 1] = self.ROW_PT * lines
+        self._advance(self.ROW_PT * lines)
+        self.texts.append(text)
+
+    def block(self, rows: int) -> int:
+        """Reserve ``rows`` empty rows kept on one page; returns the row before the first."""
+        self._advance(self.ROW_PT * rows, keep=True)
+        top = len(self.texts)
+        self.texts.extend([None] * rows)
+        return top
