@@ -47,23 +47,28 @@ def normalize_text(value: Any) -> Any:
     return s
 
 
+MIN_YEAR, MAX_YEAR = 1950, 2199  # business dates outside these are typos (2024 typed into a date cell)
+
+
 def parse_date(value: Any) -> dt.datetime | None:
-    """Excel serials, 2024-01-05, 2024/1/5, 2024年1月5日, 20240105, datetime objects."""
+    """Excel serials (1950–2199), 2024-01-05, 2024/1/5, 2024年1月5日, 20240105, datetime objects."""
     if is_blank(value):
         return None
     if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        return value
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):  # a number in a date-formatted cell arrives as a datetime
+        return value if MIN_YEAR <= value.year <= MAX_YEAR else None
     if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
+        return dt.datetime(value.year, value.month, value.day) if MIN_YEAR <= value.year <= MAX_YEAR else None
     if isinstance(value, bool):
         return None
     if isinstance(value, numbers.Number):
         v = float(value)
         if 19000101 <= v <= 21001231 and v == int(v):
             return _ymd(int(v) // 10000, int(v) // 100 % 100, int(v) % 100)
-        if 1 <= v < 2958466:  # Excel serial (1900 date system), up to 9999-12-31
+        # an Excel serial (1900 date system) between 1950 and 2199; outside that a number in a
+        # date column is a typo or a year (2024 would be 1905-07-16), not a business date
+        if 18264 <= v <= 109574:
             return EXCEL_EPOCH + dt.timedelta(days=int(v))
         return None
     s = normalize_text(str(value))

@@ -72,6 +72,8 @@ def performance(orders: pd.DataFrame, targets: pd.DataFrame, *, settings: Settin
         for (freq, dimset), grp in t.groupby(["freq", "dimset"], sort=False):
             dims = list(dimset)
             act = _actuals(orders, freq, dims)
+            # targets mixing months, quarters and years hold Periods in an object column
+            grp = grp.assign(period=pd.PeriodIndex(list(grp["period"]), freq=freq))
             merged = grp.astype({d: object for d in dims}).merge(act, on=["period", *dims], how="left")
             merged["actual"] = merged["actual"].fillna(0.0)
             rows.append(merged)
@@ -113,8 +115,12 @@ def performance(orders: pd.DataFrame, targets: pd.DataFrame, *, settings: Settin
     out["pace"] = _pace(out)
     out["note"] = _notes(out, settings=settings)
     out["period_label"] = out["period"].map(period_label)
-    out = out[out["elapsed"] > 0].sort_values(["period", "salesperson", "product_line", "region"],
-                                              na_position="first", kind="stable")
+    out = out[out["elapsed"] > 0]
+    # months, quarters and years together: order by start, then the shorter period first
+    out = out.assign(_start=out["period"].map(lambda p: p.start_time),
+                     _rank=out["freq"].map({"M": 0, "Q": 1, "Y": 2}))
+    out = out.sort_values(["_start", "_rank", "salesperson", "product_line", "region"], na_position="first",
+                          kind="stable")
     return out.reset_index(drop=True)[COLUMNS]
 
 

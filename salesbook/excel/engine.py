@@ -432,6 +432,8 @@ class FileSheet(base.Sheet):
     def _coords(self, arg) -> tuple[int, int, int, int]:
         if isinstance(arg, FileRange):
             return arg.r1, arg.c1, arg.r2, arg.c2
+        if isinstance(arg, tuple) and len(arg) == 4:  # (row, column, rows, columns), as xlwings slices
+            return arg[0], arg[1], arg[0] + max(arg[2], 1) - 1, arg[1] + max(arg[3], 1) - 1
         if isinstance(arg, tuple):
             return arg[0], arg[1], arg[0], arg[1]
         if isinstance(arg, str):
@@ -444,8 +446,12 @@ class FileSheet(base.Sheet):
 
     @property
     def used_range(self) -> FileRange:
-        ws = self.ws
-        return FileRange(self, 1, 1, max(ws.max_row, 1), max(ws.max_column, 1))
+        """A1 to the last row and column that hold a value. (Excel's UsedRange also counts cells
+        that are only formatted; a fill on row 1,048,576 would make every read a million rows.)"""
+        keys = [k for k, cell in self.ws._cells.items() if cell.value is not None]  # noqa: SLF001
+        if not keys:
+            return FileRange(self, 1, 1, 1, 1)
+        return FileRange(self, 1, 1, max(r for r, _ in keys), max(c for _, c in keys))
 
     @property
     def visible(self) -> bool:
@@ -614,13 +620,11 @@ class FileRange(base.Range):
     @property
     def raw_value(self):
         self._book.count("range.read")
-        rows = [
-            list(row)
-            for row in self.ws.iter_rows(
-                min_row=self.r1, max_row=self.r2, min_col=self.c1, max_col=self.c2,
-                values_only=True,
-            )
-        ]
+        cells = self.ws._cells  # noqa: SLF001 - sparse: reading must not create empty cells
+        columns = range(self.c1, self.c2 + 1)
+        rows = [[None if (cell := cells.get((r, c))) is None else cell.value for c in columns]
+                for r in range(self.r1, min(self.r2, max(self.ws.max_row, 1)) + 1)]
+        rows += [[None] * len(columns) for _ in range(self.r2 - self.r1 + 1 - len(rows))]
         if any(isinstance(v, str) and v.startswith("=") for row in rows for v in row):
             rows = self._book.computed(self.ws.title, self.r1, self.c1, rows)
         if self.shape == (1, 1):

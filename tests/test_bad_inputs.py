@@ -1,0 +1,141 @@
+"""The bad-input corpus (tests/data/bad, written by tests/data/make_bad.py): each file gets a clear
+message or a correct result; none crashes, none loses or changes what the user typed.
+
+Every case runs ``salesbook refresh`` through the CLI. Files that are not workbooks must exit 2
+with the message the manifest names and stay byte-identical. Workbooks that analyse must keep
+every input cell (value and type, formulas as formulas), keep or lack their VBA project as they
+did, and then survive 标记异常 → 清除标记 → 清洗数据 → 撤销清洗 with the input cells back as typed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from salesbook import actions, schema
+from salesbook.cli import main
+from salesbook.excel import engine
+
+BAD = Path(__file__).parent / "data" / "bad"
+CASES = json.loads((BAD / "cases.json").read_text(encoding="utf-8"))
+INPUT_NAMES = {n for s in schema.INPUT_SHEETS for n in (s.zh, s.en)} | {"Orders"}
+
+
+def test_the_corpus_is_big_enough_and_matches_its_generator():
+    assert len(CASES) >= 40
+    assert sorted(c["file"] for c in CASES) == sorted(p.name for p in BAD.iterdir() if p.name != "cases.json")
+    source = (BAD.parent / "make_bad.py").read_text(encoding="utf-8")
+    for c in CASES:
+        assert c["file"].split(".")[0].split("_")[0] in source, c["file"]
+
+
+def _opens(path: Path) -> bool:
+    try:
+        openpyxl.load_workbook(path, keep_vba=True)
+        return True
+    except Exception:  # noqa: BLE001 - anything that is not a workbook
+        return False
+
+
+def _inputs(path: Path) -> dict:
+    """Every non-empty cell of every input sheet: value and openpyxl type (formulas stay text)."""
+    wb = openpyxl.load_workbook(path)
+    return {(ws.title, c.coordinate): (c.value, c.data_type)
+            for ws in wb.worksheets if ws.title in INPUT_NAMES
+            for row in ws.iter_rows() for c in row if c.value is not None}
+
+
+def _has_vba(path: Path) -> bool:
+    with zipfile.ZipFile(path) as z:
+        return "xl/vbaProject.bin" in z.namelist()
+
+
+def _frame(wb, name: str, header_row: int = 2) -> pd.DataFrame:
+    rows = list(wb[name].values)
+    body = []
+    for r in rows[header_row:]:
+        if not any(v is not None for v in r):
+            break
+        body.append(r)
+    return pd.DataFrame(body, columns=rows[header_row - 1])
+
+
+def _check(check: str, path: Path, output: str) -> None:
+    wb = openpyxl.load_workbook(path)
+    kind, _, arg = check.partition(":")
+    if kind in ("excluded", "logged"):
+        sheet, row, column = arg.split(":")
+        log = _frame(wb, "清洗日志")
+        hit = log[(log["工作表"] == sheet) & (log["行"] == int(row))
+                  & log["列"].astype(str).str.contains(column, regex=False)]
+        if kind == "excluded":
+            hit = hit[hit["处理"] == "excluded"]
+        assert not hit.empty, f"{check}: not in the cleaning log\n{log.head(20)}"
+        assert hit["原因"].str.len().min() > 3 and hit["reason"].str.len().min() > 3  # a reason, in both languages
+    elif kind == "orders":
+        assert re.search(rf"\b{arg} 笔订单参与分析", output), output
+    elif kind == "monetary":
+        cid, expr = arg.split(":")
+        rfm = _frame(wb, "RFM").set_index("客户编号")
+        expected = sum(float(x) for x in expr.split("+")) / 10_000  # shown in 万元
+        assert rfm.loc[cid, "M 购买金额(万元)"] == pytest.approx(expected), rfm
+    elif kind == "alert":
+        alerts = _frame(wb, "异常预警")
+        assert alerts["预警编号"].astype(str).str.startswith(arg + "|").any(), alerts
+    elif kind == "text_not_formula":
+        for ws in wb.worksheets:
+            for row in ws.iter_rows():
+                for c in row:
+                    if isinstance(c.value, str) and ("HYPERLINK" in c.value or c.value.startswith(("+86", "-折扣", "@张三"))):
+                        assert c.data_type == "s", f"{ws.title}!{c.coordinate} became a formula: {c.value}"
+        names = set(_frame(wb, "RFM")["客户名称"]) | set(_frame(wb, "客户分层")["客户名称"])
+        assert names & {"+86 乙公司", "-折扣客户", "@张三的客户"}  # written back as the text it was
+    elif kind == "no_vba":
+        assert not _has_vba(path) and path.suffix == ".xlsx"
+    elif kind != "no_crash":
+        raise AssertionError(f"unknown check {check}")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+def test_bad_input(case, tmp_path):
+    path = tmp_path / case["file"]
+    shutil.copy(BAD / case["file"], path)
+    before_bytes = path.read_bytes()
+    opens = _opens(path)
+    before = _inputs(path) if opens else None
+    vba = _has_vba(path) if opens else None
+
+    result = CliRunner().invoke(main, ["refresh", str(path), "--as-of", "2024-06-30"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Traceback" not in result.output
+    if case["expect"] == "error":
+        assert result.exit_code == 2, result.output
+        for m in case["messages"]:
+            assert m in result.output, f"{m!r} missing from:\n{result.output}"
+        assert re.search(r"[一-龥]", result.output) and re.search(r"[A-Za-z]{4}", result.output)  # zh and en
+        assert path.read_bytes() == before_bytes  # untouched
+        return
+    assert result.exit_code == 0, result.output
+    assert _opens(path)
+    assert _inputs(path) == before, "an input cell changed during refresh"
+    assert _has_vba(path) == vba
+    for check in case["checks"]:
+        _check(check, path, result.output)
+
+    # the in-place buttons, through the same functions the ribbon and CLI call
+    book = engine.open_book(path)
+    actions.flag(book)
+    actions.clear_flags(book)
+    actions.clean(book)
+    actions.undo_clean(book)
+    book.save()
+    assert _inputs(path) == before, "an input cell is not back after flag/clear/clean/undo"
+    assert _has_vba(path) == vba
