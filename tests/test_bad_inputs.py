@@ -46,11 +46,19 @@ def _opens(path: Path) -> bool:
 
 
 def _inputs(path: Path) -> dict:
-    """Every non-empty cell of every input sheet: value and openpyxl type (formulas stay text)."""
-    wb = openpyxl.load_workbook(path)
-    return {(ws.title, c.coordinate): (c.value, c.data_type)
-            for ws in wb.worksheets if ws.title in INPUT_NAMES
-            for row in ws.iter_rows() for c in row if c.value is not None}
+    """The exact bytes of every input sheet's part (values, types, formulas and their saved
+    results, formats): a refresh must not change one byte of them."""
+    with zipfile.ZipFile(path) as z:
+        book = z.read("xl/workbook.xml").decode()
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+        targets = dict(re.findall(r'Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
+        targets.update({k: v for v, k in re.findall(r'Target="([^"]+)"[^>]*Id="([^"]+)"', rels)})
+        out = {}
+        for name, rid in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', book):
+            if name in INPUT_NAMES:
+                target = targets[rid].lstrip("/")
+                out[name] = z.read(target if target.startswith("xl/") else "xl/" + target)
+        return out
 
 
 def _has_vba(path: Path) -> bool:

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from salesbook import actions
-from salesbook.excel import cleanwrite, engine, flags, io
+from salesbook.excel import cleanwrite, engine, flags, io, store
 
 TODAY = dt.date(2026, 11, 24)
 INPUTS = ("订单明细", "销售目标", "客户档案", "跟进记录")
@@ -45,22 +45,25 @@ ops = st.lists(st.sampled_from(["refresh", "flag", "clear", "clean", "undo", "ed
 
 
 def input_cells(book):
+    """Every non-empty cell of the input sheets, read through the engine (values as Excel gives them)."""
     out = {}
     for name in INPUTS:
-        ws = book.impl.wb[name]
-        for row in ws.iter_rows():
-            for c in row:
-                if c.value is not None:
-                    out[(name, c.row, c.column)] = c.value
+        if name not in io.sheet_names(book):
+            continue
+        values = book.sheets[name].used_range.options(ndim=2).value or []
+        for i, row in enumerate(values, start=1):
+            for j, v in enumerate(row, start=1):
+                if v is not None:
+                    out[(name, i, j)] = v
     return out
 
 
 def styles(book, keys):
     out = {}
     for name, r, c in keys:
-        cell = book.impl.wb[name].cell(r, c)
-        fill = cell.fill.fgColor.rgb if cell.fill.fill_type == "solid" else None
-        out[(name, r, c)] = (fill, cell.comment.text if cell.comment else None)
+        rng = book.sheets[name].range((r, c))
+        note = rng.note
+        out[(name, r, c)] = (rng.color, note.text if note is not None else None)
     return out
 
 
@@ -100,12 +103,13 @@ def test_no_user_cell_is_ever_lost(blank, tmp_path_factory, rows, ops_, data):
             elif op == "clear":
                 actions.clear_flags(book)
             elif op == "clean":
+                prev = input_cells(book)
                 actions.clean(book, today=TODAY)
-                new_records = cleanwrite._registry(book)[len(cleaned):]  # what this Clean changed
-                for sheet, row, col, old, _fmt, new, _rule in new_records:
+                new_records = store.read(book, cleanwrite.UNDO, cleanwrite.UNDO_HEADER)[len(cleaned):]
+                for sheet, row, col, _before, new, _rule in new_records:  # what this Clean changed
                     cell = (sheet, int(row), int(col))
-                    cleaned.append((cell, old, new))
-                    expected[cell] = book.impl.wb[sheet].cell(int(row), int(col)).value
+                    cleaned.append((cell, prev.get(cell), new))
+                    expected[cell] = book.sheets[sheet].range((int(row), int(col))).value
             elif op == "undo":
                 actions.undo_clean(book)
                 for cell, old, new in reversed(cleaned):
@@ -121,7 +125,7 @@ def test_no_user_cell_is_ever_lost(blank, tmp_path_factory, rows, ops_, data):
                 c = data.draw(st.integers(1, 10))
                 v = data.draw(st.sampled_from(["用户改的", 123.0, "2025/1/1"]))
                 orders.range((r, c)).value = v
-                expected[("订单明细", r, c)] = book.impl.wb["订单明细"].cell(r, c).value
+                expected[("订单明细", r, c)] = orders.range((r, c)).value
             elif op == "annotate" and "问题与策略" in io.sheet_names(book):
                 values = book.sheets["问题与策略"].used_range.options(ndim=2).value
                 if len(values) > 2 and values[2][0]:

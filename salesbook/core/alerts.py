@@ -234,9 +234,13 @@ def amount_alerts(orders: pd.DataFrame, *, settings: Settings) -> pd.DataFrame:
     return _frame(rows)
 
 
-def data_alerts(log: pd.DataFrame, sheet_keys: dict[str, str], column_keys: dict[tuple[str, str], str]
-                ) -> pd.DataFrame:
-    """Cleaning-log rows that a person should look at: flagged cells and unreadable values."""
+def data_alerts(log: pd.DataFrame, sheet_keys: dict[str, str], column_keys: dict[tuple[str, str], str],
+                row_keys: dict[tuple[str, int], str] | None = None) -> pd.DataFrame:
+    """Cleaning-log rows that a person should look at: flagged cells and unreadable values.
+
+    An alert's key names the row by its business key (order id, or a fingerprint of the row's
+    content), never by its position, so an acknowledgement follows the row when the sheet is
+    sorted."""
     if log.empty:
         return _frame([])
     pick = log[log["action"].isin(["flagged", "excluded"]) & log["rule"].isin(list(_DATA_RULES))]
@@ -246,7 +250,9 @@ def data_alerts(log: pd.DataFrame, sheet_keys: dict[str, str], column_keys: dict
     column = [column_keys.get((s, c)) for s, c in zip(pick["sheet"], pick["column"], strict=True)]
     subject = pick["sheet"] + " 第" + pick["row"].astype(str) + "行"
     out = pd.DataFrame({
-        "key": pick["rule"] + "|" + pick["sheet"] + "|" + pick["row"].astype(str),
+        "key": pick["rule"] + "|" + pick["sheet"] + "|" + pick["column"].fillna("").astype(str) + "|"
+        + pd.Series([(row_keys or {}).get((s, int(r)) if pd.notna(r) else None, f"row{r}") for s, r in zip(pick["sheet"], pick["row"],
+                                                                                   strict=True)], index=pick.index),
         "rule": pick["rule"], "severity": pick["rule"].map(_DATA_RULES), "subject": subject,
         "message": subject + " " + pick["column"].fillna("").astype(str) + "：" + pick["reason"],
         "message_en": pick["sheet"] + " row " + pick["row"].astype(str) + " " + pick["column"].fillna("").astype(str)

@@ -31,6 +31,29 @@ class RawTable:
     columns: Mapping[str, int] = field(default_factory=dict)  # key → sheet column (1-based), for painting
 
 
+_ID_COLUMNS = {"orders": "order_id", "customers": "customer_id", "leads": "lead_id"}
+
+
+def row_keys(tables: Mapping[str, RawTable]) -> dict[tuple[str, int], str]:
+    """(sheet, Excel row) → a key for that row that survives sorting: its id where the sheet has
+    one, else a fingerprint of what the row holds. Alert acknowledgements key on it."""
+    import hashlib
+
+    out: dict[tuple[str, int], str] = {}
+    for key, t in tables.items():
+        df = t.df
+        data = df.drop(columns="_row")
+        ids = data[_ID_COLUMNS[key]] if _ID_COLUMNS.get(key) in data else None
+        for i, (row, values) in enumerate(zip(df["_row"], data.itertuples(index=False, name=None), strict=True)):
+            ident = ids.iloc[i] if ids is not None else None
+            if ident is not None and str(ident).strip():
+                out[(t.sheet, int(row))] = "id:" + str(ident).strip()
+            else:
+                text = "\x1f".join("" if v is None else str(v) for v in values)
+                out[(t.sheet, int(row))] = "#" + hashlib.sha1(text.encode()).hexdigest()[:12]
+    return out
+
+
 @dataclass
 class Result:
     as_of: dt.date
@@ -103,7 +126,7 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
         al.silent_alerts(rfm_t, orders, customers, settings=settings),
         al.overdue_alerts(plan, followups, customers),
         al.amount_alerts(orders, settings=settings),
-        al.data_alerts(log, sheet_keys, column_keys),
+        al.data_alerts(log, sheet_keys, column_keys, row_keys(tables)),
     )
     probs = problems.problems(alerts, plan, playbook, as_of=as_of)
 

@@ -16,6 +16,7 @@ import xlwings as xw
 
 from ..core.pipeline import Result
 from . import io
+from .cellstate import put
 
 STATE = "_salesbook_state"
 SHEET = ("变更记录", "Change log")
@@ -81,7 +82,7 @@ def record(book: xw.Book, result: Result, *, lang: str, now: dt.datetime) -> int
     if old != new:
         sheet = io.ensure_sheet(book, STATE)
         sheet.clear()
-        sheet.range("A1").value = [["kind", "key", "value"], *[[k, key, v] for (k, key), v in sorted(new.items())]]
+        put(sheet.range("A1"), [["kind", "key", "value"], *[[k, key, v] for (k, key), v in sorted(new.items())]])
         sheet.visible = False
     if not changes:
         return 0
@@ -99,7 +100,7 @@ def record(book: xw.Book, result: Result, *, lang: str, now: dt.datetime) -> int
     rows = [[stamp, as_of, *c] for c in changes]
     if empty:
         rows = [HEADER[lang], *rows]
-    log.range((start, 1)).value = rows
+    put(log.range((start, 1)), rows)
     if empty:
         log.range((1, 1), (1, 6)).font.bold = True
         log.range((1, 1), (1, 6)).color = io.TITLE_FILL

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from ..core import report, rfm, tiers
 from ..core.pipeline import Result
 from .charts import ChartSpec, Series
+from .cellstate import put
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def place(sheet: xw.Sheet, items: list[ChartTable], areas: dict[str, str | tuple
     letter = get_column_letter(column)
     for item in items:
         width = len(item.header)
-        sheet.range((row, column)).value = [[item.title] + [None] * (width - 1), item.header, *item.rows]
+        put(sheet.range((row, column)), [[item.title] + [None] * (width - 1), item.header, *item.rows])
         sheet.range((row, column)).font.bold = True
         first, last = row + 2, row + 1 + max(len(item.rows), 1)
         for j, fmt in item.formats.items():

@@ -2,9 +2,9 @@
 
 A :class:`ChartSpec` names its data by A1 ranges on the same sheet, so a chart is a real Excel
 chart that users can restyle, and its numbers are visible cells. ``render`` replaces a sheet's
-charts with the specs given: with the file engine it builds openpyxl charts (openpyxl reads
-charts back on load, so they survive later saves); in live Excel it uses xlwings' chart API
-and, for combined column/line charts, the chart's COM object.
+charts with the specs given: with the file engine it serialises openpyxl chart objects into
+chart parts of the (salesbook-owned) sheet; in live Excel it uses xlwings' chart API and,
+for combined column/line charts, the chart's COM object.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import xlwings as xw
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
-from openpyxl.utils import get_column_letter
+from openpyxl.xml.functions import tostring
 from openpyxl.utils.cell import range_boundaries
 
 from .engine import FileSheet
@@ -100,7 +100,7 @@ _EMU_PER_PT = 12700
 
 
 def _column_emu(ws, col: int) -> int:
-    width = ws.column_dimensions[get_column_letter(col)].width or 8.43
+    width = ws.column_width(col) or 8.43
     return int((width * 8 + 5) * 9525)  # Excel's pixel width of a column (Calibri 12, the book's font), in EMU
 
 
@@ -117,15 +117,42 @@ def _cell_anchor(ws, area: str, span: tuple[float, float] | None) -> TwoCellAnch
                          to=AnchorMarker(col=c2 - 1, colOff=int(span[1] * width) - gap, row=r2, rowOff=0))
 
 
+class _Ref:
+    """What openpyxl's chart references need of a sheet: its title (and our column widths)."""
+
+    def __init__(self, impl: FileSheet) -> None:
+        self.title = impl.name
+        self.column_width = impl.part.col_width
+
+
+def _anchor_xml(anchor: TwoCellAnchor) -> bytes:
+    f, t = anchor._from, anchor.to  # noqa: SLF001
+
+    def marker(tag, m):
+        return (f"<xdr:{tag}><xdr:col>{m.col}</xdr:col><xdr:colOff>{m.colOff}</xdr:colOff>"
+                f"<xdr:row>{m.row}</xdr:row><xdr:rowOff>{m.rowOff}</xdr:rowOff></xdr:{tag}>")
+
+    return ("<xdr:twoCellAnchor>" + marker("from", f) + marker("to", t)
+            + '<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="{id}" name="Chart {id}"/>'
+            "<xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>"
+            '<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic>'
+            '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+            '<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="{rid}"/>'
+            "</a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor>").encode()
+
+
 def render(sheet: xw.Sheet, specs: list[ChartSpec]) -> None:
     """Replace the sheet's charts by ``specs``."""
     impl = sheet.impl
     if isinstance(impl, FileSheet):
-        ws = impl.ws
-        ws._charts = []  # noqa: SLF001 - openpyxl keeps a sheet's charts in this list
+        ws = _Ref(impl)
+        parts = []
         for spec in specs:
-            ws.add_chart(_openpyxl_chart(ws, spec), _cell_anchor(ws, spec.area, spec.span))
-        impl.book_impl.count("chart.add", len(specs))
+            chart = _openpyxl_chart(ws, spec)
+            xml = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + tostring(chart._write())  # noqa: SLF001
+            parts.append((xml, _anchor_xml(_cell_anchor(ws, spec.area, spec.span))))
+        impl.set_charts(parts)
         return
     _render_excel(sheet, specs)  # pragma: no cover - needs Excel
 

@@ -2,8 +2,8 @@
 
 Clean changes only the cells the cleaning log lists as ``fixed`` (a trimmed name, ``¥1,234`` →
 1234, a text date → a date, a status synonym → its canonical form, a generated order ID).
-Before writing, each such cell's value and number format go to a hidden undo sheet
-(``_salesbook_undo``); Undo restores them exactly. A cell the user edited after Clean is left
+Before writing, each such cell's exact state (:mod:`.cellstate`) goes to a hidden undo sheet
+(``_salesbook_undo``); Undo restores it exactly — value, format, quote prefix, rich text. A cell the user edited after Clean is left
 as the user typed it, and reported. Excluded rows (unreadable values) are never rewritten.
 """
 
@@ -17,10 +17,10 @@ import xlwings as xw
 
 from ..core import parse
 from ..core.pipeline import RawTable, Result
-from . import io
+from . import cellstate, store
 
 UNDO = "_salesbook_undo"
-UNDO_HEADER = ["sheet", "row", "column", "old_value", "old_format", "new_value", "rule"]
+UNDO_HEADER = ["sheet", "row", "column", "before", "new_value", "rule"]
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,15 @@ def _runs(rows):
     yield start, prev
 
 
+def _is_formula(rng: xw.Range) -> bool:
+    f = rng.formula
+    return isinstance(f, str) and f.startswith("=")
+
+
 def apply(book: xw.Book, changes: list[Change]) -> int:
-    """Snapshot then write ``changes``; returns the number of cells changed."""
+    """Snapshot then write ``changes``; returns the number of cells changed.
+
+    A cell holding a formula is never overwritten (its value is the formula's business)."""
     if not changes:
         return 0
     records = []
@@ -78,37 +85,20 @@ def apply(book: xw.Book, changes: list[Change]) -> int:
         groups[(c.sheet, c.column)][c.row] = c
     for (sheet_name, col), by_row in groups.items():
         sheet = book.sheets[sheet_name]
+        for r in [r for r in by_row if _is_formula(sheet.range((r, col)))]:
+            del by_row[r]
+        if not by_row:
+            continue
         for first, last in _runs(list(by_row)):
             rng = sheet.range((first, col), (last, col))
-            old = rng.options(ndim=2).value
-            formats = [sheet.range((r, col)).number_format if by_row[r].rule == "date" else None
-                       for r in range(first, last + 1)]
-            for i, r in enumerate(range(first, last + 1)):
-                records.append([sheet_name, r, col, old[i][0], formats[i], by_row[r].new, by_row[r].rule])
-            rng.value = [[_cell(by_row[r].new)] for r in range(first, last + 1)]
+            for r in range(first, last + 1):
+                state = cellstate.capture(sheet.range((r, col)))
+                records.append([sheet_name, r, col, cellstate.dumps(state), by_row[r].new, by_row[r].rule])
+            rng.value = [[cellstate.as_text(by_row[r].new)] for r in range(first, last + 1)]
             if any(by_row[r].rule == "date" for r in range(first, last + 1)):
                 rng.number_format = "yyyy-mm-dd"
-    reg = io.ensure_sheet(book, UNDO)
-    existing = _registry(book)
-    reg.clear()
-    reg.range("A1").value = [UNDO_HEADER, *existing, *records]
-    reg.visible = False
+    store.write(book, UNDO, UNDO_HEADER, [*store.read(book, UNDO, UNDO_HEADER), *records])
     return len(records)
-
-
-def _cell(v):
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
-        return "'" + v
-    return v
-
-
-def _registry(book: xw.Book) -> list[list]:
-    if UNDO not in io.sheet_names(book):
-        return []
-    values = book.sheets[UNDO].used_range.options(ndim=2).value
-    if not values or values[0][: len(UNDO_HEADER)] != UNDO_HEADER:
-        return []
-    return [r[: len(UNDO_HEADER)] for r in values[1:] if r[0]]
 
 
 def _same(a, b) -> bool:
@@ -121,26 +111,25 @@ def _same(a, b) -> bool:
 
 def undo(book: xw.Book) -> tuple[int, int]:
     """Restore every cell Clean changed; returns (restored, kept because the user edited them since)."""
-    records = _registry(book)
+    records = store.read(book, UNDO, UNDO_HEADER)
     restored = kept = 0
     seen: set[tuple] = set()
     user_edited: set[tuple] = set()
-    names = io.sheet_names(book)
-    for sheet_name, row, col, old, old_format, new, _rule in reversed(records):  # newest first
+    names = store.names(book)
+    for sheet_name, row, col, before, new, _rule in reversed(records):  # newest first
         where = (sheet_name, int(row), int(col))
-        if sheet_name not in names or where in user_edited:
+        state = cellstate.loads(before)
+        if sheet_name not in names or where in user_edited or state is None:
             continue
         rng = book.sheets[sheet_name].range((int(row), int(col)))
         if where not in seen and not _same(rng.value, new):
             kept += 1  # edited after Clean: the user's value wins
             user_edited.add(where)
             continue
-        rng.value = _cell(old)
-        if old_format:
-            rng.number_format = old_format
+        cellstate.restore(rng, state, note=False)
         if where not in seen:
             restored += 1
         seen.add(where)
     if UNDO in names:
-        book.sheets[UNDO].clear()
+        store.write(book, UNDO, UNDO_HEADER, [])
     return restored, kept

@@ -16,6 +16,7 @@ import xlwings as xw
 
 from ..core.pipeline import Result
 from . import chartdata, charts, printing
+from .cellstate import put
 
 GOOD, BAD, NEUTRAL = (198, 239, 206), (255, 199, 206), (242, 242, 242)
 CARD_FILL = (31, 78, 121)
@@ -47,7 +48,7 @@ def write(sheet: xw.Sheet, result: Result, *, lang: str, now: dt.datetime | None
         ["预警数" if zh else "alerts", len(result.frames["alerts"])],
         ["金额单位" if zh else "unit", s.display_unit],
     ]
-    sheet.range("A1").value = info
+    put(sheet.range("A1"), info)
     sheet.range("A1").font.bold = True
     sheet.range("A1").font.size = 18
     sheet.range("B2").number_format = "yyyy-mm-dd"
@@ -83,7 +84,7 @@ def _cards(sheet: xw.Sheet, result: Result, zh: bool) -> None:
             better = change >= 0 if higher_better else change <= 0
             change_text = f"{'较上月同期' if zh else 'vs last month'} {change:+.1%}"
             fill = GOOD if better else BAD
-        sheet.range((top, left)).value = [[title], [value], [change_text]]
+        put(sheet.range((top, left)), [[title], [value], [change_text]])
         head = sheet.range((top, left), (top, left + 2))
         head.color = CARD_FILL
         head.font.color = (255, 255, 255)

@@ -1,10 +1,13 @@
-"""An xlwings engine backed by openpyxl, so ``xw.Book`` code runs on a file without Excel.
+"""An xlwings engine over a workbook file's parts, so ``xw.Book`` code runs without Excel.
 
 xlwings' front end (``xlwings.main``: Book, Sheet, Range, the value converters) talks to
 Excel through an *engine* implementing ``xlwings.base_classes``. On Windows and macOS that
-engine drives Excel; on Linux none exists. This module supplies one that reads and writes
-a workbook file with openpyxl, so the ribbon functions, the CLI and the tests all run the
-same ``xw.Book`` code, and only the engine differs.
+engine drives Excel; on Linux none exists. This module supplies one that works on the
+file's parts (:mod:`.package`, :mod:`.workbookxml`, :mod:`.sheetxml`): values are read with
+python-calamine (formulas give their saved results), salesbook's own sheets are written
+whole, and the user's sheets are edited cell by cell — every part nobody changed is saved
+as the very same bytes. The ribbon functions, the CLI and the tests all run the same
+``xw.Book`` code; only the engine differs.
 
 Every operation that would be a round trip in live Excel (a value read or write, a fill, a
 note, a number format) is counted in ``FileBook.calls``: that count is the
@@ -17,27 +20,29 @@ xlwings' base classes, which is the honest answer for a file.
 from __future__ import annotations
 
 import collections
-import copy
 import datetime as dt
+import io
 import math
 import numbers
 import os
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import xlwings as xw
-from openpyxl.comments import Comment
-from openpyxl.styles import PatternFill
-from openpyxl.utils import column_index_from_string, get_column_letter
 from xlwings import base_classes as base
 
 from ..errors import WorkbookError
 from . import saving
+from .package import Package
+from .sheetxml import SheetPart
+from .workbookxml import WorkbookModel
+from .xmlsafe import col_index, col_letter
 
 ENGINE_NAME = "salesbook-file"
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _COLUMN_ONLY = re.compile(r"^\$?([A-Za-z]{1,3})$")
 
 
@@ -45,7 +50,7 @@ def _parse_cell(ref: str) -> tuple[int, int]:
     m = _A1.match(ref.strip())
     if not m:
         raise ValueError(f"not a cell reference: {ref!r}")
-    return int(m.group(2)), column_index_from_string(m.group(1).upper())
+    return int(m.group(2)), col_index(m.group(1).upper())
 
 
 def _parse_address(address: str) -> tuple[int, int, int, int]:
@@ -54,8 +59,8 @@ def _parse_address(address: str) -> tuple[int, int, int, int]:
         address = address.split("!", 1)[1]
     parts = address.split(":")
     if len(parts) == 2 and _COLUMN_ONLY.match(parts[0]) and _COLUMN_ONLY.match(parts[1]):
-        c1 = column_index_from_string(parts[0].strip("$").upper())
-        c2 = column_index_from_string(parts[1].strip("$").upper())
+        c1 = col_index(parts[0].strip("$").upper())
+        c2 = col_index(parts[1].strip("$").upper())
         return 1, c1, 1048576, c2
     r1, c1 = _parse_cell(parts[0])
     r2, c2 = _parse_cell(parts[-1])
@@ -185,7 +190,7 @@ class FileApp:
 
     @property
     def version(self) -> str:
-        return f"openpyxl {openpyxl.__version__}"
+        return "salesbook file engine"
 
     @property
     def status_bar(self):
@@ -235,47 +240,24 @@ class FileBooks:
 
 
 class FileBook(base.Book):
-    """One workbook file held in memory by openpyxl."""
+    """One workbook file, held as its parts."""
 
-    def __init__(self, path: str | os.PathLike[str], *, wb: openpyxl.Workbook | None = None,
-                 read_only: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
         self.calls: collections.Counter[str] = collections.Counter()
         self.alerts: list[tuple[str, str]] = []
         self.on_status = None
-        if wb is None:
-            wb = _load(self.path)
-        self.wb = wb
-        self._values_wb = None
+        self.generation = 0
+        self.model = _load(self.path, self.calls)
         self._app = FileApp(self)
-
-    def computed(self, sheet: str, r1: int, c1: int, rows: list[list]) -> list[list]:
-        """Replace formula text by the value Excel cached for it, as Range.Value does.
-
-        openpyxl keeps either formulas or cached values; the cached ones are loaded once,
-        lazily, only when a read meets a formula. A formula never calculated by Excel (a
-        file written by a library) has no cached value and reads as empty.
-        """
-        ws = self.wb[sheet]
-        if self._values_wb is None:
-            self._values_wb = openpyxl.load_workbook(self.path, data_only=True, read_only=False)
-        vws = self._values_wb[sheet] if sheet in self._values_wb.sheetnames else None
-        out = []
-        for i, row in enumerate(rows):
-            new = list(row)
-            for j, v in enumerate(row):
-                if isinstance(v, str) and v.startswith("=") and ws.cell(r1 + i, c1 + j).data_type == "f":
-                    new[j] = vws.cell(r1 + i, c1 + j).value if vws is not None else None
-            out.append(new)
-        return out
 
     def count(self, what: str, n: int = 1) -> None:
         self.calls[what] += n
 
     @property
-    def api(self) -> openpyxl.Workbook:
-        return self.wb
+    def api(self) -> WorkbookModel:
+        return self.model
 
     @property
     def name(self) -> str:
@@ -301,7 +283,19 @@ class FileBook(base.Book):
         pass
 
     def close(self) -> None:
-        self.wb.close()
+        pass
+
+    def part(self, key: int) -> SheetPart:
+        for s in self.model.sheets:
+            if id(s) == key:
+                return s
+        raise KeyError("the sheet no longer exists")
+
+    def _bytes(self) -> bytes:
+        self.model.finish()
+        buf = io.BytesIO()
+        self.model.pkg.save(buf)
+        return buf.getvalue()
 
     def to_pdf(self, path, quality=None) -> None:
         """Print the visible sheets to a PDF with headless LibreOffice (Excel does this itself)."""
@@ -313,18 +307,12 @@ class FileBook(base.Book):
         if soffice is None:
             raise WorkbookError("no_pdf", detail="soffice not found")
         self.count("book.to_pdf")
+        hidden = [s for s in self.model.sheets if self.model.sheet_state(s) != "visible"]
+        data = self._bytes()
+        self._reload(data)
         with tempfile.TemporaryDirectory() as tmp:
             src = Path(tmp) / "print.xlsx"
-            # a plain .xlsx of just the visible sheets (xlwings' to_pdf hides the others), so a
-            # 100k-row orders sheet is neither written nor read again for printing
-            wb = self.wb
-            sheets, active, vba = wb._sheets, wb._active_sheet_index, wb.vba_archive  # noqa: SLF001
-            try:
-                wb._sheets = [ws for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]  # noqa: SLF001
-                wb._active_sheet_index, wb.vba_archive = 0, None  # noqa: SLF001
-                wb.save(src)
-            finally:
-                wb._sheets, wb._active_sheet_index, wb.vba_archive = sheets, active, vba  # noqa: SLF001
+            src.write_bytes(_printable(data, {s.name for s in hidden}))
             done = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp}/profile",
                                    "--convert-to", "pdf", "--outdir", tmp, str(src)], capture_output=True,
                                   timeout=600)
@@ -338,19 +326,44 @@ class FileBook(base.Book):
             raise WorkbookError("read_only", path=str(self.path))
         target = Path(path) if path else self.path
         self.count("save")
-        saving.save_workbook(self.wb, target)
-        self.path = target
+        data = self._bytes()
+        written = saving.atomic_write(target, lambda fh: fh.write(data))
+        self.path = Path(target) if path else self.path
+        self._reload(data)
+        return written
+
+    def _reload(self, data: bytes) -> None:
+        """After a save the file's bytes are the new starting point (edits are now in them)."""
+        self.model = WorkbookModel(Package(data, str(self.path)), calls=self.calls)
+        self.generation += 1
 
 
-def _load(path: Path) -> openpyxl.Workbook:
+def _printable(data: bytes, hidden: set[str]) -> bytes:
+    """The workbook with hidden sheets emptied, so LibreOffice neither lays out nor prints them."""
+    model = WorkbookModel(Package(data))
+    for s in model.sheets:
+        if s.name in hidden:
+            s.clear()
+    model.finish()
+    buf = io.BytesIO()
+    model.pkg.save(buf)
+    return buf.getvalue()
+
+
+def _load(path: Path, calls) -> WorkbookModel:
     if not path.exists():
         raise WorkbookError("not_found", path=str(path))
-    keep_vba = path.suffix.lower() in (".xlsm", ".xltm", ".xlam")
     try:
-        return openpyxl.load_workbook(path, keep_vba=keep_vba, rich_text=False)
+        data = path.read_bytes()
     except PermissionError as e:
         raise WorkbookError("locked", path=str(path)) from e
-    except Exception as e:  # openpyxl raises many types for a non-workbook
+    except IsADirectoryError as e:
+        raise WorkbookError("not_workbook", path=str(path), detail="a folder") from e
+    try:
+        return WorkbookModel(Package(data, str(path)), calls=calls)
+    except WorkbookError:
+        raise
+    except (ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError, AttributeError, IndexError) as e:
         raise WorkbookError("not_workbook", path=str(path), detail=str(e)) from e
 
 
@@ -360,59 +373,76 @@ class FileSheets:
 
     @property
     def api(self):
-        return self.book.wb.worksheets
+        return self.book.model.sheets
 
     @property
     def active(self) -> FileSheet:
-        return FileSheet(self.book, self.book.wb.active)
+        return FileSheet(self.book, self.book.model.sheets[0])
 
     def __call__(self, name_or_index):
-        wb = self.book.wb
+        sheets = self.book.model.sheets
         if isinstance(name_or_index, int):
-            return FileSheet(self.book, wb.worksheets[name_or_index - 1])
-        if name_or_index in wb.sheetnames:
-            return FileSheet(self.book, wb[name_or_index])
+            return FileSheet(self.book, sheets[name_or_index - 1])
+        for s in sheets:
+            if s.name == name_or_index:
+                return FileSheet(self.book, s)
         raise KeyError(name_or_index)
 
     def __contains__(self, name: str) -> bool:
-        return name in self.book.wb.sheetnames
+        return any(s.name == name for s in self.book.model.sheets)
 
     def __len__(self) -> int:
-        return len(self.book.wb.worksheets)
+        return len(self.book.model.sheets)
 
     def __iter__(self):
-        for ws in self.book.wb.worksheets:
-            yield FileSheet(self.book, ws)
+        for s in list(self.book.model.sheets):
+            yield FileSheet(self.book, s)
 
     def add(self, before=None, after=None, name=None) -> FileSheet:
-        wb = self.book.wb
+        sheets = self.book.model.sheets
         if before is not None:
-            index = wb.worksheets.index(before.ws)
+            index = sheets.index(before.part)
         elif after is not None:
-            index = wb.worksheets.index(after.ws) + 1
+            index = sheets.index(after.part) + 1
         else:
-            index = len(wb.worksheets)
-        ws = wb.create_sheet(title=name, index=index)
+            index = len(sheets)
+        if name is None:
+            n = len(sheets) + 1
+            while any(s.name == f"Sheet{n}" for s in sheets):
+                n += 1
+            name = f"Sheet{n}"
+        part = self.book.model.add_sheet(name, index)
         self.book.count("sheet.add")
-        return FileSheet(self.book, ws)
+        return FileSheet(self.book, part)
 
 
 class FileSheet(base.Sheet):
-    def __init__(self, book: FileBook, ws) -> None:
+    def __init__(self, book: FileBook, part: SheetPart) -> None:
         self.book_impl = book
-        self.ws = ws
+        self._part = part
+        self._generation = book.generation
+        self._name = part.name
 
     @property
-    def api(self):
-        return self.ws
+    def part(self) -> SheetPart:
+        """The sheet's part model (found again by name after a save reloaded the book)."""
+        if self._generation != self.book_impl.generation:
+            self._part = next(s for s in self.book_impl.model.sheets if s.name == self._name)
+            self._generation = self.book_impl.generation
+        return self._part
+
+    @property
+    def api(self) -> SheetPart:
+        return self.part
 
     @property
     def name(self) -> str:
-        return self.ws.title
+        return self.part.name
 
     @name.setter
     def name(self, value: str) -> None:
-        self.ws.title = value
+        self.part.name = value
+        self._name = value
 
     @property
     def book(self) -> FileBook:
@@ -420,7 +450,7 @@ class FileSheet(base.Sheet):
 
     @property
     def index(self) -> int:
-        return self.book_impl.wb.worksheets.index(self.ws) + 1
+        return self.book_impl.model.sheets.index(self.part) + 1
 
     def range(self, arg1, arg2=None) -> FileRange:
         r1, c1, r2, c2 = self._coords(arg1)
@@ -448,49 +478,66 @@ class FileSheet(base.Sheet):
     def used_range(self) -> FileRange:
         """A1 to the last row and column that hold a value. (Excel's UsedRange also counts cells
         that are only formatted; a fill on row 1,048,576 would make every read a million rows.)"""
-        keys = [k for k, cell in self.ws._cells.items() if cell.value is not None]  # noqa: SLF001
-        if not keys:
-            return FileRange(self, 1, 1, 1, 1)
-        return FileRange(self, 1, 1, max(r for r, _ in keys), max(c for _, c in keys))
+        lr, lc = self.part.extent()
+        return FileRange(self, 1, 1, max(lr, 1), max(lc, 1))
 
     @property
     def visible(self) -> bool:
-        return self.ws.sheet_state == "visible"
+        return self.book_impl.model.sheet_state(self.part) == "visible"
 
     @visible.setter
     def visible(self, value: bool) -> None:
-        self.ws.sheet_state = "visible" if value else "hidden"
+        self.book_impl.model.set_state(self.part, "visible" if value else "hidden")
 
     def activate(self) -> None:
-        self.book_impl.wb.active = self.ws
+        pass
 
     def select(self) -> None:
-        self.activate()
+        pass
 
     def clear_contents(self) -> None:
         self.used_range.clear_contents()
 
     def clear(self) -> None:
-        # Output sheets are rebuilt from scratch. openpyxl has no public "clear all
-        # cells", and deleting rows one by one is quadratic on large sheets.
+        """Everything goes: the sheet is written whole from what is set next (salesbook's sheets)."""
         self.book_impl.count("sheet.clear")
-        self.ws._cells.clear()  # noqa: SLF001
-        self.ws.conditional_formatting = type(self.ws.conditional_formatting)()
-        self.ws.data_validations.dataValidation = []
-        self.ws.merged_cells.ranges = set()
+        self.part.clear()
 
     def delete(self) -> None:
         self.book_impl.count("sheet.delete")
-        self.book_impl.wb.remove(self.ws)
+        self.book_impl.model.delete_sheet(self.part)
 
     def autofit(self, axis=None) -> None:
         pass
 
+    # -- page layout and charts of salesbook's sheets (files only; Excel has its own API) ---------
+    def page_setup(self, *, landscape: bool, fit_width: int = 1, fit_height: int = 0) -> None:
+        self.book_impl.count("sheet.page_setup")
+        self.part.page.update(orientation="landscape" if landscape else "portrait", paper=9, fit=True,
+                              fit_width=fit_width, fit_height=fit_height)
+
+    def add_row_break(self, row: int) -> None:
+        self.part.breaks.append(row - 1)
+
+    def clear_row_breaks(self) -> None:
+        self.part.breaks.clear()
+
+    def set_print_area(self, address: str) -> None:
+        self.part.print_area = address.replace("$", "")
+
+    def set_charts(self, charts: list[tuple[bytes, bytes]]) -> None:
+        """Charts as (chart part XML, drawing anchor XML); the sheet must have been cleared."""
+        self.book_impl.count("chart.add", len(charts))
+        self.part.charts = list(charts)
+
+    def freeze_panes(self, cell: str) -> None:
+        self.part.freeze = cell
+
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, FileSheet) and other.ws is self.ws
+        return isinstance(other, FileSheet) and other.part is self.part
 
     def __hash__(self) -> int:
-        return id(self.ws)
+        return id(self.part)
 
 
 class FileNote:
@@ -499,16 +546,19 @@ class FileNote:
 
     @property
     def api(self):
-        return self.rng.ws.cell(self.rng.r1, self.rng.c1).comment
+        return self.rng.part.notes()
 
     @property
     def text(self) -> str:
-        c = self.api
-        return c.text if c else ""
+        return self.rng.part.notes().text(self.rng.r1, self.rng.c1) or ""
 
     @text.setter
     def text(self, value: str) -> None:
         self.rng.note = value
+
+    @property
+    def author(self) -> str | None:
+        return self.rng.part.notes().author(self.rng.r1, self.rng.c1)
 
     def delete(self) -> None:
         self.rng.note = None
@@ -524,8 +574,8 @@ class FileRange(base.Range):
 
     # -- geometry -------------------------------------------------------------------
     @property
-    def ws(self):
-        return self.sheet_impl.ws
+    def part(self) -> SheetPart:
+        return self.sheet_impl.part
 
     @property
     def _book(self) -> FileBook:
@@ -577,7 +627,7 @@ class FileRange(base.Range):
 
     def get_address(self, row_absolute=True, col_absolute=True, external=False) -> str:
         def cell(r, c):
-            col = get_column_letter(c)
+            col = col_letter(c)
             return f"{'$' if col_absolute else ''}{col}{'$' if row_absolute else ''}{r}"
 
         addr = cell(self.r1, self.c1)
@@ -591,15 +641,22 @@ class FileRange(base.Range):
     def address(self) -> str:
         return self.get_address()
 
+    def _cells(self):
+        lr, lc = self.r2, self.c2
+        for r in range(self.r1, lr + 1):
+            for c in range(self.c1, lc + 1):
+                yield r, c
+
     def end(self, direction: str) -> FileRange:
         """Excel's Ctrl+arrow: to the edge of the current block, or to the next block."""
         self._book.count("range.end")
         dr, dc = {"down": (1, 0), "up": (-1, 0), "right": (0, 1), "left": (0, -1)}[direction]
-        max_r, max_c = max(self.ws.max_row, 1), max(self.ws.max_column, 1)
+        part = self.part
+        max_r, max_c = (max(x, 1) for x in part.extent())
         r, c = self.r1, self.c1
 
         def empty(rr, cc):
-            return _is_empty(self.ws._cells.get((rr, cc)) and self.ws._cells[(rr, cc)].value)  # noqa: SLF001
+            return _is_empty(part.value(rr, cc))
 
         def inside(rr, cc):
             return 1 <= rr <= max_r and 1 <= cc <= max_c
@@ -609,6 +666,10 @@ class FileRange(base.Range):
                 r, c = r + dr, c + dc
         else:
             r, c = r + dr, c + dc
+            if dr == -1 and r > max_r:
+                r = max_r
+            if dc == -1 and c > max_c:
+                c = max_c
             while inside(r, c) and empty(r, c):
                 r, c = r + dr, c + dc
             if not inside(r, c):  # ran off the used area: Excel stops at the sheet edge
@@ -620,13 +681,12 @@ class FileRange(base.Range):
     @property
     def raw_value(self):
         self._book.count("range.read")
-        cells = self.ws._cells  # noqa: SLF001 - sparse: reading must not create empty cells
-        columns = range(self.c1, self.c2 + 1)
-        rows = [[None if (cell := cells.get((r, c))) is None else cell.value for c in columns]
-                for r in range(self.r1, min(self.r2, max(self.ws.max_row, 1)) + 1)]
-        rows += [[None] * len(columns) for _ in range(self.r2 - self.r1 + 1 - len(rows))]
-        if any(isinstance(v, str) and v.startswith("=") for row in rows for v in row):
-            rows = self._book.computed(self.ws.title, self.r1, self.c1, rows)
+        part = self.part
+        lr, _ = part.extent()
+        ncols = self.c2 - self.c1 + 1
+        last = min(self.r2, max(lr, self.r1))
+        rows = part.read(self.r1, self.c1, last, self.c2)
+        rows += [[None] * ncols for _ in range(self.r2 - last)]
         if self.shape == (1, 1):
             return rows[0][0]
         return rows
@@ -638,109 +698,104 @@ class FileRange(base.Range):
             data = [[data] * self.shape[1]] * self.shape[0]
         elif data and not isinstance(data[0], (list, tuple)):
             data = [data]
-        ws = self.ws
-        for i, row in enumerate(data):
-            r = self.r1 + i
-            for j, v in enumerate(row):
-                _set_cell(ws, r, self.c1 + j, v)
+        self.part.write_block(self.r1, self.c1, [list(r) for r in data])
 
     def clear_contents(self) -> None:
         self._book.count("range.clear_contents")
-        for row in self.ws.iter_rows(min_row=self.r1, max_row=min(self.r2, self.ws.max_row),
-                                     min_col=self.c1, max_col=min(self.c2, self.ws.max_column)):
-            for cell in row:
-                cell.value = None
+        self.part.clear_contents(self.r1, self.c1, self.r2, self.c2)
 
     def clear(self) -> None:
         self._book.count("range.clear")
-        cells = self.ws._cells  # noqa: SLF001
-        for key in [k for k in cells if self.r1 <= k[0] <= self.r2 and self.c1 <= k[1] <= self.c2]:
-            del cells[key]
+        self.part.delete_cells(self.r1, self.c1, self.r2, self.c2)
 
     def clear_formats(self) -> None:
         self._book.count("range.clear_formats")
-        from openpyxl.styles.cell_style import StyleArray
+        part = self.part
+        for r, c in self._clipped():
+            if part.style(r, c):
+                part.set_style(r, c, reset=True)
 
-        for (r, c), cell in list(self.ws._cells.items()):  # noqa: SLF001
-            if self.r1 <= r <= self.r2 and self.c1 <= c <= self.c2:
-                cell._style = StyleArray()  # noqa: SLF001
+    def _clipped(self):
+        lr, lc = self.part.extent(with_styles=True)
+        for r in range(self.r1, min(self.r2, lr) + 1):
+            for c in range(self.c1, min(self.c2, lc) + 1):
+                yield r, c
 
     # -- formats --------------------------------------------------------------------
-    def _cells(self):
-        ws = self.ws
-        for r in range(self.r1, self.r2 + 1):
-            for c in range(self.c1, self.c2 + 1):
-                yield ws.cell(r, c)
+    def _style(self, **changes) -> None:
+        part = self.part
+        for r, c in self._cells():
+            part.set_style(r, c, **changes)
 
     @property
     def number_format(self) -> str:
-        return self.ws.cell(self.r1, self.c1).number_format
+        return self.part.book.styles().number_format(self.part.style(self.r1, self.c1))
 
     @number_format.setter
     def number_format(self, value: str) -> None:
         self._book.count("range.number_format")
-        for cell in self._cells():
-            cell.number_format = value
+        self._style(number_format=value)
 
     @property
     def color(self):
         self._book.count("range.color.read")
-        fill = self.ws.cell(self.r1, self.c1).fill
-        if fill is None or fill.fill_type != "solid":
-            return None
-        rgb = fill.fgColor.rgb
-        if not isinstance(rgb, str):
-            return None
-        rgb = rgb[-6:]
-        return int(rgb[0:2], 16), int(rgb[2:4], 16), int(rgb[4:6], 16)
+        rgb = self.part.book.styles().fill_rgb(self.part.style(self.r1, self.c1))
+        return None if rgb is None else (int(rgb[0:2], 16), int(rgb[2:4], 16), int(rgb[4:6], 16))
 
     @color.setter
     def color(self, color) -> None:
         self._book.count("range.color")
-        if color is None:
-            fill = PatternFill(fill_type=None)
-        else:
-            hexrgb = _to_rgb_hex(color)
-            fill = PatternFill(fill_type="solid", fgColor="FF" + hexrgb, bgColor="FF" + hexrgb)
-        for cell in self._cells():
-            cell.fill = fill
+        self._style(fill=None if color is None else _to_rgb_hex(color))
 
     @property
     def note(self):
-        c = self.ws._cells.get((self.r1, self.c1))  # noqa: SLF001
-        return FileNote(self) if c is not None and c.comment is not None else None
+        return FileNote(self) if self.part.notes().text(self.r1, self.c1) is not None else None
 
     @note.setter
     def note(self, text: str | None) -> None:
         self._book.count("range.note")
-        for cell in self._cells():
-            cell.comment = Comment(text, "salesbook", width=320, height=140) if text else None
+        notes = self.part.notes()
+        for r, c in self._cells():
+            if text:
+                notes.set(r, c, text)
+            else:
+                notes.delete(r, c)
 
     def add_note(self, text: str) -> FileNote:
         self.note = text
         return FileNote(self)
 
+    # the exact state of one cell, for restoring it later (see cellstate.py)
+    def snapshot(self) -> dict:
+        part = self.part
+        comment, shape = part.notes().snapshot(self.r1, self.c1)
+        return {"cell": part.cell_xml(self.r1, self.c1).decode("utf-8"), "note": [comment, shape]}
+
+    def restore(self, state: dict, *, cell: bool = True, note: bool = True) -> None:
+        self._book.count("range.restore")
+        if cell:
+            self.part.restore_xml(self.r1, self.c1, state["cell"])
+        if note:
+            self.part.notes().restore(self.r1, self.c1, *state["note"])
+
     @property
     def row_height(self) -> float | None:
-        return self.ws.row_dimensions[self.r1].height
+        return self.part.row_heights.get(self.r1)
 
     @row_height.setter
     def row_height(self, value: float) -> None:
         self._book.count("range.row_height")
         for r in range(self.r1, self.r2 + 1):
-            self.ws.row_dimensions[r].height = value
+            self.part.row_heights[r] = value
 
     @property
     def wrap_text(self) -> bool:
-        return bool(self.ws.cell(self.r1, self.c1).alignment.wrap_text)
+        return self.part.book.styles().wrap(self.part.style(self.r1, self.c1))
 
     @wrap_text.setter
     def wrap_text(self, value: bool) -> None:
         self._book.count("range.wrap_text")
-        for cell in self._cells():
-            align = copy.copy(cell.alignment)
-            align.wrap_text = bool(value)
-            cell.alignment = align
+        self._style(wrap=bool(value))
 
     @property
     def font(self) -> FileFont:
@@ -748,16 +803,25 @@ class FileRange(base.Range):
 
     @property
     def column_width(self) -> float:
-        return self.ws.column_dimensions[get_column_letter(self.c1)].width
+        return self.part.col_width(self.c1) or 8.43
 
     @column_width.setter
     def column_width(self, value: float) -> None:
         self._book.count("range.column_width")
         for c in range(self.c1, self.c2 + 1):
-            self.ws.column_dimensions[get_column_letter(c)].width = value
+            self.part.col_widths[c] = value
+        self.part.cols_changed = True
 
     @property
     def formula(self):
+        """Like Excel: a formula cell gives '=…', any other cell its value."""
+        if self.shape == (1, 1):
+            xml = self.part.cell_xml(self.r1, self.c1)
+            m = _FORMULA.search(xml) if b"<" in xml[1:] else None
+            if m:
+                from .cells import _xml_unescape
+
+                return "=" + _xml_unescape((m.group(1) or b"").decode("utf-8"))
         return self.raw_value
 
     @formula.setter
@@ -769,7 +833,7 @@ class FileRange(base.Range):
                 and (other.r1, other.c1, other.r2, other.c2) == (self.r1, self.c1, self.r2, self.c2))
 
     def __hash__(self) -> int:
-        return hash((id(self.ws), self.r1, self.c1, self.r2, self.c2))
+        return hash((id(self.part), self.r1, self.c1, self.r2, self.c2))
 
 
 class FileFont:
@@ -780,60 +844,30 @@ class FileFont:
 
     @property
     def api(self):
-        return self.rng.ws.cell(self.rng.r1, self.rng.c1).font
-
-    def _get(self, attr):
-        return getattr(self.api, attr)
+        return self.rng.part.book.styles().font(self.rng.part.style(self.rng.r1, self.rng.c1))
 
     def _set(self, **changes) -> None:
         self.rng._book.count("range.font")  # noqa: SLF001
-        for cell in self.rng._cells():  # noqa: SLF001
-            font = copy.copy(cell.font)
-            for k, v in changes.items():
-                setattr(font, k, v)
-            cell.font = font
+        self.rng._style(font=changes)  # noqa: SLF001
 
-    bold = property(lambda self: self._get("b"), lambda self, v: self._set(b=bool(v)))
-    italic = property(lambda self: self._get("i"), lambda self, v: self._set(i=bool(v)))
-    size = property(lambda self: self._get("sz"), lambda self, v: self._set(sz=v))
-    name = property(lambda self: self._get("name"), lambda self, v: self._set(name=v))
+    bold = property(lambda self: self.api.bold, lambda self, v: self._set(bold=bool(v)))
+    italic = property(lambda self: self.api.italic, lambda self, v: self._set(italic=bool(v)))
+    size = property(lambda self: self.api.size, lambda self, v: self._set(size=v))
+    name = property(lambda self: self.api.name, lambda self, v: self._set(name=v))
 
     @property
     def color(self):
-        c = self.api.color
-        rgb = c.rgb if c is not None and isinstance(c.rgb, str) else None
-        return (int(rgb[2:4], 16), int(rgb[4:6], 16), int(rgb[6:8], 16)) if rgb else None
+        rgb = self.api.color
+        return (int(rgb[-6:-4], 16), int(rgb[-4:-2], 16), int(rgb[-2:], 16)) if rgb else None
 
     @color.setter
     def color(self, value) -> None:
         self._set(color="FF" + _to_rgb_hex(value))
 
 
-
-def _set_cell(ws, r: int, c: int, v: Any) -> None:
-    """Write like Excel's Range.Value: '=…' is a formula, a leading apostrophe forces text."""
-    v = FileEngine.prepare_xl_data_element(v)
-    if isinstance(v, str) and v.startswith("'"):
-        cell = ws.cell(r, c)
-        cell.value = v[1:]
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return
-    if v is None:
-        existing = ws._cells.get((r, c))  # noqa: SLF001
-        if existing is not None:
-            existing.value = None
-        return
-    ws.cell(r, c).value = v
-
-
 def open_book(path: str | os.PathLike[str], *, read_only: bool = False) -> xw.Book:
     """Open a workbook file as an ``xw.Book`` driven by this engine."""
     return xw.Book(impl=FileBook(path, read_only=read_only))
-
-
-def new_book(path: str | os.PathLike[str], wb: openpyxl.Workbook) -> xw.Book:
-    return xw.Book(impl=FileBook(path, wb=wb))
 
 
 def calls(book: xw.Book) -> collections.Counter[str]:

@@ -1,9 +1,10 @@
 """Paint alerts on the source cells (fill by severity + a note that says why), and take them off again.
 
-Every cell salesbook paints is recorded in a hidden sheet (``_salesbook_flags``) with the fill
-and note it had before. 清除标记 Clear flags restores exactly those cells, and only where the
-fill and note are still the ones salesbook set — a colour or note the user added afterwards
-stays. A user's existing note is kept: salesbook's text is appended below it.
+Every cell salesbook paints is recorded in a hidden sheet (``_salesbook_flags``) with its exact
+state before and after painting (:mod:`.cellstate`). 清除标记 Clear flags restores exactly
+those cells, and only the parts (fill, note) still as salesbook left them — a colour or note
+the user changed afterwards stays. A user's existing note is kept: salesbook's text is
+appended below it while the flag is on, and the note comes back as it was (author included).
 
 Adjacent flagged cells of one column and severity are filled with one Range call.
 """
@@ -17,13 +18,13 @@ import pandas as pd
 import xlwings as xw
 
 from ..core.pipeline import RawTable, Result
-from . import io
+from . import cellstate, store
 
 REGISTRY = "_salesbook_flags"
 COLORS = {"高": (255, 199, 206), "中": (255, 235, 156), "低": (221, 235, 247)}
 _RANK = {"高": 0, "中": 1, "低": 2}
 MARK = "[salesbook]"
-REGISTRY_HEADER = ["sheet", "row", "column", "color_before", "note_before", "note", "color", "keys"]
+REGISTRY_HEADER = ["sheet", "row", "column", "before", "after", "keys"]
 
 
 @dataclass
@@ -34,17 +35,6 @@ class Cell:
     severity: str
     lines: list[str]
     keys: list[str]
-
-
-def _hex(rgb) -> str | None:
-    return None if rgb is None else "#{:02X}{:02X}{:02X}".format(*rgb)
-
-
-def _rgb(hexstr):
-    if not isinstance(hexstr, str) or not hexstr:
-        return None
-    h = str(hexstr).lstrip("#")
-    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
 
 
 def cells_for(result: Result, tables: dict[str, RawTable], skip_keys: set[str] = frozenset()) -> list[Cell]:
@@ -83,67 +73,61 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
 
 
 def paint(book: xw.Book, cells: list[Cell]) -> int:
-    """Paint ``cells`` (after clearing earlier flags); returns how many cells were painted."""
+    """Paint ``cells`` (after clearing earlier flags); returns how many cells were painted.
+
+    Each cell's state before and after painting goes to the registry, so Clear flags can put
+    back exactly what was there — and only where the cell still looks as salesbook left it."""
     clear(book)
     if not cells:
         return 0
-    records = []
+    before = []
     for c in cells:
         rng = book.sheets[c.sheet].range((c.row, c.column))
-        before_color = rng.color
+        before.append(cellstate.capture(rng))
         note = rng.note
-        before_note = note.text if note is not None else None
+        user_note = note.text if note is not None else None
         ours = f"{MARK}\n" + "\n".join(c.lines)
-        text = f"{before_note}\n\n{ours}" if before_note else ours
+        text = f"{user_note}\n\n{ours}" if user_note else ours
         if note is not None:
             note.text = text
         else:
             rng.add_note(text)
-        records.append([c.sheet, c.row, c.column, _hex(before_color), before_note, text, _hex(COLORS[c.severity]),
-                        ";".join(c.keys)])
     groups: dict[tuple[str, int, str], list[int]] = defaultdict(list)
     for c in cells:
         groups[(c.sheet, c.column, c.severity)].append(c.row)
     for (sheet, column, severity), rows in groups.items():
         for first, last in _runs(rows):
             book.sheets[sheet].range((first, column), (last, column)).color = COLORS[severity]
-    reg = io.ensure_sheet(book, REGISTRY)
-    reg.clear()
-    reg.range("A1").value = [REGISTRY_HEADER, *records]
-    reg.visible = False
+    records = []
+    for c, b in zip(cells, before, strict=True):
+        after = cellstate.capture(book.sheets[c.sheet].range((c.row, c.column)))
+        records.append([c.sheet, c.row, c.column, cellstate.dumps(b), cellstate.dumps(after), ";".join(c.keys)])
+    store.write(book, REGISTRY, REGISTRY_HEADER, records)
     return len(records)
 
 
 def registry(book: xw.Book) -> pd.DataFrame:
-    if REGISTRY not in io.sheet_names(book):
-        return pd.DataFrame(columns=REGISTRY_HEADER)
-    values = book.sheets[REGISTRY].used_range.options(ndim=2).value
-    if not values or values[0][: len(REGISTRY_HEADER)] != REGISTRY_HEADER or len(values) < 2:
-        return pd.DataFrame(columns=REGISTRY_HEADER)
-    df = pd.DataFrame([r[: len(REGISTRY_HEADER)] for r in values[1:]], columns=REGISTRY_HEADER, dtype=object)
-    return df.where(df.notna(), None)  # empty cells are None, never NaN (NaN is truthy)
+    return pd.DataFrame(store.read(book, REGISTRY, REGISTRY_HEADER), columns=REGISTRY_HEADER, dtype=object)
 
 
 def clear(book: xw.Book) -> int:
-    """Remove salesbook's fills and notes, restoring what each cell had; returns cells restored."""
-    reg = registry(book)
-    if reg.empty:
+    """Remove salesbook's fills and notes, restoring what each cell had; returns cells restored.
+
+    A part of a cell the user changed since (a new colour, an edited note) is left as it is."""
+    records = store.read(book, REGISTRY, REGISTRY_HEADER)
+    if not records:
         return 0
-    names = io.sheet_names(book)
+    names = store.names(book)
     restored = 0
-    for r in reg.itertuples(index=False):
-        if r.sheet not in names:
+    for sheet, row, column, before_text, after_text, _keys in records:
+        before, after = cellstate.loads(before_text), cellstate.loads(after_text)
+        if sheet not in names or before is None or after is None:
             continue
-        rng = book.sheets[r.sheet].range((int(r.row), int(r.column)))
-        if _hex(rng.color) == r.color:  # still our fill: put the user's back
-            rng.color = _rgb(r.color_before)
-        note = rng.note
-        if note is not None and note.text == r.note:  # still our note: restore the user's (or none)
-            if r.note_before:
-                note.text = r.note_before
-            else:
-                note.delete()
-        restored += 1
-    sheet = book.sheets[REGISTRY]
-    sheet.clear()
+        rng = book.sheets[sheet].range((int(row), int(column)))
+        now = cellstate.capture(rng)
+        same_cell, same_note = now["cell"] == after["cell"], now["note"] == after["note"]
+        if same_cell or same_note:
+            cellstate.restore(rng, before, cell=same_cell, note=same_note)
+            restored += 1
+    store.write(book, REGISTRY, REGISTRY_HEADER, [])
     return restored

@@ -23,6 +23,7 @@ from ..core.parse import key_text
 from ..core.tables import NEW_LABEL, Block
 from ..errors import Problem, SchemaError
 from ..settings import Settings
+from .cellstate import put
 
 HEADER_FILL = (31, 78, 121)
 TITLE_FILL = (221, 235, 247)
@@ -41,9 +42,7 @@ def read_table(book: xw.Book, spec: schema.SheetSpec, problems: list[Problem]) -
     name = schema.find_sheet(spec.key, sheet_names(book))
     if name is None:
         return None
-    rng = book.sheets[name].used_range
-    values = rng.options(ndim=2, empty=None).value or [[]]
-    top, left = rng.row, rng.column
+    values, top, left = table_values(book.sheets[name], spec)
     header_idx, match = _find_header(spec, values)
     if match is None:
         req = [c for c in spec.columns if c.required]
@@ -72,6 +71,33 @@ def read_table(book: xw.Book, spec: schema.SheetSpec, problems: list[Problem]) -
     return RawTable(df, name, labels, dict(match.units), columns)
 
 
+BIG_READ = 2_000_000  # cells: a used range larger than this is read as header + table columns only
+MAX_HEADER_COLUMNS = 256
+
+
+def table_values(sheet: xw.Sheet, spec: schema.SheetSpec) -> tuple[list[list[Any]], int, int]:
+    """The sheet's values from A1, as (rows, top row, left column).
+
+    A stray value far from the table (XFD1048576) makes the used range enormous; then only
+    the header's columns are read, down to the last row any recognised column uses."""
+    rng = sheet.used_range
+    nrows, ncols = rng.shape
+    if nrows * ncols <= BIG_READ:
+        return rng.options(ndim=2, empty=None).value or [[]], rng.row, rng.column
+    width = min(ncols, MAX_HEADER_COLUMNS)
+    head = sheet.range((1, 1), (min(nrows, HEADER_SCAN_ROWS), width)).options(ndim=2, empty=None).value
+    idx, match = _find_header(spec, head)
+    if match is None:
+        return head, 1, 1
+    header = head[idx]
+    last_col = max(i + 1 for i, v in enumerate(header) if v not in (None, ""))
+    last_row = idx + 1
+    for i in match.mapping:
+        bottom = sheet.range((nrows, i + 1))
+        last_row = max(last_row, nrows if bottom.value not in (None, "") else bottom.end("up").row)
+    return sheet.range((1, 1), (last_row, last_col)).options(ndim=2, empty=None).value or [[]], 1, 1
+
+
 def _find_header(spec: schema.SheetSpec, values: list[list[Any]]):
     best, best_idx = None, 0
     for i, row in enumerate(values[:HEADER_SCAN_ROWS]):
@@ -85,8 +111,7 @@ def unknown_columns(book: xw.Book, spec: schema.SheetSpec) -> list[str]:
     name = schema.find_sheet(spec.key, sheet_names(book))
     if name is None:
         return []
-    rng = book.sheets[name].used_range
-    values = rng.options(ndim=2).value or [[]]
+    values, _, _ = table_values(book.sheets[name], spec)
     idx, m = _find_header(spec, values)
     return [h for _, h in m.unknown] if m else []
 
@@ -181,8 +206,6 @@ def _python_values(s: pd.Series) -> list[Any]:
             out.append(str(v))
         elif isinstance(v, pd.Timestamp):
             out.append(v.to_pydatetime())
-        elif isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
-            out.append("'" + v)  # text from a CRM is text, never a formula
         else:
             out.append(v)
     return out
@@ -228,12 +251,12 @@ def write_blocks(sheet: xw.Sheet, blocks: list[Block], *, settings: Settings, la
         saved = (preserved or {}).get(block.key, {})
         headers, rows = _cell_values(block, settings, lang, saved)
         ncols = max(len(headers), 1)
-        sheet.range((row, 1)).value = block.title(lang)
+        put(sheet.range((row, 1)), block.title(lang))
         title = sheet.range((row, 1), (row, ncols))
         title.color = TITLE_FILL
         title.font.bold = True
         head = sheet.range((row + 1, 1), (row + 1, ncols))
-        sheet.range((row + 1, 1)).value = [headers, *rows] if rows else [headers]
+        put(sheet.range((row + 1, 1)), [headers, *rows] if rows else [headers])
         head.color = HEADER_FILL
         head.font.bold = True
         head.font.color = (255, 255, 255)
@@ -262,7 +285,7 @@ def _write_archive(sheet: xw.Sheet, block: Block, saved: dict[str, dict[str, Any
     body = [[i, *[v.get(c.key) for c in block.user_cols],
              v.get("_archived_on") or dt.datetime.combine(today, dt.time())] for i, v in sorted(gone.items())]
     title = [ARCHIVE_TITLE[0 if zh else 1]] + [None] * (len(header) - 1)
-    sheet.range((row, 1)).value = [title, header, *body]
+    put(sheet.range((row, 1)), [title, header, *body])
     sheet.range((row, 1), (row, len(header))).font.bold = True
     sheet.range((row + 1, 1), (row + 1, len(header))).color = TITLE_FILL
     sheet.range((row + 2, len(header)), (row + 1 + len(body), len(header))).number_format = "yyyy-mm-dd"
@@ -371,7 +394,7 @@ def append_rows(book: xw.Book, spec: schema.SheetSpec, df: pd.DataFrame, *, repl
         pos = rng.column + len(headers)
         header = spec.column(col).zh if col in [c.key for c in spec.columns] else str(col)
         headers.append(header)
-        sheet.range((header_row, pos)).value = header
+        put(sheet.range((header_row, pos)), header)
         positions[col] = pos
         if col not in [c.key for c in spec.columns]:
             extra.append(str(col))
@@ -391,5 +414,5 @@ def append_rows(book: xw.Book, spec: schema.SheetSpec, df: pd.DataFrame, *, repl
         for r, v in enumerate(_python_values(df[col])):
             block[r][pos - first_col] = v
     if block:
-        sheet.range((last_data + 1, first_col)).value = block
+        put(sheet.range((last_data + 1, first_col)), block)
     return {"sheet": sheet.name, "rows": len(df), "first_row": last_data + 1, "extra_columns": extra}

@@ -11,6 +11,7 @@ from ..core import meeting
 from ..core.pipeline import Result
 from . import printing
 from .io import TITLE_FILL, _python_values
+from .cellstate import put
 
 _FMT = {"amount": "#,##0.00", "pct": "0.0%", "int": "0", "num": "0.0", "text": "@"}
 WIDTHS = (16, 16, 12, 16, 12, 40)
@@ -31,7 +32,7 @@ def write(sheet: xw.Sheet, result: Result, changes: pd.DataFrame, acknowledged: 
     for i, page in enumerate(meeting.pages(result, changes, acknowledged, lang)):
         if i:
             printing.page_break_before(sheet, row)
-        sheet.range((row, 1)).value = page.title
+        put(sheet.range((row, 1)), page.title)
         sheet.range((row, 1)).font.bold = True
         sheet.range((row, 1)).font.size = 14
         row += 2
@@ -39,7 +40,7 @@ def write(sheet: xw.Sheet, result: Result, changes: pd.DataFrame, acknowledged: 
                     (value / factor if kind == "amount" and value is not None and value == value else value)]
                    for label, value, kind in page.numbers]
         if numbers:
-            sheet.range((row, 1)).value = numbers
+            put(sheet.range((row, 1)), numbers)
             for j, (_, _, kind) in enumerate(page.numbers):
                 sheet.range((row + j, 2)).number_format = _FMT[kind]
             row += len(numbers) + 1
@@ -55,11 +56,11 @@ def write(sheet: xw.Sheet, result: Result, changes: pd.DataFrame, acknowledged: 
              ["customer_id", "customer_name", "tier", "next_due", "overdue_days", "focus"]),
         ]
         for n, (title, df, header) in enumerate(sections):
-            sheet.range((row, 1)).value = title
+            put(sheet.range((row, 1)), title)
             sheet.range((row, 1), (row, len(header))).color = TITLE_FILL
             sheet.range((row, 1)).font.bold = True
             body = _rows(df, header, "（无）" if zh else "(none)")
-            sheet.range((row + 1, 1)).value = body
+            put(sheet.range((row + 1, 1)), body)
             sheet.range((row + 1, 1), (row + 1, len(header))).font.bold = True
             if n == 2 and not df.empty:  # the due dates
                 sheet.range((row + 2, 4), (row + len(body), 4)).number_format = "yyyy-mm-dd"

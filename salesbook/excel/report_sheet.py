@@ -15,6 +15,7 @@ from ..core import report
 from ..core.pipeline import Result
 from . import chartdata, charts, printing
 from .io import TITLE_FILL
+from .cellstate import put
 
 TEXT_WIDTH = 64  # column A, in characters: one A4 portrait page wide at 100% (LibreOffice does not
 # scale a print area to fit, so the text column must fit by itself)
@@ -51,7 +52,7 @@ def write(sheet: xw.Sheet, result: Result, *, lang: str = "zh") -> None:
                 share = 1 / len(pair)
                 areas[key] = (f"A{top + 1}:A{top + CHART_ROWS - 1}", (i * share, (i + 1) * share))
         layout.add(None)
-    sheet.range("A1").value = [[t] for t in layout.texts]
+    put(sheet.range("A1"), [[t] for t in layout.texts])
     sheet.range("A1").font.size = 16
     sheet.range("A1").font.bold = True
     for row in layout.headings:

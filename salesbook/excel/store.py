@@ -1,0 +1,40 @@
+"""salesbook's hidden bookkeeping sheets (flags painted, cells cleaned, last refresh's state).
+
+Each is a hidden sheet holding one table: a header row, then records. Reading checks the
+header, so a sheet a user renamed or emptied reads as "no records" instead of garbage.
+Every text cell is written through :func:`~.cellstate.as_text`, so nothing read back from
+here can have turned into a formula or a number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import xlwings as xw
+
+from .cellstate import as_text
+
+
+def names(book: xw.Book) -> list[str]:
+    return [s.name for s in book.sheets]
+
+
+def read(book: xw.Book, sheet: str, header: list[str]) -> list[list[Any]]:
+    """The records of a hidden table (rows whose first cell is empty are skipped)."""
+    if sheet not in names(book):
+        return []
+    values = book.sheets[sheet].used_range.options(ndim=2).value or []
+    if not values or [str(v) if v is not None else "" for v in values[0][: len(header)]] != header:
+        return []
+    return [list(r[: len(header)]) + [None] * (len(header) - len(r)) for r in values[1:] if r and r[0] is not None]
+
+
+def write(book: xw.Book, sheet: str, header: list[str], records: list[list[Any]]) -> None:
+    """Replace the hidden table by ``records`` (one write); an empty table leaves only the header."""
+    if sheet in names(book):
+        target = book.sheets[sheet]
+    else:
+        target = book.sheets.add(name=sheet, after=book.sheets[-1])
+    target.clear()
+    target.range("A1").value = [header, *[[as_text(v) for v in r] for r in records]]
+    target.visible = False

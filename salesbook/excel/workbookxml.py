@@ -1,0 +1,312 @@
+"""The workbook of a file: its sheets (order, names, visibility), styles, shared strings, saving.
+
+``xl/workbook.xml`` is shared between the user and salesbook: the user's defined names,
+views and calculation settings live there next to the sheet list. It is rewritten only when
+the sheet list or salesbook's print areas change, and then as splices of the ``<sheet>`` and
+``<definedName>`` elements involved.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+from typing import Any
+
+from . import package as pk
+from .cells import text_of
+from .sheetxml import Grid, SheetPart
+from .styles import StyleTable
+from .xmlsafe import MAIN, REL, escape_attr, escape_text
+
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*/>")
+_SI = re.compile(rb"<(?:\w+:)?si\b[^>]*?(?:/>|>.*?</(?:\w+:)?si>)", re.S)
+_DEFINED = re.compile(rb"<(?:\w+:)?definedName\b[^>]*>.*?</(?:\w+:)?definedName>|<(?:\w+:)?definedName\b[^>]*/>",
+                      re.S)
+_SPARSE_RATIO = 20
+
+
+class WorkbookModel:
+    def __init__(self, pkg: pk.Package, calls: collections.Counter[str] | None = None) -> None:
+        self.pkg = pkg
+        self.calls = calls if calls is not None else collections.Counter()
+        rels = pkg.rels("")
+        main = next((r["part"] for r in rels if r.get("Type", "").endswith("/officeDocument")), "xl/workbook.xml")
+        self.part = main
+        self.xml = pkg.read(main)
+        self.rels = {r["Id"]: r for r in pkg.rels(main)}
+        self.sheets: list[SheetPart] = []
+        self.elements: dict[int, bytes] = {}  # id(sheet) -> its original <sheet> element
+        self.states: dict[int, str] = {}
+        for m in _SHEET.finditer(self.xml):
+            a = pk.attrs(m.group())
+            rid = next((v for k, v in a.items() if k.endswith(":id") or k == "id"), None)
+            rel = self.rels.get(rid or "")
+            if rel is None or rel.get("Type") != pk.RT_WORKSHEET:
+                continue  # chart sheets and dialog sheets are left alone
+            s = SheetPart(self, a.get("name", ""), rel["part"], source_name=a.get("name", ""))
+            self.sheets.append(s)
+            self.elements[id(s)] = m.group()
+            self.states[id(s)] = a.get("state", "visible")
+        self.original_order = [id(s) for s in self.sheets]
+        self.original_names = {id(s): s.name for s in self.sheets}
+        self.original_states = dict(self.states)
+        self._styles: StyleTable | None = None
+        self._shared: list[str] | None = None
+        self._calamine = None
+        self.new_parts: set[str] = set()
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.calls[what] += n
+
+    # -- shared resources ---------------------------------------------------------------
+    def styles_part(self) -> str | None:
+        return next((r["part"] for r in self.rels.values() if r.get("Type") == pk.RT_STYLES), None)
+
+    def styles(self) -> StyleTable:
+        if self._styles is None:
+            part = self.styles_part()
+            if part is None or not self.pkg.exists(part):
+                raise ValueError("workbook without a styles part")
+            self._styles = StyleTable(self.pkg.read(part))
+        return self._styles
+
+    def shared_strings(self) -> list[str]:
+        if self._shared is None:
+            part = next((r["part"] for r in self.rels.values() if r.get("Type") == pk.RT_SHARED_STRINGS), None)
+            if part is None or not self.pkg.exists(part):
+                self._shared = []
+            else:
+                self._shared = [text_of(m.group()) for m in _SI.finditer(self.pkg.read(part))]
+        return self._shared
+
+    def calamine(self):
+        if self._calamine is None:
+            import io
+
+            import python_calamine
+
+            self._calamine = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self.pkg.data))
+        return self._calamine
+
+    def read_grid(self, sheet: SheetPart) -> Grid:
+        """The sheet's values as saved (formulas give their saved results).
+
+        A sheet whose cells sit in a huge, nearly empty rectangle (a stray value at
+        XFD1048576) is read cell by cell instead of as a dense block."""
+        data = sheet.xml()
+        n_cells = data.count(b"<c ") + len(re.findall(rb"<\w+:c ", data[:200000])) * (len(data) // 200000 + 1)
+        last_row = 0
+        tail = data.rfind(b"<row ")
+        if tail < 0:
+            tail = max(data.rfind(b":row "), -1)
+        if tail >= 0:
+            m = re.search(rb'\sr="(\d+)"', data[tail:tail + 200])
+            last_row = int(m.group(1)) if m else 0
+        width = 26
+        three = [m.group(1) for m in re.finditer(rb'<(?:\w+:)?c r="([A-Z]{3})\d', data)]
+        two = [] if three else [m.group(1) for m in re.finditer(rb'<(?:\w+:)?c r="([A-Z]{2})\d', data)]
+        letters = three or two
+        if letters:
+            from .xmlsafe import col_index
+
+            width = max(col_index(x.decode()) for x in set(letters))
+        area = last_row * width
+        if area > 5_000_000 and area > _SPARSE_RATIO * max(n_cells, 1):
+            return self._sparse_grid(data)
+        if sheet.source_name is None:
+            return Grid()
+        cal = self.calamine().get_sheet_by_name(sheet.source_name)
+        rows = cal.to_python(skip_empty_area=True)
+        top, left = cal.start or (0, 0)
+        return Grid(rows, top + 1, left + 1)
+
+    def _sparse_grid(self, data: bytes) -> Grid:
+        from . import cells as cx
+        from .xmlsafe import split_ref
+
+        shared, is_date = None, self.styles().is_date
+        out: dict[tuple[int, int], Any] = {}
+        for m in re.finditer(rb"<(?:\w+:)?c\b[^>]*?(?:/>|>.*?</(?:\w+:)?c>)", data, re.S):
+            el = m.group()
+            r = re.search(rb'\sr="([A-Z]+\d+)"', el.split(b">", 1)[0])
+            if r is None or el.endswith(b"/>"):
+                continue
+            if b't="s"' in el.split(b">", 1)[0] and shared is None:
+                shared = self.shared_strings()
+            v = cx.value_of(el, shared, is_date)
+            if v not in (None, ""):
+                out[split_ref(r.group(1).decode())] = v
+        return Grid(sparse=out)
+
+    # -- sheets ---------------------------------------------------------------------------
+    def sheet_state(self, sheet: SheetPart) -> str:
+        return self.states.get(id(sheet), "visible")
+
+    def set_state(self, sheet: SheetPart, state: str) -> None:
+        self.states[id(sheet)] = state
+
+    def add_sheet(self, name: str, index: int) -> SheetPart:
+        part = self.pkg.unused("xl/worksheets/sheet{}.xml")
+        self.pkg.write(part, b"")  # reserve the name
+        s = SheetPart(self, name, part, new=True)
+        self.sheets.insert(index, s)
+        self.states[id(s)] = "visible"
+        self.new_parts.add(part)
+        return s
+
+    def delete_sheet(self, sheet: SheetPart) -> None:
+        if not sheet.cleared or sheet.part not in self.new_parts:
+            self.drop_owned_parts(sheet)
+        self.sheets.remove(sheet)
+        rid = next((k for k, r in self.rels.items() if r.get("part") == sheet.part), None)
+        if rid:
+            self.pkg.remove_rel(self.part, rid)
+            self.rels.pop(rid)
+        self.pkg.delete(sheet.part)
+        self.pkg.content_override(sheet.part, None)
+        self.elements.pop(id(sheet), None)
+
+    def drop_owned_parts(self, sheet: SheetPart) -> None:
+        """Remove what hangs off a salesbook sheet (drawing, charts, notes) before it is rewritten."""
+        for rel in self.pkg.rels(sheet.part):
+            target = rel.get("part")
+            if not target or rel.get("TargetMode") == "External":
+                continue
+            self._drop_tree(target)
+        self.pkg.delete(pk.rels_path(sheet.part))
+
+    def _drop_tree(self, part: str) -> None:
+        if not self.pkg.exists(part):
+            return
+        for rel in self.pkg.rels(part):
+            if rel.get("part") and rel.get("TargetMode") != "External" and rel["part"] != part:
+                self._drop_tree(rel["part"])
+        self.pkg.delete(pk.rels_path(part))
+        self.pkg.delete(part)
+        self.pkg.content_override(part, None)
+
+    # -- saving ----------------------------------------------------------------------------
+    def finish(self) -> None:
+        """Write every changed part into the package (called before the package is saved)."""
+        pkg = self.pkg
+        for sheet in self.sheets:
+            data = sheet.to_bytes()
+            if sheet.cleared and sheet.charts:
+                data = self._write_charts(sheet, data)
+            if data is not None:
+                pkg.write(sheet.part, data)
+            if sheet.part in self.new_parts:
+                pkg.content_override(sheet.part, pk.CT_WORKSHEET)
+        if self._styles is not None and self._styles.changed:
+            pkg.write(self.styles_part(), self._styles.to_bytes())
+            self._styles = StyleTable(pkg.read(self.styles_part()))  # appended entries are now original
+        self._write_workbook()
+
+    def _write_charts(self, sheet: SheetPart, data: bytes) -> bytes:
+        pkg = self.pkg
+        drawing = pkg.unused("xl/drawings/drawing{}.xml")
+        anchors = []
+        for i, (chart_xml, anchor) in enumerate(sheet.charts, start=1):
+            chart = pkg.unused("xl/charts/chart{}.xml")
+            pkg.write(chart, chart_xml)
+            pkg.content_override(chart, pk.CT_CHART)
+            rid = pkg.add_rel(drawing, pk.RT_CHART, chart)
+            anchors.append(anchor.replace(b"{rid}", rid.encode()).replace(b"{id}", str(i + 1).encode()))
+        pkg.write(drawing, pk.XML_DECL + b'<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/'
+                  b'spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+                  + b"".join(anchors) + b"</xdr:wsDr>")
+        pkg.content_override(drawing, pk.CT_DRAWING)
+        rid = pkg.add_rel(sheet.part, pk.RT_DRAWING, drawing)
+        return data.replace(b"{drawing_rid}", rid.encode())
+
+    def _write_workbook(self) -> None:
+        order = [id(s) for s in self.sheets]
+        names = {id(s): s.name for s in self.sheets}
+        prints = {id(s): s.print_area for s in self.sheets if s.cleared}
+        unchanged = (order == self.original_order and names == self.original_names
+                     and self.states == self.original_states and not any(prints.values())
+                     and not any(s.cleared for s in self.sheets))
+        if unchanged:
+            return
+        data = self.xml
+        root = re.search(rb"<(\w+:)?workbook\b[^>]*>", data)
+        p = (root.group(1) or b"").decode()
+        rp = re.search(rb'xmlns:(\w+)="' + re.escape(REL.encode()) + rb'"', root.group())
+        rpfx = rp.group(1).decode() if rp else None
+        # the sheet list
+        elements = []
+        max_id = max([int(x) for x in re.findall(rb'sheetId="(\d+)"', data)] or [0])
+        for s in self.sheets:
+            el = self.elements.get(id(s))
+            if el is None:
+                max_id += 1
+                rid = self.pkg.add_rel(self.part, pk.RT_WORKSHEET, s.part)
+                self.rels[rid] = {"Id": rid, "Type": pk.RT_WORKSHEET, "part": s.part}
+                idattr = f'{rpfx}:id="{rid}"' if rpfx else f'xmlns:r="{REL}" r:id="{rid}"'
+                el = f'<{p}sheet name="{escape_attr(s.name)}" sheetId="{max_id}" {idattr}/>'.encode()
+            if s.name != self.original_names.get(id(s)):
+                el = _set_attr(el, b"name", escape_attr(s.name).encode())
+            state = self.states.get(id(s), "visible")
+            if state != self.original_states.get(id(s)):
+                el = _set_attr(el, b"state", None if state == "visible" else state.encode())
+            self.elements[id(s)] = el
+            elements.append(el)
+        first, last = None, None
+        for m in _SHEET.finditer(data):
+            first = m.start() if first is None else first
+            last = m.end()
+        if first is None:
+            open_tag = re.search(rb"<(?:\w+:)?sheets\b[^>]*>", data)
+            first = last = open_tag.end()
+        data = data[:first] + b"".join(elements) + data[last:]
+        # defined names: shift sheet-local names, set salesbook's print areas
+        position = {sid: i for i, sid in enumerate(order)}
+        old_position = {i: sid for i, sid in enumerate(self.original_order)}
+        kept = []
+        block = re.search(rb"<(?:\w+:)?definedNames\b[^>]*>(.*?)</(?:\w+:)?definedNames>", data, re.S)
+        existing = list(_DEFINED.finditer(block.group(1))) if block else []
+        for m in existing:
+            el = m.group()
+            a = pk.attrs(el.split(b">", 1)[0])
+            local = a.get("localSheetId")
+            if local is not None:
+                sid = old_position.get(int(local))
+                if sid is None or sid not in position:
+                    continue
+                if a.get("name") == "_xlnm.Print_Area" and prints.get(sid) is not None:
+                    continue  # replaced below
+                if a.get("name") == "_xlnm.Print_Area" and sid in prints:
+                    continue  # a salesbook sheet rewritten without a print area
+                if position[sid] != int(local):
+                    el = re.sub(rb'localSheetId="\d+"', b'localSheetId="%d"' % position[sid], el, count=1)
+            kept.append(el)
+        for sid, area in prints.items():
+            if area:
+                s = next(x for x in self.sheets if id(x) == sid)
+                quoted = "'" + s.name.replace("'", "''") + "'"
+                cells = "!" + ":".join("$" + re.sub(r"(\d+)", r"$\1", part) for part in area.split(":"))
+                kept.append(f'<{p}definedName name="_xlnm.Print_Area" localSheetId="{position[sid]}">'
+                            f"{escape_text(quoted + cells)}</{p}definedName>".encode())
+        new_block = (f"<{p}definedNames>".encode() + b"".join(kept) + f"</{p}definedNames>".encode()) if kept else b""
+        if block:
+            data = data[:block.start()] + new_block + data[block.end():]
+        elif new_block:
+            after = re.search(rb"</(?:\w+:)?sheets>", data)
+            data = data[:after.end()] + new_block + data[after.end():]
+        # the active tab must point at a visible sheet that exists
+        m = re.search(rb'activeTab="(\d+)"', data)
+        if m and int(m.group(1)) >= len(self.sheets):
+            data = data[:m.start(1)] + b"0" + data[m.end(1):]
+        self.pkg.write(self.part, data)
+        self.xml = data
+        self.original_order, self.original_names = order, names
+        self.original_states = dict(self.states)
+
+
+def _set_attr(tag: bytes, name: bytes, value: bytes | None) -> bytes:
+    pattern = re.compile(rb"\s" + name + rb'="[^"]*"')
+    if value is None:
+        return pattern.sub(b"", tag)
+    if pattern.search(tag):
+        return pattern.sub(b" " + name + b'="' + value.replace(b"\\", b"\\\\") + b'"', tag)
+    return tag[:-2].rstrip() + b" " + name + b'="' + value + b'"/>'
