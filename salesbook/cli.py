@@ -7,6 +7,7 @@ bilingual message and a non-zero exit code — never a traceback (``--debug`` sh
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -14,11 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-import pandas as pd
 from rich.console import Console
 
 from . import __version__, actions, schema
 from .errors import SalesbookError, WorkbookError
+from .importing import read_export, typed_import
 
 console = Console(stderr=True)
 out = Console()
@@ -54,16 +55,31 @@ def _check_writable(path: Path) -> None:
     if not path.exists():
         raise WorkbookError("not_found", path=str(path))
     if not os.access(path, os.W_OK):
+        from .excel.saving import real_path
+
+        folder = real_path(path).parent
+        if not os.access(folder, os.W_OK):  # a read-only filesystem: root included
+            raise WorkbookError("folder_read_only", path=str(folder))
         raise WorkbookError("read_only", path=str(path))
-    lock = path.with_name("~$" + path.name)
-    if lock.exists():  # Excel keeps this file while the workbook is open
-        raise WorkbookError("locked", path=str(path))
+
+
+def _hold_lock(path: Path) -> None:
+    """Hold the workbook's lock until this command ends (see :mod:`salesbook.excel.lock`).
+
+    Taken before the file is read and released after it is saved, so two commands on one file
+    run one after the other and neither loses the other's work. Excel's ``~$`` owner file or
+    LibreOffice's lock file beside the workbook fails at once ("locked").
+    """
+    from .excel.lock import workbook_lock
+
+    click.get_current_context().with_resource(workbook_lock(path))
 
 
 def _open(path: Path):
     from .excel.engine import open_book
 
     _check_writable(path)
+    _hold_lock(path)
     return open_book(path)
 
 
@@ -75,6 +91,7 @@ def new(path: Path, lang: str, force: bool) -> None:
     """Create an empty tracker at PATH. / 新建空白销售跟踪表。"""
     from .excel.template import build_template
 
+    _hold_lock(path)
     if path.exists() and not force:
         raise WorkbookError("exists", path=str(path))
     build_template(path, lang=lang, deterministic=False)
@@ -125,6 +142,7 @@ def demo(path: Path, lang: str, customers: int, n_orders: int, seed: int) -> Non
     from .excel.io import append_rows
     from .excel.template import build_template
 
+    _hold_lock(path)
     build_template(path, lang=lang, deterministic=False)
     raw = demo_data.sample(customers, n_orders, seed=seed)
     book = open_book(path)
@@ -184,52 +202,59 @@ def clear_flags(path: Path) -> None:
 @_lang_option
 def report(path: Path, pdf: Path | None, lang: str) -> None:
     """Rebuild the customer-analysis report, dashboard and meeting pack. / 生成分析报告。"""
+    pdf_out = _pdf_target(path, pdf) if pdf else None
     book = _open(path)
-    summary = _progress_run("生成报告 Report", lambda say: actions.report(book, lang=lang, progress=say,
-                                                                       pdf=str(pdf.resolve()) if pdf else None))
+    with _pdf_writer(pdf_out) as pdf_tmp:
+        summary = _progress_run("生成报告 Report", lambda say: actions.report(book, lang=lang, progress=say,
+                                                                           pdf=pdf_tmp))
     book.save()
     out.print(summary.message(lang))
-    if pdf:
-        out.print(f"✓ PDF: {pdf.resolve()}")
+    if pdf_out:
+        out.print(f"✓ PDF: {pdf_out}")
     out.print(f"✓ {path.resolve()}")
 
 
-def _read_export(path: Path) -> pd.DataFrame:
-    try:
-        if path.suffix.lower() in (".csv", ".txt"):
-            for enc in ("utf-8-sig", "gb18030"):
-                try:
-                    return pd.read_csv(path, dtype=object, encoding=enc, keep_default_na=False)
-                except UnicodeDecodeError:
-                    continue
-            raise ValueError("unknown text encoding")
-        return pd.read_excel(path, dtype=object, engine="openpyxl")
-    except FileNotFoundError as e:
-        raise WorkbookError("not_found", path=str(path)) from e
-    except Exception as e:
-        raise WorkbookError("bad_import", path=str(path), detail=str(e)) from e
+def _pdf_target(workbook: Path, pdf: Path) -> Path:
+    """Where ``--pdf`` writes (symlinks resolved): never over the workbook or its backup."""
+    from .excel.saving import backup_path, real_path
+
+    target = real_path(pdf)
+    book = real_path(workbook)
+    for p in (book, backup_path(book)):
+        same = os.path.normcase(str(p)) == os.path.normcase(str(target))
+        if not same and p.exists() and target.exists():
+            same = os.path.samefile(p, target)  # a hard link, or a case-insensitive filesystem
+        if same:
+            raise WorkbookError("pdf_is_workbook", path=str(pdf))
+    return target
 
 
-def typed_import(spec: schema.SheetSpec, df: pd.DataFrame, units: dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
-    """Numbers and dates in an export become numbers and dates in the sheet (in 元).
+@contextlib.contextmanager
+def _pdf_writer(target: Path | None):
+    """Print to a temporary name beside ``target``, renamed over it once the PDF is complete.
 
-    Text that does not parse stays exactly as exported, so cleaning can flag it with its row.
+    A missing folder is created; a read-only folder or a full disk is one bilingual error, and
+    an existing PDF of that name stays as it was.
     """
-    from .core import parse
+    if target is None:
+        yield None
+        return
+    from .excel.saving import os_error
 
-    df = df.copy()
-    notes = []
-    for col in spec.columns:
-        if col.key not in df:
-            continue
-        if col.kind == "amount":
-            factor = 1e4 if "万" in (units.get(col.key) or "") else 1.0
-            df[col.key] = [raw if (v := parse.parse_amount(raw)) is None else v * factor for raw in df[col.key]]
-            if factor != 1:
-                notes.append(f"{col.zh}: 万元 → 元 (×10000)")
-        elif col.kind == "date":
-            df[col.key] = [raw if (v := parse.parse_date(raw)) is None else v for raw in df[col.key]]
-    return df.replace({"": None}), notes
+    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp.pdf")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(target.parent, os.W_OK):  # also false for root on a read-only filesystem
+            raise WorkbookError("folder_read_only", path=str(target.parent))
+        yield str(tmp)
+        if not tmp.exists():
+            raise WorkbookError("no_pdf", detail="no output")
+        os.replace(tmp, target)
+    except OSError as e:
+        raise (os_error(e, target) or e) from e
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
 
 
 @main.command(name="import")
@@ -251,10 +276,11 @@ def import_(path: Path, orders, targets, customers, followups, replace: bool) ->
         if not file:
             continue
         spec = schema.SHEET_BY_KEY[key]
-        df = _read_export(file)
+        df, read_notes = read_export(file)
         match = schema.match_headers(spec, list(df.columns))
         renamed = df.rename(columns={df.columns[i]: k for i, k in match.mapping.items()})
         renamed, notes = typed_import(spec, renamed, match.units)
+        notes = read_notes + notes
         done = append_rows(book, spec, renamed, replace=replace)
         for note in notes:
             out.print(f"  · {note}")

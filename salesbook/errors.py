@@ -44,12 +44,79 @@ _WORKBOOK_MESSAGES = {
         "The file is read-only: {path}. Clear the read-only flag or save under a new name.",
     ),
     "folder_missing": ("文件夹不存在：{path}", "Folder does not exist: {path}"),
+    "folder_read_only": (
+        "无法在文件夹中写入（只读或无权限）：{path}。原文件未被改动；请换一个文件夹，或取得写入权限后重试。",
+        "Cannot write in the folder (read-only or no permission): {path}. Nothing was changed; "
+        "choose another folder or get write permission and try again.",
+    ),
+    "disk_full": (
+        "磁盘空间不足，无法写入 {path}。原文件及其备份均未被改动；请腾出空间后重试。",
+        "The disk is full: could not write {path}. The existing file and its backup are unchanged; "
+        "free some space and try again.",
+    ),
+    "write_failed": (
+        "无法写入 {path}：{detail}。原文件未被改动。",
+        "Could not write {path}: {detail}. The existing file is unchanged.",
+    ),
+    "busy": (
+        "另一个 salesbook 命令正在处理此文件：{path}。已等待 {seconds} 秒；请等它完成后重试"
+        "（可用环境变量 SALESBOOK_LOCK_TIMEOUT 设置等待秒数）。",
+        "Another salesbook command is working on this file: {path}. Waited {seconds} s; try again when it "
+        "has finished (SALESBOOK_LOCK_TIMEOUT sets how many seconds to wait).",
+    ),
+    "pdf_is_workbook": (
+        "PDF 不能写到工作簿本身或它的备份上：{path}。请另选一个文件名。",
+        "The PDF cannot be written over the workbook or its backup: {path}. Choose another file name.",
+    ),
     "exists": ("文件已存在：{path}（使用 --force 覆盖）", "File exists: {path} (use --force to overwrite)"),
     "no_pdf": (
         "没有 Excel 时需要 LibreOffice 才能生成 PDF：{detail}",
         "Making a PDF without Excel needs LibreOffice: {detail}",
     ),
     "bad_import": ("无法读取导入文件 {path}：{detail}", "Cannot read import file {path}: {detail}"),
+    # hostile or broken packages (salesbook.excel.guard); the file is never changed
+    "too_large": (
+        "无法打开 {path}：部件 {part} 解压后有 {size}，超过上限 {limit}。真实的工作簿不会这么大，"
+        "文件可能已损坏或是恶意构造的；文件未被改动。",
+        "Cannot open {path}: part {part} expands to {size}, over the limit of {limit}. No real workbook "
+        "is this large; the file may be damaged or malicious. It was not changed.",
+    ),
+    "too_large_total": (
+        "无法打开 {path}：全部部件解压后共 {size}，超过上限 {limit}。文件可能已损坏或是恶意构造的；文件未被改动。",
+        "Cannot open {path}: its parts expand to {size} in total, over the limit of {limit}. The file may "
+        "be damaged or malicious. It was not changed.",
+    ),
+    "zip_bomb": (
+        "无法打开 {path}：部件 {part} 从 {packed} 解压为 {size}（压缩比 {ratio}:1，上限 {limit}:1），"
+        "这是“压缩炸弹”的特征，真实的工作簿不会如此；文件未被改动。",
+        "Cannot open {path}: part {part} expands from {packed} to {size} (ratio {ratio}:1, limit {limit}:1), "
+        "the mark of a zip bomb, not of a real workbook. It was not changed.",
+    ),
+    "size_mismatch": (
+        "无法打开 {path}：部件 {part} 解压后比其声明的 {declared} 更大，文件已损坏或被篡改；文件未被改动。",
+        "Cannot open {path}: part {part} expands to more than its declared {declared}; the file is damaged "
+        "or was tampered with. It was not changed.",
+    ),
+    "too_many_parts": (
+        "无法打开 {path}：文件包含 {count} 个部件，超过上限 {limit}。文件可能已损坏或是恶意构造的；文件未被改动。",
+        "Cannot open {path}: it holds {count} parts, over the limit of {limit}. The file may be damaged or "
+        "malicious. It was not changed.",
+    ),
+    "duplicate_part": (
+        "无法打开 {path}：部件 {part} 在文件中出现了不止一次，文件已损坏或被篡改；文件未被改动。",
+        "Cannot open {path}: part {part} appears more than once; the file is damaged or was tampered with. "
+        "It was not changed.",
+    ),
+    "encrypted_part": (
+        "无法打开 {path}：部件 {part} 是加密的。请在 Excel 中取消密码保护后重试；文件未被改动。",
+        "Cannot open {path}: part {part} is encrypted. Remove the password protection in Excel and try "
+        "again. The file was not changed.",
+    ),
+    "unsafe_xml": (
+        "无法打开 {path}：部件 {part} 含有 DTD 或实体声明（真实的 Excel 文件从不包含），可能是恶意文件；文件未被改动。",
+        "Cannot open {path}: part {part} declares a DTD or entities, which no real Excel file does; it may "
+        "be malicious. It was not changed.",
+    ),
 }
 
 

@@ -8,14 +8,32 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import SettingsError
 
+# -- ranges: what a setting may be, so that no combination of allowed values can overflow -------------
+# Dates: the date parser's plausibility window (core/parse.py MIN_YEAR/MAX_YEAR). pandas timestamps span
+# 1677-09-22 … 2262-04-11, so every offset below keeps as_of ± days inside that span with decades to spare.
+AS_OF_MIN, AS_OF_MAX = dt.date(1950, 1, 1), dt.date(2199, 12, 31)
+# Windows that reach *back* from as_of (RFM window, "half year" of the tiers): 1950-01-01 − 36,600 days
+# is 1849, well after 1677. 100 years is more history than any sales book has.
+WINDOW_DAYS_MAX = 36_600
+# Cadences reach *forward* from the last contact (≤ 2199-12-31): + 3,660 days is 2209, before 2262.
+# A contact every ten years is already not a cadence.
+CADENCE_DAYS_MAX = 3_660
+# Services per customer per month.
+QUOTA_MAX = 1_000
+# Any other number (amounts in 元, weights, factors, cut points): finite and at most 10^15 in size —
+# a thousand trillion 元 — which is still large enough to "switch a rule off" with 999999999.
+NUMBER_ABS_MAX = 1e15
 
-def _f(default: Any, zh: str, en: str, kind: str = "float"):
-    return field(default=default, metadata={"zh": zh, "en": en, "kind": kind})
+
+def _f(default: Any, zh: str, en: str, kind: str = "float", lo: float | None = None, hi: float | None = None):
+    return field(default=default, metadata={"zh": zh, "en": en, "kind": kind, "lo": lo, "hi": hi})
 
 
 @dataclass(frozen=True)
@@ -32,7 +50,8 @@ class Settings:
     band_met: float = _f(1.0, "达标：完成率 ≥ 此值", "Met: completion ≥ this")
     band_near: float = _f(0.95, "接近：完成率 ≥ 此值（且未达标）", "Near: completion ≥ this (and not met)")
     # RFM
-    rfm_window_days: int = _f(365, "RFM 统计窗口（天）", "RFM window (days)", "int")
+    rfm_window_days: int = _f(365, "RFM 统计窗口（天）", "RFM window (days)",
+                              "int", 1, WINDOW_DAYS_MAX)
     rfm_method: str = _f("quantile", "RFM 打分方式：quantile 分位数 / fixed 固定分界点",
                          "RFM scoring: quantile or fixed cut points", "choice:quantile,fixed")
     rfm_r_cuts: tuple[float, ...] = _f((30, 60, 90, 180), "R 固定分界点（天，≤ 第1个 = 5分）",
@@ -42,7 +61,8 @@ class Settings:
     rfm_m_cuts: tuple[float, ...] = _f((10000, 50000, 200000, 500000), "M 固定分界点（元，≥ 第4个 = 5分）",
                                        "M cut points in 元 (≥ last = score 5)", "numbers")
     # tiers (S0 表3)
-    tier_recent_days: int = _f(182, "客户分层：近半年天数", "Tiers: 'last half year' in days", "int")
+    tier_recent_days: int = _f(182, "客户分层：近半年天数", "Tiers: 'last half year' in days",
+                               "int", 1, WINDOW_DAYS_MAX)
     tier_vip_amount: float = _f(500000, "VIP：近半年消费 ≥（元）", "VIP: half-year amount ≥ (元)")
     tier_vip_years: float = _f(2, "VIP：合作年限 ≥（年）", "VIP: relationship ≥ (years)")
     tier_core_amount: float = _f(200000, "核心：近半年消费 ≥（元）", "Core: half-year amount ≥ (元)")
@@ -55,14 +75,18 @@ class Settings:
     abc_a_min: float = _f(4.0, "A 类：加权分 ≥", "Class A: weighted score ≥")
     abc_b_min: float = _f(3.0, "B 类：加权分 ≥", "Class B: weighted score ≥")
     # follow-up cadence (days) and monthly service quota per tier (S0 表2/表3)
-    cadence_vip: int = _f(30, "VIP 沟通频率（天，月度）", "VIP contact cadence (days, monthly)", "int")
-    cadence_core: int = _f(90, "核心 沟通频率（天，季度）", "Core contact cadence (days, quarterly)", "int")
-    cadence_normal: int = _f(30, "普通 沟通频率（天，月度）", "Normal contact cadence (days, monthly)", "int")
-    cadence_potential: int = _f(7, "潜在 沟通频率（天，周度）", "Potential contact cadence (days, weekly)", "int")
-    quota_vip: int = _f(2, "VIP 每月服务次数", "VIP services per month", "int")
-    quota_core: int = _f(1, "核心 每月服务次数", "Core services per month", "int")
-    quota_normal: int = _f(1, "普通 每月服务次数", "Normal services per month", "int")
-    quota_potential: int = _f(4, "潜在 每月服务次数", "Potential services per month", "int")
+    cadence_vip: int = _f(30, "VIP 沟通频率（天，月度）", "VIP contact cadence (days, monthly)",
+                          "int", 0, CADENCE_DAYS_MAX)
+    cadence_core: int = _f(90, "核心 沟通频率（天，季度）", "Core contact cadence (days, quarterly)",
+                           "int", 0, CADENCE_DAYS_MAX)
+    cadence_normal: int = _f(30, "普通 沟通频率（天，月度）", "Normal contact cadence (days, monthly)",
+                             "int", 0, CADENCE_DAYS_MAX)
+    cadence_potential: int = _f(7, "潜在 沟通频率（天，周度）", "Potential contact cadence (days, weekly)",
+                                "int", 0, CADENCE_DAYS_MAX)
+    quota_vip: int = _f(2, "VIP 每月服务次数", "VIP services per month", "int", 0, QUOTA_MAX)
+    quota_core: int = _f(1, "核心 每月服务次数", "Core services per month", "int", 0, QUOTA_MAX)
+    quota_normal: int = _f(1, "普通 每月服务次数", "Normal services per month", "int", 0, QUOTA_MAX)
+    quota_potential: int = _f(4, "潜在 每月服务次数", "Potential services per month", "int", 0, QUOTA_MAX)
     # team score (S3)
     score_weight_sales: float = _f(0.6, "综合评分权重：销售额", "Score weight: sales")
     score_weight_collection: float = _f(0.3, "综合评分权重：回款率", "Score weight: collection rate")
@@ -82,6 +106,8 @@ class Settings:
                                 "Alert: amount ≥ customer median × this (元/万元 mix-up)")
 
     def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):  # Settings(...) and .replace(...) are checked too, not only the sheet
+            _check_range(f, getattr(self, f.name), None)
         for name in ("band_met", "band_near"):
             if getattr(self, name) <= 0:
                 raise SettingsError(name, getattr(self, name), None, "必须大于 0", "must be > 0")
@@ -126,17 +152,60 @@ class Settings:
             key = str(key or "").strip()
             if key not in fields or value is None or (isinstance(value, str) and not value.strip()):
                 continue
-            values[key] = _coerce(fields[key], value, row)
-        try:
-            return cls(**values)
-        except SettingsError:
-            raise
+            values[key] = _check_range(fields[key], _coerce(fields[key], value, row), row, shown=value)
+        return cls(**values)
 
 
 def _display(value: Any) -> Any:
     if isinstance(value, tuple):
         return ",".join(f"{v:g}" if isinstance(v, (int, float)) else str(v) for v in value)
     return value
+
+
+def _check_range(f: dataclasses.Field, value: Any, row: int | None, shown: Any = None) -> Any:
+    """``value`` if it lies in the field's range, else a SettingsError naming key, value and row.
+
+    Non-finite numbers (inf, -inf, nan — typed, or 1e309 which reads as inf) are never allowed.
+    """
+    shown = _short(value if shown is None else shown)
+    kind, lo, hi = f.metadata["kind"], f.metadata.get("lo"), f.metadata.get("hi")
+    if value is None:
+        return value
+    if kind == "date":
+        if not isinstance(value, dt.date):
+            raise SettingsError(f.name, shown, row, "不是有效的日期", "not a valid date")
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if not AS_OF_MIN <= day <= AS_OF_MAX:
+            raise SettingsError(f.name, _shown_date(shown), row,
+                                f"日期须在 {AS_OF_MIN:%Y-%m-%d} 至 {AS_OF_MAX:%Y-%m-%d} 之间",
+                                f"the date must be between {AS_OF_MIN:%Y-%m-%d} and {AS_OF_MAX:%Y-%m-%d}")
+        return value
+    if kind in ("float", "int", "numbers"):
+        for v in value if kind == "numbers" else (value,):
+            if isinstance(v, bool) or not isinstance(v, numbers.Real):
+                raise SettingsError(f.name, shown, row, "不是有效的数值", "not a valid value")
+            if not math.isfinite(v):
+                raise SettingsError(f.name, shown, row, "必须是有限的数（不能是 inf 或 nan）",
+                                    "must be a finite number (not inf or nan)")
+            low = -NUMBER_ABS_MAX if lo is None else lo
+            high = NUMBER_ABS_MAX if hi is None else hi
+            if not low <= v <= high:
+                raise SettingsError(f.name, shown, row, f"必须在 {low:,g} 到 {high:,g} 之间",
+                                    f"must be between {low:,g} and {high:,g}")
+    return value
+
+
+def _short(value: Any) -> Any:
+    """What the message shows of a value: a 400-digit number is cut, not printed whole."""
+    text = value if isinstance(value, str) else None
+    if text is None and isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**40:
+        text = str(value)
+    return text[:30] + "…" if text is not None and len(text) > 40 else value
+
+
+def _shown_date(value: Any) -> Any:
+    """'0001-01-01', not strftime's '1-01-01'."""
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}" if isinstance(value, dt.date) else value
 
 
 def _coerce(f: dataclasses.Field, value: Any, row: int | None) -> Any:
@@ -146,6 +215,9 @@ def _coerce(f: dataclasses.Field, value: Any, row: int | None) -> Any:
             return float(str(value).strip().rstrip("%")) / (100 if str(value).strip().endswith("%") else 1)
         if kind == "int":
             v = float(value)
+            if not math.isfinite(v):  # int(inf) would raise OverflowError
+                raise SettingsError(f.name, _short(value), row, "必须是有限的整数（不能是 inf 或 nan）",
+                                    "must be a finite whole number (not inf or nan)")
             if v != int(v) or v < 0:
                 raise ValueError
             return int(v)
@@ -154,7 +226,10 @@ def _coerce(f: dataclasses.Field, value: Any, row: int | None) -> Any:
 
             d = parse_date(value)
             if d is None:
-                raise ValueError
+                raise SettingsError(f.name, _shown_date(value), row,
+                                    f"不是有效的日期（须在 {AS_OF_MIN:%Y-%m-%d} 至 {AS_OF_MAX:%Y-%m-%d} 之间）",
+                                    f"not a valid date (it must be between {AS_OF_MIN:%Y-%m-%d} and "
+                                    f"{AS_OF_MAX:%Y-%m-%d})")
             return d.date()
         if kind.startswith("choice:"):
             options = kind.split(":", 1)[1].split(",")
@@ -169,6 +244,6 @@ def _coerce(f: dataclasses.Field, value: Any, row: int | None) -> Any:
             return tuple(float(p) for p in str(value).replace("，", ",").split(",") if p.strip())
     except SettingsError:
         raise
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise SettingsError(f.name, value, row, "不是有效的数值", "not a valid value") from None
     return value

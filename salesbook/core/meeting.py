@@ -7,6 +7,8 @@ follow-ups due within seven days of the as-of date (overdue first).
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 import pandas as pd
@@ -43,7 +45,8 @@ def _mentions(texts: pd.Series, words: set[str]) -> pd.Series:
     words = {w for w in words if isinstance(w, str) and w}
     if not words:
         return pd.Series(False, index=texts.index)
-    return texts.fillna("").astype(str).map(lambda t: any(w in t for w in words))
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    return texts.fillna("").astype(str).map(lambda t: pattern.search(t) is not None)
 
 
 # the page's number labels in English (the pages are built with the Chinese ones)

@@ -82,6 +82,13 @@ def parse_date(value: Any) -> dt.datetime | None:
 
 
 def _ymd(y: int, m: int, d: int) -> dt.datetime | None:
+    """A real calendar date inside the plausibility window, else None.
+
+    The window also keeps every date far inside pandas' timestamp range (1677-09-22 … 2262-04-11):
+    '9999-12-31' or '0001-01-01' typed as text would otherwise overflow later in the analysis.
+    """
+    if not MIN_YEAR <= y <= MAX_YEAR:
+        return None
     try:
         return dt.datetime(y, m, d)
     except ValueError:
@@ -96,6 +103,7 @@ _PERIOD_PATTERNS = (
     (re.compile(r"^(\d{4})(\d{2})$"), "M"),
     (re.compile(r"^(\d{4})年?(?:度|全年)?$"), "Y"),
 )
+PERIOD_MIN_YEAR = 1900  # the same lower bound numeric periods (2024, 202401) have always had
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
 
 
@@ -103,8 +111,9 @@ def parse_period(value: Any) -> pd.Period | None:
     """2024-01, 2024年1月, 2024年Q1, 2024Q1, 2024年第一季度, 2024 → a monthly/quarterly/yearly Period."""
     if is_blank(value):
         return None
-    if isinstance(value, (dt.date, pd.Timestamp)):
-        return pd.Period(pd.Timestamp(value), freq="M")
+    if isinstance(value, (dt.date, pd.Timestamp)):  # through parse_date: a year-9999 cell is no period
+        d = parse_date(value)
+        return pd.Period(d, freq="M") if d else None
     if isinstance(value, numbers.Number) and not isinstance(value, bool):
         v = float(value)
         if v == int(v) and 1900 <= v <= 2100:
@@ -119,6 +128,8 @@ def parse_period(value: Any) -> pd.Period | None:
         if not m:
             continue
         year = int(m.group(1))
+        if not PERIOD_MIN_YEAR <= year <= MAX_YEAR:  # '9999-01' would overflow Period.start_time
+            return None
         if freq == "Y":
             return pd.Period(year=year, freq="Y")
         n = m.group(2)

@@ -34,14 +34,21 @@ class RawTable:
 _ID_COLUMNS = {"orders": "order_id", "customers": "customer_id", "leads": "lead_id"}
 
 
-def row_keys(tables: Mapping[str, RawTable]) -> dict[tuple[str, int], str]:
+def row_keys(tables: Mapping[str, RawTable], wanted: set[tuple[str, int]] | None = None
+             ) -> dict[tuple[str, int], str]:
     """(sheet, Excel row) → a key for that row that survives sorting: its id where the sheet has
-    one, else a fingerprint of what the row holds. Alert acknowledgements key on it."""
+    one, else a fingerprint of what the row holds. Alert acknowledgements key on it.
+    ``wanted`` limits the work to the rows that need a key."""
     import hashlib
 
     out: dict[tuple[str, int], str] = {}
     for key, t in tables.items():
         df = t.df
+        if wanted is not None:
+            rows = {r for s, r in wanted if s == t.sheet}
+            if not rows:
+                continue
+            df = df[df["_row"].isin(rows)]
         data = df.drop(columns="_row")
         ids = data[_ID_COLUMNS[key]] if _ID_COLUMNS.get(key) in data else None
         for i, (row, values) in enumerate(zip(df["_row"], data.itertuples(index=False, name=None), strict=True)):
@@ -126,7 +133,9 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
         al.silent_alerts(rfm_t, orders, customers, settings=settings),
         al.overdue_alerts(plan, followups, customers),
         al.amount_alerts(orders, settings=settings),
-        al.data_alerts(log, sheet_keys, column_keys, row_keys(tables)),
+        al.data_alerts(log, sheet_keys, column_keys,
+                       row_keys(tables, {(s, int(r)) for s, r in zip(log["sheet"], log["row"], strict=True)
+                                         if pd.notna(r)})),
     )
     probs = problems.problems(alerts, plan, playbook, as_of=as_of)
 

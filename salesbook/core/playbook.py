@@ -63,11 +63,14 @@ def lookup(playbook: pd.DataFrame, kind: str) -> dict[str, dict[str, str]]:
     return {r["name"]: {k: ("" if pd.isna(v) else str(v)) for k, v in r.items()} for _, r in rows.iterrows()}
 
 
+MAX_DEADLINE_DAYS = 3660  # ten years; as_of (≤ 2199-12-31) + this stays far inside pandas' range
+
+
 def deadline_days(text: str, default: int = 30) -> int:
     """'15天' → 15, '每周' → 7, '每月' → 30, '每季度' → 90."""
     m = re.search(r"(\d+)\s*天", text or "")
-    if m:
-        return int(m.group(1))
+    if m:  # capped: '99999999天' typed in 策略库 must not push as_of + days past pandas' year 2262
+        return min(int(m.group(1)), MAX_DEADLINE_DAYS)
     for word, days in (("周", 7), ("季", 90), ("月", 30), ("年", 365)):
         if word in (text or ""):
             return days

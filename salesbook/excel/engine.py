@@ -125,19 +125,23 @@ class FileEngine:
 
     @staticmethod
     def clean_value_data(data, datetime_builder, empty_as, number_builder, err_to_str):
+        # mirror what Excel's Range.Value gives the Windows engine: numbers are floats,
+        # dates are datetimes built by the requested handler
         def clean(v: Any) -> Any:
-            # mirror what Excel's Range.Value gives the Windows engine: numbers are floats,
-            # dates are datetimes built by the requested handler
-            if v is None or v == "":
+            t = type(v)
+            if t is str:
+                return v if v else empty_as
+            if t is float:
+                return v if number_builder is None else number_builder(v)
+            if v is None:
                 return empty_as
-            if isinstance(v, dt.datetime):
-                return datetime_builder(year=v.year, month=v.month, day=v.day, hour=v.hour, minute=v.minute,
-                                        second=v.second, microsecond=v.microsecond)
-            if isinstance(v, dt.date):
+            if t is dt.datetime:
+                return v if datetime_builder is dt.datetime else datetime_builder(
+                    year=v.year, month=v.month, day=v.day, hour=v.hour, minute=v.minute, second=v.second,
+                    microsecond=v.microsecond)
+            if t is dt.date:
                 return datetime_builder(year=v.year, month=v.month, day=v.day)
-            if isinstance(v, dt.time):
-                return v
-            if isinstance(v, bool):
+            if isinstance(v, (bool, dt.time)):
                 return v
             if isinstance(v, numbers.Number):
                 v = float(v)
@@ -652,6 +656,9 @@ class FileRange(base.Range):
         self._book.count("range.end")
         dr, dc = {"down": (1, 0), "up": (-1, 0), "right": (0, 1), "left": (0, -1)}[direction]
         part = self.part
+        if dr:
+            return FileRange(self.sheet_impl, _jump(part.column_rows(self.c1), self.r1, dr), self.c1,
+                             _jump(part.column_rows(self.c1), self.r1, dr), self.c1)
         max_r, max_c = (max(x, 1) for x in part.extent())
         r, c = self.r1, self.c1
 
@@ -863,6 +870,23 @@ class FileFont:
     @color.setter
     def color(self, value) -> None:
         self._set(color="FF" + _to_rgb_hex(value))
+
+
+def _jump(rows: list[int], r: int, step: int) -> int:
+    """Ctrl+Up/Down over the sorted non-empty rows of a column."""
+    import bisect
+
+    i = bisect.bisect_left(rows, r)
+    here = i < len(rows) and rows[i] == r
+    if here and 0 <= i + step < len(rows) and rows[i + step] == r + step:  # inside a block: to its edge
+        while 0 <= i + step < len(rows) and rows[i + step] == rows[i] + step:
+            i += step
+        return rows[i]
+    if step > 0:
+        j = bisect.bisect_right(rows, r)
+        return rows[j] if j < len(rows) else 1048576
+    j = bisect.bisect_left(rows, r) - 1
+    return rows[j] if j >= 0 else 1
 
 
 def open_book(path: str | os.PathLike[str], *, read_only: bool = False) -> xw.Book:

@@ -21,10 +21,10 @@ to calamine, ask :func:`sheet_extent` and read the sheet another (sparse) way wh
 The limits, with the numbers behind them (real = what salesbook's own writer and Excel produce):
 
 * A 1,000,000-order 订单明细 sheet is 300–750 MB of XML (openpyxl's writer: 623 MB for 10
-  columns; salesbook's current writer: ~750 bytes a row for 14 columns, as CJK text is written as
-  ``&#NNNNN;``), compressed 8–15:1 (measured 11.4:1 and 10.1:1). Excel's own ceiling of 1,048,576
-  rows at that width is ~790 MB. → :data:`MAX_PART_BYTES` = 1 GB a part, :data:`MAX_TOTAL_BYTES`
-  = 2 GB for all parts together.
+  columns; salesbook's writers: 630–750 bytes a row for 14 columns, as CJK text is written as
+  ``&#NNNNN;``), compressed 8–15:1 (measured 11.4:1, 10.1:1 and 8.9:1). Excel's own ceiling of
+  1,048,576 rows at that width is ~790 MB. → :data:`MAX_PART_BYTES` = 1 GB a part,
+  :data:`MAX_TOTAL_BYTES` = 2 GB for all parts together.
 * Real XML parts compress 3–17:1; the most repetitive realistic sheet measured (a million empty,
   styled rows) 30:1. Deflate cannot exceed ~1032:1; a bomb needs 100:1 or more to be a bomb
   (a 3 MB file expanding to 300 MB+). → :data:`MAX_RATIO` = 100:1, checked for XML parts over
@@ -181,6 +181,26 @@ def iter_member(zf: zipfile.ZipFile, name: str, limit: int | None = None, *, pat
             extra = b"?"
     if extra:
         raise WorkbookError("size_mismatch", path=path, part=name, declared=_mb(declared))
+
+
+_UNSAFE = re.compile(r"entit|doctype|dtd|amplification", re.IGNORECASE)
+
+
+def reader_error(exc: BaseException, path: str | os.PathLike[str] = "", part: str = "") -> WorkbookError:
+    """The bilingual error for a parser's failure on a part (to ``raise … from exc``).
+
+    What the parsers do with hostile XML, measured: python-calamine 0.9 raises ``XmlError: unrecognized
+    entity `&xxe;``` for an external entity and for billion laughs, in workbook.xml, sharedStrings.xml
+    (then from ``from_filelike``/``from_path``, "Cannot detect file format" or the XmlError) and sheets
+    (from ``get_sheet_by_name``) — nothing is fetched, nothing expanded; lxml with
+    ``resolve_entities=False, no_network=True, load_dtd=False`` keeps ``&xxe;`` as an unread entity
+    node and refuses billion laughs with "Maximum entity amplification factor exceeded". Those become
+    ``unsafe_xml``; any other parser failure is a damaged workbook (``not_workbook``).
+    """
+    path = str(path)
+    if _UNSAFE.search(str(exc)):
+        return WorkbookError("unsafe_xml", path=path, part=part or "?")
+    return WorkbookError("not_workbook", path=path)
 
 
 # -- sheet extent, for calamine's dense grid -------------------------------------------------------------

@@ -93,8 +93,13 @@ def table_values(sheet: xw.Sheet, spec: schema.SheetSpec) -> tuple[list[list[Any
     last_col = max(i + 1 for i, v in enumerate(header) if v not in (None, ""))
     last_row = idx + 1
     for i in match.mapping:
-        bottom = sheet.range((nrows, i + 1))
-        last_row = max(last_row, nrows if bottom.value not in (None, "") else bottom.end("up").row)
+        r = nrows
+        for _ in range(100):  # up past cells that hold only spaces
+            v = sheet.range((r, i + 1)).value
+            if (v.strip() if isinstance(v, str) else v) not in (None, "") or r <= idx + 1:
+                break
+            r = sheet.range((r, i + 1)).end("up").row
+        last_row = max(last_row, r)
     return sheet.range((1, 1), (last_row, last_col)).options(ndim=2, empty=None).value or [[]], 1, 1
 
 

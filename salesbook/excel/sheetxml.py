@@ -186,6 +186,30 @@ class SheetPart:
         self.cols_changed = False
         self.touched = False
         self.tab_color: str | None = None
+        self._ext: dict[bool, tuple[int, int]] = {}
+        self._colrows: dict[int, list[int]] = {}
+
+    def _mutated(self) -> None:
+        self.touched = True
+        self._ext.clear()
+        self._colrows.clear()
+
+    def column_rows(self, c: int) -> list[int]:
+        """The rows of column ``c`` that hold a value, in order (for Ctrl+Up/Down)."""
+        hit = self._colrows.get(c)
+        if hit is not None:
+            return hit
+        g = self.grid()
+        if g.sparse is not None:
+            rows = {r for (r, cc), v in g.sparse.items() if cc == c and v not in (None, "")}
+        else:
+            j = c - g.left
+            rows = {g.top + i for i, row in enumerate(g.rows) if 0 <= j < len(row) and row[j] != ""} if j >= 0 else set()
+        for r, row in self.rows.items():
+            if c in row:
+                (rows.add if self.value(r, c) is not None else rows.discard)(r)
+        out = self._colrows[c] = sorted(rows)
+        return out
 
     # -- source -------------------------------------------------------------------------
     def xml(self) -> bytes:
@@ -302,7 +326,7 @@ class SheetPart:
         if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not quoted:
             self.book.count("text.unprotected")  # Excel would try to make this a formula
         self.rows.setdefault(r, {})[c] = [value, s, None]
-        self.touched = True
+        self._mutated()
 
     def write_block(self, r1: int, c1: int, data: list[list]) -> None:
         if self.cleared and not any(isinstance(v, str) and v[:1] in "'=+-@" or isinstance(v, (dt.date, dt.datetime))
@@ -314,7 +338,7 @@ class SheetPart:
                     old = target.get(c)
                     s = old[1] if old is not None and old[2] is None else (cx.style_of(old[2]) if old else 0)
                     target[c] = [None if v == "" else v, s, None]
-            self.touched = True
+            self._mutated()
             return
         for i, row in enumerate(data):
             for j, v in enumerate(row):
@@ -333,13 +357,13 @@ class SheetPart:
                 self.rows.setdefault(r, {})[c] = [e[0] if e is not None else BASE, cx.style_of(new), new]
             else:
                 self.rows.setdefault(r, {})[c] = [None, styles.derive(self._default_style(r, c), **changes), None]
-        self.touched = True
+        self._mutated()
 
     def restore_xml(self, r: int, c: int, xml: str) -> None:
         """Put a cell's element back exactly as it was saved (an empty string: no element)."""
         self.rows.setdefault(r, {})[c] = [PARSE if xml else None, cx.style_of(xml.encode()) if xml else 0,
                                           xml.encode()]
-        self.touched = True
+        self._mutated()
 
     def clear_contents(self, r1: int, c1: int, r2: int, c2: int) -> None:
         lr, lc = self.extent()
@@ -354,9 +378,15 @@ class SheetPart:
             for c in range(c1, min(c2, lc) + 1):
                 if self.cell_xml(r, c):
                     self.rows.setdefault(r, {})[c] = [None, 0, b""]
-        self.touched = True
+        self._mutated()
 
     def extent(self, *, with_styles: bool = False) -> tuple[int, int]:
+        hit = self._ext.get(with_styles)
+        if hit is None:
+            hit = self._ext[with_styles] = self._extent(with_styles)
+        return hit
+
+    def _extent(self, with_styles: bool) -> tuple[int, int]:
         lr, lc = self.grid().extent()
         if with_styles and not self.cleared:
             idx = self.index()
@@ -413,7 +443,7 @@ class SheetPart:
         self.breaks.clear()
         self.charts.clear()
         self.print_area = None
-        self.touched = True
+        self._mutated()
 
     # -- saving -------------------------------------------------------------------------
     def to_bytes(self) -> bytes | None:
