@@ -329,20 +329,50 @@ class SheetPart:
         self._mutated()
 
     def write_block(self, r1: int, c1: int, data: list[list]) -> None:
-        if self.cleared and not any(isinstance(v, str) and v[:1] in "'=+-@" or isinstance(v, (dt.date, dt.datetime))
-                                    for row in data for v in row):
-            for i, row in enumerate(data):  # fast path: a fresh sheet, plain values
-                target = self.rows.setdefault(r1 + i, {})
+        if not self.cleared:
+            for i, row in enumerate(data):
                 for j, v in enumerate(row):
-                    c = c1 + j
-                    old = target.get(c)
-                    s = old[1] if old is not None and old[2] is None else (cx.style_of(old[2]) if old else 0)
-                    target[c] = [None if v == "" else v, s, None]
-            self._mutated()
+                    self.write(r1 + i, c1 + j, v)
             return
+        # a salesbook sheet being written: the same rules as write(), with the styles cached
+        styles = self.book.styles()
+        derived: dict[tuple[int, str], int] = {}
+
+        def style(base: int, kind: str) -> int:
+            hit = derived.get((base, kind))
+            if hit is None:
+                if kind == "quote":
+                    hit = styles.derive(base, quote=True)
+                elif styles.is_date(base):
+                    hit = base
+                else:
+                    hit = styles.derive(base, number_format="yyyy-mm-dd hh:mm" if kind == "time" else "yyyy-mm-dd")
+                derived[(base, kind)] = hit
+            return hit
+
+        unprotected = 0
         for i, row in enumerate(data):
+            target = self.rows.setdefault(r1 + i, {})
             for j, v in enumerate(row):
-                self.write(r1 + i, c1 + j, v)
+                c = c1 + j
+                old = target.get(c)
+                s = 0 if old is None else (old[1] if old[2] is None else cx.style_of(old[2]))
+                t = type(v)
+                if t is str:
+                    if not v:
+                        v = None
+                    elif v[0] == "'":
+                        v, s = v[1:] or None, style(s, "quote")
+                    elif v[0] in "=+-@":
+                        unprotected += 1
+                elif t is dt.datetime:
+                    s = style(s, "time" if v.hour or v.minute or v.second else "date")
+                elif t is dt.date:
+                    s = style(s, "date")
+                target[c] = [v, s, None]
+        if unprotected:
+            self.book.count("text.unprotected", unprotected)
+        self._mutated()
 
     def set_style(self, r: int, c: int, **changes) -> None:
         """Change a cell's format (fill, number format, font, wrap), keeping its content."""
