@@ -65,7 +65,7 @@ def read_table(book: xw.Book, spec: schema.SheetSpec, problems: list[Problem]) -
     df = pd.DataFrame(data, dtype="object")
     if "customer_id" not in df and spec.key == "orders":
         df["customer_id"] = None
-    df["_row"] = np.arange(top + header_idx + 1, top + header_idx + 1 + len(body), dtype="int64")
+    df["_row"] = np.asarray(values.rows[header_idx + 1:], dtype="int64")
     labels = {key: f"{values[header_idx][i]} [{get_column_letter(left + i)}]" for i, key in match.mapping.items()}
     columns = {key: left + i for i, key in match.mapping.items()}
     return RawTable(df, name, labels, dict(match.units), columns)
@@ -75,32 +75,64 @@ BIG_READ = 2_000_000  # cells: a used range larger than this is read as header +
 MAX_HEADER_COLUMNS = 256
 
 
-def table_values(sheet: xw.Sheet, spec: schema.SheetSpec) -> tuple[list[list[Any]], int, int]:
-    """The sheet's values from A1, as (rows, top row, left column).
+class Values(list):
+    """Rows of a sheet read from A1; ``rows[i]`` is the Excel row of ``self[i]`` (gaps skipped)."""
 
-    A stray value far from the table (XFD1048576) makes the used range enormous; then only
-    the header's columns are read, down to the last row any recognised column uses."""
+    rows: list[int]
+
+
+def table_values(sheet: xw.Sheet, spec: schema.SheetSpec) -> tuple[Values, int, int]:
+    """The sheet's values, as (rows, top row, left column); ``rows.rows`` numbers each row.
+
+    A stray value far from the table (XFD1048576, A1048576) makes the used range enormous;
+    then only the header's columns are read, and only the runs of rows that hold something in
+    a recognised column (found with Ctrl+Down jumps: a few Range calls, not a million cells)."""
     rng = sheet.used_range
     nrows, ncols = rng.shape
     if nrows * ncols <= BIG_READ:
-        return rng.options(ndim=2, empty=None).value or [[]], rng.row, rng.column
+        out = Values(rng.options(ndim=2, empty=None).value or [[]])
+        out.rows = list(range(rng.row, rng.row + len(out)))
+        return out, rng.row, rng.column
     width = min(ncols, MAX_HEADER_COLUMNS)
     head = sheet.range((1, 1), (min(nrows, HEADER_SCAN_ROWS), width)).options(ndim=2, empty=None).value
     idx, match = _find_header(spec, head)
     if match is None:
-        return head, 1, 1
+        out = Values(head)
+        out.rows = list(range(1, len(head) + 1))
+        return out, 1, 1
     header = head[idx]
     last_col = max(i + 1 for i, v in enumerate(header) if v not in (None, ""))
-    last_row = idx + 1
+    runs: list[tuple[int, int]] = [(1, idx + 1)]
+    last = 1048576
     for i in match.mapping:
-        r = nrows
-        for _ in range(100):  # up past cells that hold only spaces
-            v = sheet.range((r, i + 1)).value
-            if (v.strip() if isinstance(v, str) else v) not in (None, "") or r <= idx + 1:
+        col = i + 1
+
+        def filled(r: int, col: int = col) -> bool:
+            return r <= last and sheet.range((r, col)).value not in (None, "")
+
+        r = idx + 1  # the header row
+        for _ in range(10_000):  # block by block down the column
+            start = r + 1 if filled(r + 1) else sheet.range((r, col)).end("down").row
+            if start > last or not filled(start):
                 break
-            r = sheet.range((r, i + 1)).end("up").row
-        last_row = max(last_row, r)
-    return sheet.range((1, 1), (last_row, last_col)).options(ndim=2, empty=None).value or [[]], 1, 1
+            stop = sheet.range((start, col)).end("down").row if filled(start + 1) else start
+            runs.append((start, stop))
+            if stop >= last:
+                break
+            r = stop
+    merged: list[list[int]] = []
+    for start, end in sorted(runs):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out = Values()
+    out.rows = []
+    for start, end in merged:
+        block = sheet.range((start, 1), (end, last_col)).options(ndim=2, empty=None).value or []
+        out.extend(block)
+        out.rows.extend(range(start, start + len(block)))
+    return out, 1, 1
 
 
 def _find_header(spec: schema.SheetSpec, values: list[list[Any]]):

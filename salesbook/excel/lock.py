@@ -107,7 +107,7 @@ def default_timeout() -> float:
     return max(0.0, value)
 
 
-_held: dict[str, list] = {}  # normalised real path → [thread id, depth]
+_held: dict[str, int] = {}  # normalised real path → the thread holding it
 _held_guard = threading.Lock()
 
 
@@ -123,18 +123,9 @@ def workbook_lock(path: str | os.PathLike[str], *, timeout: float | None = None)
     key = os.path.normcase(str(real))
     me = threading.get_ident()
     with _held_guard:
-        entry = _held.get(key)
-        if entry is not None and entry[0] == me:
-            entry[1] += 1
-            nested = True
-        else:
-            nested = False
-    if nested:
-        try:
-            yield real
-        finally:
-            with _held_guard:
-                _held[key][1] -= 1
+        nested = _held.get(key) == me
+    if nested:  # this thread holds it already
+        yield real
         return
 
     check_not_open_elsewhere(path)
@@ -143,7 +134,7 @@ def workbook_lock(path: str | os.PathLike[str], *, timeout: float | None = None)
     try:
         check_not_open_elsewhere(path)  # Excel may have opened it while we waited
         with _held_guard:
-            _held[key] = [me, 1]
+            _held[key] = me
         try:
             yield real
         finally:
@@ -162,7 +153,7 @@ def _acquire(path, real: Path, lockfile: Path, timeout: float) -> int:
         try:
             fd = _open_lockfile(lockfile)
         except OSError as e:
-            raise (os_error(e, lockfile) or e) from e
+            raise (os_error(e, real) or e) from e  # no lock file, no save: the same message
         try:
             locked = _try_lock(fd)
         except OSError:

@@ -16,6 +16,7 @@ import struct
 import zipfile
 from collections.abc import Iterable
 
+from . import guard
 from .xmlsafe import escape_attr
 
 CT_PART = "[Content_Types].xml"
@@ -69,16 +70,13 @@ class Package:
 
     def __init__(self, data: bytes, path: str = "") -> None:
         self.data = data
+        self.path = path
+        guard.check_zip_bytes(data, path)  # before zipfile builds an object per directory entry
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, OSError, ValueError) as e:
             raise ValueError(f"not a zip package: {e}") from e
-        try:
-            from . import guard
-        except ImportError:  # pragma: no cover - guard is part of the package
-            guard = None
-        if guard is not None:
-            guard.check_package(self.zip, path)
+        guard.check_package(self.zip, path)
         self.infos = {i.filename: i for i in self.zip.infolist()}
         self.order = [i.filename for i in self.zip.infolist()]
         self.changed: dict[str, bytes] = {}
@@ -93,11 +91,7 @@ class Package:
             return self.changed[name]
         if name in self.deleted or name not in self.infos:
             raise KeyError(name)
-        try:
-            from .guard import bounded_read
-        except ImportError:  # pragma: no cover
-            return self.zip.read(name)
-        return bounded_read(self.zip, name)
+        return guard.bounded_read(self.zip, name, path=self.path)
 
     def write(self, name: str, data: bytes) -> None:
         if name in self.infos and name not in self.deleted and name not in self.changed \

@@ -30,6 +30,7 @@ Concurrent commands on one file are serialised by :mod:`salesbook.excel.lock`, n
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import glob
 import io
@@ -142,14 +143,9 @@ def _copy_to_temp(src: Path, folder: Path, prefix: str) -> Path:
 
 
 def _unlink(path: Path | None) -> None:
-    if path is None:
-        return
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-    except OSError:
-        pass
+    if path is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def atomic_write(target: str | os.PathLike[str], write: Callable[[BinaryIO], None], *,

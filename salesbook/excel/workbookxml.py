@@ -12,6 +12,8 @@ import collections
 import re
 from typing import Any
 
+from ..errors import WorkbookError
+from . import guard
 from . import package as pk
 from .cells import text_of
 from .sheetxml import Grid, SheetPart
@@ -67,7 +69,10 @@ class WorkbookModel:
             part = self.styles_part()
             if part is None or not self.pkg.exists(part):
                 raise ValueError("workbook without a styles part")
-            self._styles = StyleTable(self.pkg.read(part))
+            try:
+                self._styles = StyleTable(self.pkg.read(part))
+            except (ValueError, SyntaxError) as e:  # lxml's XMLSyntaxError is a SyntaxError
+                raise guard.reader_error(e, self.pkg.path, part) from e
         return self._styles
 
     def shared_strings(self) -> list[str]:
@@ -85,38 +90,30 @@ class WorkbookModel:
 
             import python_calamine
 
-            self._calamine = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self.pkg.data))
+            try:
+                self._calamine = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self.pkg.data))
+            except Exception as e:  # calamine refuses entities, DTDs and damaged parts with its own errors
+                raise guard.reader_error(e, self.pkg.path, "xl/workbook.xml") from e
         return self._calamine
 
     def read_grid(self, sheet: SheetPart) -> Grid:
         """The sheet's values as saved (formulas give their saved results).
 
-        A sheet whose cells sit in a huge, nearly empty rectangle (a stray value at
-        XFD1048576) is read cell by cell instead of as a dense block."""
-        data = sheet.xml()
-        n_cells = data.count(b"<c ") + len(re.findall(rb"<\w+:c ", data[:200000])) * (len(data) // 200000 + 1)
-        last_row = 0
-        tail = data.rfind(b"<row ")
-        if tail < 0:
-            tail = max(data.rfind(b":row "), -1)
-        if tail >= 0:
-            m = re.search(rb'\sr="(\d+)"', data[tail:tail + 200])
-            last_row = int(m.group(1)) if m else 0
-        width = 26
-        three = [m.group(1) for m in re.finditer(rb'<(?:\w+:)?c r="([A-Z]{3})\d', data)]
-        two = [] if three else [m.group(1) for m in re.finditer(rb'<(?:\w+:)?c r="([A-Z]{2})\d', data)]
-        letters = three or two
-        if letters:
-            from .xmlsafe import col_index
-
-            width = max(col_index(x.decode()) for x in set(letters))
-        area = last_row * width
-        if area > 5_000_000 and area > _SPARSE_RATIO * max(n_cells, 1):
-            return self._sparse_grid(data)
-        if sheet.source_name is None:
-            return Grid()
-        cal = self.calamine().get_sheet_by_name(sheet.source_name)
-        rows = cal.to_python(skip_empty_area=True)
+        python-calamine allocates the whole rectangle a sheet's cells span, so a sheet whose
+        cells sit in a huge, nearly empty rectangle (a stray value at XFD1048576) is read cell
+        by cell instead (:func:`.guard.sheet_extent` decides, from one streaming pass)."""
+        if sheet.part in self.pkg.changed or sheet.source_name is None:
+            return self._sparse_grid(sheet.xml())
+        extent = guard.sheet_extent(self.pkg.zip, sheet.part)
+        if extent.sparse:
+            return self._sparse_grid(sheet.xml())
+        try:
+            cal = self.calamine().get_sheet_by_name(sheet.source_name)
+            rows = cal.to_python(skip_empty_area=True)
+        except WorkbookError:
+            raise
+        except Exception as e:
+            raise guard.reader_error(e, self.pkg.path, sheet.part) from e
         top, left = cal.start or (0, 0)
         return Grid(rows, top + 1, left + 1)
 
