@@ -198,8 +198,14 @@ def read_tables(book: xw.Book) -> tuple[dict[str, RawTable], Settings]:
 
 
 def _is_empty(df: pd.DataFrame) -> bool:
-    data = df.drop(columns="_row")
-    return bool(data.map(lambda v: v is None or (isinstance(v, str) and not v.strip())).all().all())
+    """True when no data cell holds anything but spaces (stops at the first one that does)."""
+    for col in df.columns:
+        if col == "_row":
+            continue
+        for v in df[col]:
+            if v is not None and not (isinstance(v, float) and v != v) and not (isinstance(v, str) and not v.strip()):
+                return False
+    return True
 
 
 # -- writing ------------------------------------------------------------------------------

@@ -257,12 +257,32 @@ def postprocess(src: Path | BinaryIO, dst: Path | BinaryIO, *, deterministic: bo
             data = zin.read(info.filename)
             if deterministic and info.filename == "docProps/core.xml":  # openpyxl stamps "now" on save
                 data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>2024-01-01T00:00:00Z\g<2>", data)
+            if info.filename == "xl/styles.xml":  # openpyxl writes font children out of schema order
+                data = schema_font_order(data)
             if info.filename == "_rels/.rels" and has_ribbon and RIBBON_REL_TYPE.encode() not in data:
                 data = data.replace(b"</Relationships>", RIBBON_REL.encode() + b"</Relationships>")
             out = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME if deterministic else info.date_time)
             out.compress_type = zipfile.ZIP_DEFLATED
             out.external_attr = 0o600 << 16
             zout.writestr(out, data)
+
+
+_FONT = re.compile(rb"<font>(.*?)</font>", re.S)
+_CHILD = re.compile(rb"<(\w+)\b[^>]*/>|<(\w+)\b[^>]*>.*?</\2>", re.S)
+
+
+def schema_font_order(styles: bytes) -> bytes:
+    """Each ``<font>``'s children in the order the schema gives (b, i, …, sz, color, name, family, …)."""
+    from .styles import FONT_ORDER
+
+    rank = {name.encode(): i for i, name in enumerate(FONT_ORDER)}
+
+    def fix(m: re.Match) -> bytes:
+        kids = [(k.group(1) or k.group(2), k.group()) for k in _CHILD.finditer(m.group(1))]
+        kids.sort(key=lambda k: rank.get(k[0], len(rank)))
+        return b"<font>" + b"".join(x for _, x in kids) + b"</font>"
+
+    return _FONT.sub(fix, styles)
 
 
 def has_ribbon_relationship(path: Path) -> bool:

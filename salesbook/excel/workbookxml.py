@@ -260,8 +260,8 @@ class WorkbookModel:
         position = {sid: i for i, sid in enumerate(order)}
         old_position = {i: sid for i, sid in enumerate(self.original_order)}
         kept = []
-        block = re.search(rb"<(?:\w+:)?definedNames\b[^>]*>(.*?)</(?:\w+:)?definedNames>", data, re.S)
-        existing = list(_DEFINED.finditer(block.group(1))) if block else []
+        block = re.search(rb"<(?:\w+:)?definedNames\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?definedNames>)", data, re.S)
+        existing = list(_DEFINED.finditer(block.group(1) or b"")) if block else []
         for m in existing:
             el = m.group()
             a = pk.attrs(el.split(b">", 1)[0])
