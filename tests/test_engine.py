@@ -1,4 +1,4 @@
-"""The openpyxl-backed xlwings engine: the real xw.Book API on a real .xlsm file."""
+"""The part-level xlwings engine: the real xw.Book API on a real .xlsm file."""
 
 from __future__ import annotations
 

@@ -206,3 +206,53 @@ def test_the_change_log_records_tier_moves_and_alerts_and_nothing_when_nothing_c
     assert "客户层级" in kinds
     moved = next(r for r in new if r[2] == "客户层级")
     assert moved[3].startswith(small[0]) and moved[4] == "普通" and moved[5] in ("核心", "VIP")
+
+
+def test_the_live_excel_path_of_flag_and_clear_restores_colours_and_notes(path, monkeypatch):
+    """In Excel a cell's state is what the object model reads back (formula, format, colour, note
+    text). That path runs here too, on the file engine, by hiding the engine's exact snapshots."""
+    from salesbook.excel import cellstate
+
+    monkeypatch.setattr(cellstate, "_file_range", lambda rng: None)
+    book = engine.open_book(path)
+    row, col = slip_cell(book)
+    sheet = book.sheets["订单明细"]
+    sheet.range((row, col)).color = (0, 176, 80)
+    sheet.range((row, col)).add_note("客户确认过这笔大单")
+    before = {(r, c): (sheet.range((r, c)).value, sheet.range((r, c)).color,
+                       sheet.range((r, c)).note.text if sheet.range((r, c)).note else None)
+              for r in range(row - 1, row + 2) for c in range(1, 13)}
+    n = actions.flag(book)
+    assert n > 0 and sheet.range((row, col)).color == flags.COLORS["高"]
+    assert flags.MARK in sheet.range((row, col)).note.text
+    state = flags.registry(book)["before"].iloc[0]
+    assert '"formula"' in state  # the object-model state, not cell XML
+    actions.clear_flags(book)
+    after = {(r, c): (sheet.range((r, c)).value, sheet.range((r, c)).color,
+                      sheet.range((r, c)).note.text if sheet.range((r, c)).note else None)
+             for r in range(row - 1, row + 2) for c in range(1, 13)}
+    assert after == before
+
+
+def test_the_live_excel_path_of_clean_and_undo_puts_values_and_formats_back(path, monkeypatch):
+    from salesbook.excel import cellstate
+
+    monkeypatch.setattr(cellstate, "_file_range", lambda rng: None)
+    book = engine.open_book(path)
+
+    def state():
+        out = {}
+        for name in ("订单明细", "客户档案", "跟进记录"):
+            values = book.sheets[name].used_range.options(ndim=2).value
+            for i, row in enumerate(values, start=1):
+                for j, v in enumerate(row, start=1):
+                    if v is not None:
+                        out[(name, i, j)] = (v, book.sheets[name].range((i, j)).number_format)
+        return out
+
+    before = state()
+    n = actions.clean(book)
+    assert n >= 5 and state() != before
+    restored, kept = actions.undo_clean(book)
+    assert (restored, kept) == (n, 0)
+    assert state() == before

@@ -124,7 +124,7 @@ def clear(book: xw.Book) -> int:
         if sheet not in names or before is None or after is None:
             continue
         rng = book.sheets[sheet].range((int(row), int(column)))
-        now = cellstate.capture(rng)
+        now = cellstate.loads(cellstate.dumps(cellstate.capture(rng)))  # as stored: tuples become lists
         same_cell, same_note = now["cell"] == after["cell"], now["note"] == after["note"]
         if same_cell or same_note:
             cellstate.restore(rng, before, cell=same_cell, note=same_note)

@@ -424,17 +424,18 @@ def append_rows(book: xw.Book, spec: schema.SheetSpec, df: pd.DataFrame, *, repl
     """
     name = schema.find_sheet(spec.key, sheet_names(book))
     sheet = book.sheets[name] if name else book.sheets.add(name=spec.zh, after=book.sheets[-1])
-    rng = sheet.used_range
-    values = rng.options(ndim=2, empty=None).value or [[]]
+    values, _top, left = table_values(sheet, spec)
     idx, match = _find_header(spec, values)
-    header_row = rng.row + idx
+    header_row = values.rows[idx] if values.rows else 1
     headers = list(values[idx]) if match else []
-    positions = {key: rng.column + i for i, key in (match.mapping.items() if match else [])}
+    while headers and headers[-1] in (None, ""):
+        headers.pop()
+    positions = {key: left + i for i, key in (match.mapping.items() if match else [])}
     extra = []
     for col in df.columns:
         if col in positions:
             continue
-        pos = rng.column + len(headers)
+        pos = left + len(headers)
         header = spec.column(col).zh if col in [c.key for c in spec.columns] else str(col)
         headers.append(header)
         put(sheet.range((header_row, pos)), header)
@@ -444,7 +445,7 @@ def append_rows(book: xw.Book, spec: schema.SheetSpec, df: pd.DataFrame, *, repl
     last_data = header_row
     for i in range(len(values) - 1, idx, -1):
         if any(v not in (None, "") for v in values[i]):
-            last_data = rng.row + i
+            last_data = values.rows[i]
             break
     if replace and last_data > header_row:
         sheet.range((header_row + 1, 1), (last_data, max(positions.values()))).clear_contents()
