@@ -68,13 +68,15 @@ def _changed(old: pd.Series, new: pd.Series) -> pd.Series:
 
 
 def _blank_rows(df: pd.DataFrame, cols) -> pd.Series:
+    """Rows with nothing in ``cols``; each column is checked only on the rows still blank so far."""
     present = [c for c in cols if c in df.columns]
-    if not present:
-        return pd.Series(True, index=df.index)
-    blank = pd.Series(True, index=df.index)
+    blank = np.ones(len(df), dtype=bool)
     for c in present:
-        blank &= parse.blank_mask(df[c])
-    return blank
+        idx = np.flatnonzero(blank)
+        if not len(idx):
+            break
+        blank[idx] = parse.blank_mask(df[c].iloc[idx]).to_numpy()
+    return pd.Series(blank, index=df.index)
 
 
 def _subtotal_rows(df: pd.DataFrame, cols) -> pd.Series:

@@ -42,6 +42,8 @@ def normalize_text(value: Any) -> Any:
     """Trim, full-width → half-width, collapse inner spaces. Non-text passes through."""
     if not isinstance(value, str):
         return value
+    if value.isascii() and value.isprintable() and value == value.strip() and "  " not in value:
+        return value  # already normal (most ids and codes): NFKC and collapsing change nothing
     s = unicodedata.normalize("NFKC", value)
     s = re.sub(r"\s+", " ", s).strip()
     return s
@@ -213,11 +215,11 @@ def parse_amounts(series: pd.Series) -> pd.Series:
 
 def blank_mask(series: pd.Series) -> pd.Series:
     """Vectorised :func:`is_blank`."""
-    mask = series.isna()
-    text = text_mask(series)
-    if text.any():
-        mask[text] = series[text].str.strip().eq("")
-    return mask.astype(bool)
+    if series.dtype != object:
+        return series.isna()
+    return pd.Series([v is None or v is pd.NaT or (type(v) is float and v != v)
+                      or (type(v) is str and (not v or v.isspace())) for v in series.to_numpy()],
+                     index=series.index, dtype=bool)
 
 
 def key_texts(series: pd.Series) -> pd.Series:
@@ -239,7 +241,9 @@ def key_text(value: Any) -> str | None:
 
 def text_mask(series: pd.Series) -> pd.Series:
     """True where the cell holds text."""
-    return series.map(type).eq(str)
+    if series.dtype != object:
+        return pd.Series(pd.api.types.is_string_dtype(series.dtype) & series.notna().to_numpy(), index=series.index)
+    return pd.Series([type(v) is str for v in series.to_numpy()], index=series.index, dtype=bool)
 
 
 def map_unique(series: pd.Series, func: Callable[[Any], Any]) -> pd.Series:

@@ -13,6 +13,7 @@ import re
 from .xmlsafe import escape_text, ref, unescape_excel
 
 EPOCH = dt.datetime(1899, 12, 30)
+_INF = float("inf")
 _CELL_ATTR_S = re.compile(rb'\ss="(\d+)"')
 _CELL_ATTR_T = re.compile(rb'\st="(\w+)"')
 _V = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
@@ -45,10 +46,18 @@ def number_text(v: float | int) -> str:
     return repr(v)
 
 
+_COLS = [""] + [ref(1, c)[:-1] for c in range(1, 16385)]
+
+
 def render(row: int, col: int, value, s: int | None, p: str = "") -> str:
     """One ``<c>`` element (``p`` is the sheet's namespace prefix, e.g. 'x:' or '')."""
-    r = ref(row, col)
+    r = f"{_COLS[col]}{row}"
     sa = f' s="{s}"' if s else ""
+    t = type(value)
+    if t is str and value and value == value.strip() and "\n" not in value:  # the common case first
+        return f'<{p}c r="{r}"{sa} t="inlineStr"><{p}is><{p}t>{escape_text(value)}</{p}t></{p}is></{p}c>'
+    if t is float and value == value and value not in (_INF, -_INF):
+        return f'<{p}c r="{r}"{sa}><{p}v>{number_text(value)}</{p}v></{p}c>'
     if value is None:
         return f'<{p}c r="{r}"{sa}/>' if s else ""
     if isinstance(value, bool):

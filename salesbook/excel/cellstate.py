@@ -23,9 +23,12 @@ _COERCED = re.compile(r"^\s*([-+]?[\d,]*\.?\d+(e[-+]?\d+)?%?|\d{1,4}[-/.年]\d{1
                       r"#(n/a|value!|ref!|div/0!|num!|name\?|null!))\s*$", re.I)
 
 
+_SUSPECT = frozenset("=+-@'.#0123456789tTfF \t\n\r\u3000")
+
+
 def as_text(v: Any) -> Any:
     """A value ready for Range.value: strings Excel would not keep as typed get the quote prefix."""
-    if isinstance(v, str) and v and (v[0] in "=+-@'" or _COERCED.match(v)):
+    if type(v) is str and v and v[0] in _SUSPECT and (v[0] in "=+-@'" or _COERCED.match(v)):
         return "'" + v
     return v
 

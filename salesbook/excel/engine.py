@@ -127,6 +127,8 @@ class FileEngine:
     def clean_value_data(data, datetime_builder, empty_as, number_builder, err_to_str):
         # mirror what Excel's Range.Value gives the Windows engine: numbers are floats,
         # dates are datetimes built by the requested handler
+        if datetime_builder is dt.datetime and empty_as is None and number_builder is None:
+            return data  # FileRange.raw_value already gives exactly that
         def clean(v: Any) -> Any:
             t = type(v)
             if t is str:

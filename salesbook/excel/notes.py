@@ -60,21 +60,30 @@ class Notes:
 
     # -- reading ----------------------------------------------------------------------
     def _find(self, row: int, col: int):
+        """The ``<comment>`` of a cell (a plain search for its ref, then its element's bounds)."""
         if self.comments is None:
             return None
         key = f'ref="{ref(row, col)}"'.encode()
-        for m in _COMMENT.finditer(self.comments):
-            if key in m.group().split(b">", 1)[0]:
+        pos = 0
+        while (at := self.comments.find(key, pos)) >= 0:
+            start = max(self.comments.rfind(b"<comment", 0, at), self.comments.rfind(b":comment", 0, at) - 1)
+            m = _COMMENT.match(self.comments, start) if start >= 0 else None
+            if m and m.start() < at < m.end() and key in m.group().split(b">", 1)[0]:
                 return m
+            pos = at + len(key)
         return None
 
     def _find_shape(self, row: int, col: int):
         if self.vml is None:
             return None
-        for m in _SHAPE.finditer(self.vml):
-            rc = _ROWCOL.search(m.group())
-            if rc and int(rc.group(1)) == row - 1 and int(rc.group(2)) == col - 1 and b'"Note"' in m.group():
+        pattern = re.compile(rb"<x:Row>\s*%d\s*</x:Row>\s*<x:Column>\s*%d\s*</x:Column>" % (row - 1, col - 1))
+        pos = 0
+        while (hit := pattern.search(self.vml, pos)) is not None:
+            start = self.vml.rfind(b"<v:shape ", 0, hit.start())
+            m = _SHAPE.match(self.vml, start) if start >= 0 else None
+            if m and m.end() > hit.end() and b'"Note"' in m.group():
                 return m
+            pos = hit.end()
         return None
 
     def text(self, row: int, col: int) -> str | None:
@@ -259,7 +268,8 @@ class Notes:
                 sheet_xml = _remove_legacy(sheet_xml, self.vml_rid)
                 self.vml_part, self.vml, self.vml_rid = None, None, None
                 return sheet_xml
-        if self.vml_part and not re.search(rb"<(?:\w+:)?legacyDrawing\b", sheet_xml):
+        if self.vml_part and not re.compile(rb"<(?:\w+:)?legacyDrawing\b").search(
+                sheet_xml, max(sheet_xml.rfind(b"sheetData>"), 0)):
             sheet_xml = _insert_legacy(sheet_xml, self.vml_rid)
         self.dirty = False
         return sheet_xml
@@ -287,8 +297,9 @@ def _insert_legacy(sheet_xml: bytes, rid: str) -> bytes:
     rp = _rel_prefix(sheet_xml)
     el = f'<{p}legacyDrawing {rp}:id="{rid}"/>' if rp else f'<{p}legacyDrawing xmlns:r="{REL}" r:id="{rid}"/>'
     at = None
+    tail = max(sheet_xml.rfind(b"sheetData>"), 0)  # what follows sheetData: a short tail, not the cells
     for name in _AFTER_LEGACY:
-        found = re.search(rb"<(?:\w+:)?" + name + rb"\b", sheet_xml)
+        found = re.compile(rb"<(?:\w+:)?" + name + rb"\b").search(sheet_xml, tail)
         if found:
             at = found.start()
             break
@@ -298,7 +309,7 @@ def _insert_legacy(sheet_xml: bytes, rid: str) -> bytes:
 
 
 def _remove_legacy(sheet_xml: bytes, rid: str | None) -> bytes:
-    m = re.search(rb"<(?:\w+:)?legacyDrawing\b[^>]*/>", sheet_xml)
+    m = re.compile(rb"<(?:\w+:)?legacyDrawing\b[^>]*/>").search(sheet_xml, max(sheet_xml.rfind(b"sheetData>"), 0))
     if m and (rid is None or f'"{rid}"'.encode() in m.group()):
         return sheet_xml[:m.start()] + sheet_xml[m.end():]
     return sheet_xml

@@ -214,7 +214,7 @@ def _write(out: zipfile.ZipFile, name: str, data: bytes, like: zipfile.ZipInfo |
     info = zipfile.ZipInfo(name, like.date_time if like else (1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = like.external_attr if like else 0o600 << 16
-    out.writestr(info, data, compresslevel=6)
+    out.writestr(info, data, compresslevel=6 if len(data) < 4_000_000 else 1)  # big sheets: speed over bytes
 
 
 def _copy_raw(data: bytes, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:

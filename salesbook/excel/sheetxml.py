@@ -295,6 +295,7 @@ class SheetPart:
         return v
 
     def read(self, r1: int, c1: int, r2: int, c2: int) -> list[list]:
+        """Values as Excel's Range.Value gives them: None, str, float, bool, datetime, time."""
         out = self.grid().block(r1, c1, r2, c2)
         for r in range(r1, r2 + 1) if len(self.rows) > (r2 - r1) else sorted(self.rows):
             row = self.rows.get(r)
@@ -303,7 +304,7 @@ class SheetPart:
             target = out[r - r1]
             for c in row:
                 if c1 <= c <= c2:
-                    target[c - c1] = self.value(r, c)
+                    target[c - c1] = _excel_value(self.value(r, c))
         return out
 
     def write(self, r: int, c: int, value) -> None:
@@ -662,6 +663,19 @@ class SheetPart:
             out.append('<drawing r:id="{drawing_rid}"/>')
         out.append("</worksheet>")
         return "".join(out).encode()
+
+
+def _excel_value(v):
+    t = type(v)
+    if t is int:
+        return float(v)
+    if t is dt.date:
+        return dt.datetime(v.year, v.month, v.day)
+    if t is str and not v:
+        return None
+    if t is float and v != v:
+        return None
+    return v
 
 
 def _fix_spans(tag: bytes, cols: list[int]) -> bytes:

@@ -115,6 +115,7 @@ class WorkbookModel:
         except Exception as e:
             raise guard.reader_error(e, self.pkg.path, sheet.part) from e
         top, left = cal.start or (0, 0)
+        _as_excel_values(rows)
         return Grid(rows, top + 1, left + 1)
 
     def _sparse_grid(self, data: bytes) -> Grid:
@@ -298,6 +299,20 @@ class WorkbookModel:
         self.xml = data
         self.original_order, self.original_names = order, names
         self.original_states = dict(self.states)
+
+
+def _as_excel_values(rows: list[list]) -> None:
+    """In place: what Excel's Range.Value gives — dates as datetimes, every number a float."""
+    import datetime as dt
+
+    date, datetime = dt.date, dt.datetime
+    for row in rows:
+        for j, v in enumerate(row):
+            t = type(v)
+            if t is date:
+                row[j] = datetime(v.year, v.month, v.day)
+            elif t is int:
+                row[j] = float(v)
 
 
 def _set_attr(tag: bytes, name: bytes, value: bytes | None) -> bytes:
