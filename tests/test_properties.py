@@ -14,16 +14,19 @@ import datetime as dt
 import os
 import shutil
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesbook import actions
+from salesbook import actions, schema
 from salesbook.excel import cleanwrite, engine, flags, io, store
 
 TODAY = dt.date(2026, 11, 24)
 INPUTS = ("订单明细", "销售目标", "客户档案", "跟进记录")
 ORDER_COLS = 12
+ORDER_KEYS = ["order_id", "order_date", "customer_id", "customer_name", "salesperson", "region", "product_line",
+              "channel", "amount", "status"]
 
 dates = st.one_of(
     st.dates(dt.date(2024, 1, 1), dt.date(2026, 11, 20)).map(lambda d: dt.datetime(d.year, d.month, d.day)),
@@ -40,7 +43,7 @@ order_rows = st.lists(st.tuples(st.sampled_from(["O1", "O2", "O3", None]).map(la
     alphabet="ABC123", min_size=1, max_size=4), dates, customers, texts, texts, texts, st.sampled_from(
     ["A产品", "B产品", None]), texts, amounts, statuses), min_size=1, max_size=25)
 colours = st.sampled_from([(0, 176, 80), (255, 255, 0), (112, 48, 160)])
-ops = st.lists(st.sampled_from(["refresh", "flag", "clear", "clean", "undo", "edit", "annotate"]), min_size=1,
+ops = st.lists(st.sampled_from(["refresh", "flag", "clear", "clean", "undo", "edit", "annotate", "import"]), min_size=1,
                max_size=7)
 
 
@@ -106,7 +109,7 @@ def test_no_user_cell_is_ever_lost(blank, tmp_path_factory, rows, ops_, data):
                 prev = input_cells(book)
                 actions.clean(book, today=TODAY)
                 new_records = store.read(book, cleanwrite.UNDO, cleanwrite.UNDO_HEADER)[len(cleaned):]
-                for sheet, row, col, _before, new, _rule in new_records:  # what this Clean changed
+                for sheet, row, col, _before, _after, new, _rule in new_records:  # what this Clean changed
                     cell = (sheet, int(row), int(col))
                     cleaned.append((cell, prev.get(cell), new))
                     expected[cell] = book.sheets[sheet].range((int(row), int(col))).value
@@ -126,6 +129,17 @@ def test_no_user_cell_is_ever_lost(blank, tmp_path_factory, rows, ops_, data):
                 v = data.draw(st.sampled_from(["用户改的", 123.0, "2025/1/1"]))
                 orders.range((r, c)).value = v
                 expected[("订单明细", r, c)] = orders.range((r, c)).value
+            elif op == "import":  # rows from a CRM export, appended the way `salesbook import` does
+                extra = data.draw(order_rows)
+                frame = pd.DataFrame([list(r) for r in extra], columns=ORDER_KEYS[:len(extra[0])])
+                done = io.append_rows(book, schema.SHEET_BY_KEY["orders"], frame)
+                for i, r in enumerate(extra):
+                    for j, v in enumerate(r):
+                        got = orders.range((done["first_row"] + i, j + 1)).value
+                        if isinstance(v, str) and v.strip():
+                            assert got == v, (v, got)  # text stays exactly as exported
+                        if got is not None:
+                            expected[("订单明细", done["first_row"] + i, j + 1)] = got
             elif op == "annotate" and "问题与策略" in io.sheet_names(book):
                 values = book.sheets["问题与策略"].used_range.options(ndim=2).value
                 if len(values) > 2 and values[2][0]:

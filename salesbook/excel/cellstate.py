@@ -60,6 +60,23 @@ def capture(rng: xw.Range) -> dict[str, Any]:
             "note": note.text if note is not None else None}
 
 
+def fill_of(rng: xw.Range, state: dict[str, Any]) -> Any:
+    """The fill a state records (a fill id in a file, the colour in Excel), to compare two states."""
+    impl = _file_range(rng)
+    if impl is not None:
+        return impl.fill_of(state)
+    return state["cell"]["color"]  # pragma: no cover - live Excel
+
+
+def restore_fill(rng: xw.Range, state: dict[str, Any]) -> None:
+    """Put back only the fill a state had; the value and number format, changed since, stay."""
+    impl = _file_range(rng)
+    if impl is not None:
+        impl.restore_fill(state)
+        return
+    rng.color = state["cell"]["color"]  # pragma: no cover - live Excel
+
+
 def restore(rng: xw.Range, state: dict[str, Any], *, cell: bool = True, note: bool = True) -> None:
     impl = _file_range(rng)
     if impl is not None:

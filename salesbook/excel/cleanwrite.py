@@ -20,7 +20,7 @@ from ..core.pipeline import RawTable, Result
 from . import cellstate, store
 
 UNDO = "_salesbook_undo"
-UNDO_HEADER = ["sheet", "row", "column", "before", "new_value", "rule"]
+UNDO_HEADER = ["sheet", "row", "column", "before", "after", "new_value", "rule"]
 
 
 @dataclass(frozen=True)
@@ -91,12 +91,14 @@ def apply(book: xw.Book, changes: list[Change]) -> int:
             continue
         for first, last in _runs(list(by_row)):
             rng = sheet.range((first, col), (last, col))
-            for r in range(first, last + 1):
-                state = cellstate.capture(sheet.range((r, col)))
-                records.append([sheet_name, r, col, cellstate.dumps(state), by_row[r].new, by_row[r].rule])
+            befores = [cellstate.capture(sheet.range((r, col))) for r in range(first, last + 1)]
             rng.value = [[cellstate.as_text(by_row[r].new)] for r in range(first, last + 1)]
             if any(by_row[r].rule == "date" for r in range(first, last + 1)):
                 rng.number_format = "yyyy-mm-dd"
+            for r, before in zip(range(first, last + 1), befores, strict=True):
+                after = cellstate.capture(sheet.range((r, col)))
+                records.append([sheet_name, r, col, cellstate.dumps(before), cellstate.dumps(after), by_row[r].new,
+                                by_row[r].rule])
     store.write(book, UNDO, UNDO_HEADER, [*store.read(book, UNDO, UNDO_HEADER), *records])
     return len(records)
 
@@ -116,9 +118,9 @@ def undo(book: xw.Book) -> tuple[int, int]:
     seen: set[tuple] = set()
     user_edited: set[tuple] = set()
     names = store.names(book)
-    for sheet_name, row, col, before, new, _rule in reversed(records):  # newest first
+    for sheet_name, row, col, before, after, new, _rule in reversed(records):  # newest first
         where = (sheet_name, int(row), int(col))
-        state = cellstate.loads(before)
+        state, after_state = cellstate.loads(before), cellstate.loads(after)
         if sheet_name not in names or where in user_edited or state is None:
             continue
         rng = book.sheets[sheet_name].range((int(row), int(col)))
@@ -126,7 +128,10 @@ def undo(book: xw.Book) -> tuple[int, int]:
             kept += 1  # edited after Clean: the user's value wins
             user_edited.add(where)
             continue
+        now = cellstate.loads(cellstate.dumps(cellstate.capture(rng)))
         cellstate.restore(rng, state, note=False)
+        if after_state is not None and cellstate.fill_of(rng, now) != cellstate.fill_of(rng, after_state):
+            cellstate.restore_fill(rng, now)  # the fill changed since Clean (flags painted or cleared): keep it
         if where not in seen:
             restored += 1
         seen.add(where)

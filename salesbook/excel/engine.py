@@ -780,6 +780,17 @@ class FileRange(base.Range):
         comment, shape = part.notes().snapshot(self.r1, self.c1)
         return {"cell": part.cell_xml(self.r1, self.c1).decode("utf-8"), "note": [comment, shape]}
 
+    def fill_of(self, state: dict) -> int:
+        from .cells import style_of
+
+        return self.part.book.styles().fill_id(style_of(state["cell"].encode()))
+
+    def restore_fill(self, state: dict) -> None:
+        from .cells import style_of
+
+        self._book.count("range.restore")
+        self.part.set_style(self.r1, self.c1, fill_of=style_of(state["cell"].encode()))
+
     def restore(self, state: dict, *, cell: bool = True, note: bool = True) -> None:
         self._book.count("range.restore")
         if cell:

@@ -128,6 +128,9 @@ def clear(book: xw.Book) -> int:
         same_cell, same_note = now["cell"] == after["cell"], now["note"] == after["note"]
         if same_cell or same_note:
             cellstate.restore(rng, before, cell=same_cell, note=same_note)
-            restored += 1
+        our_fill = not same_cell and cellstate.fill_of(rng, now) == cellstate.fill_of(rng, after)
+        if our_fill:
+            cellstate.restore_fill(rng, before)  # the value changed since (Clean data), our fill did not
+        restored += bool(same_cell or same_note or our_fill)
     store.write(book, REGISTRY, REGISTRY_HEADER, [])
     return restored

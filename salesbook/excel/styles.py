@@ -126,6 +126,10 @@ class StyleTable:
         return Font(flag("b"), flag("i"), float(sz.get("val")) if sz is not None else None,
                     color.get("rgb") if color is not None else None, name.get("val") if name is not None else None)
 
+    def fill_id(self, index: int) -> int:
+        xf = self.xf(index)
+        return int(xf.get("fillId", 0)) if xf is not None else 0
+
     def wrap(self, index: int) -> bool:
         xf = self.xf(index)
         al = xf.find(f"{{{self.ns}}}alignment") if xf is not None else None
@@ -151,6 +155,14 @@ class StyleTable:
         if "fill" in changes:
             attrs["fillId"] = str(self._fill(changes["fill"]))
             attrs["applyFill"] = "1"
+        if "fill_of" in changes:  # the fill of another format, as it is (pattern, gradient, theme colour)
+            other = self.xf(changes["fill_of"])
+            other = dict(other.attrib) if other is not None else {}
+            attrs["fillId"] = other.get("fillId", "0")
+            if "applyFill" in other:
+                attrs["applyFill"] = other["applyFill"]
+            else:
+                attrs.pop("applyFill", None)
         if "number_format" in changes:
             attrs["numFmtId"] = str(self._num_format(changes["number_format"]))
             attrs["applyNumberFormat"] = "1"
