@@ -134,3 +134,20 @@ def test_a_stray_value_far_away_reads_quickly_and_correctly(book_path):
     assert sheet.range("A2").value == "SO1" and sheet.range("XFD1048576").value == "远处"
     assert sheet.range("A1048576").end("up").row == 2
     assert sheet.range("XFD1").end("down").row == 1048576
+
+
+def test_flag_clean_undo_clear_leave_the_whole_package_as_it_was_but_the_grown_style_table(small_book, tmp_path):
+    from salesbook import actions
+
+    path = tmp_path / "往返.xlsm"
+    path.write_bytes(small_book.read_bytes())
+    before = _parts(path)
+    for step in (actions.flag, actions.clean, actions.undo_clean, actions.clear_flags):
+        book = engine.open_book(path)
+        step(book)
+        book.save()
+    after = _parts(path)
+    assert set(after) == set(before)
+    assert [n for n in before if before[n] != after[n]] in ([], ["xl/styles.xml"])
+    styles_before = re.search(rb"<cellXfs[^>]*>(.*?)</cellXfs>", before["xl/styles.xml"], re.S).group(1)
+    assert re.search(rb"<cellXfs[^>]*>(.*?)</cellXfs>", after["xl/styles.xml"], re.S).group(1).startswith(styles_before)

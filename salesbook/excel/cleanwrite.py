@@ -135,6 +135,5 @@ def undo(book: xw.Book) -> tuple[int, int]:
         if where not in seen:
             restored += 1
         seen.add(where)
-    if UNDO in names:
-        store.write(book, UNDO, UNDO_HEADER, [])
+    store.drop(book, UNDO)
     return restored, kept

@@ -132,5 +132,5 @@ def clear(book: xw.Book) -> int:
         if our_fill:
             cellstate.restore_fill(rng, before)  # the value changed since (Clean data), our fill did not
         restored += bool(same_cell or same_note or our_fill)
-    store.write(book, REGISTRY, REGISTRY_HEADER, [])
+    store.drop(book, REGISTRY)
     return restored

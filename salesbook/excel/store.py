@@ -38,3 +38,9 @@ def write(book: xw.Book, sheet: str, header: list[str], records: list[list[Any]]
     target.clear()
     target.range("A1").value = [header, *[[as_text(v) for v in r] for r in records]]
     target.visible = False
+
+
+def drop(book: xw.Book, sheet: str) -> None:
+    """Remove a hidden table that has nothing left to remember (the workbook is as it was before)."""
+    if sheet in names(book):
+        book.sheets[sheet].delete()
