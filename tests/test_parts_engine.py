@@ -151,3 +151,34 @@ def test_flag_clean_undo_clear_leave_the_whole_package_as_it_was_but_the_grown_s
     assert [n for n in before if before[n] != after[n]] in ([], ["xl/styles.xml"])
     styles_before = re.search(rb"<cellXfs[^>]*>(.*?)</cellXfs>", before["xl/styles.xml"], re.S).group(1)
     assert re.search(rb"<cellXfs[^>]*>(.*?)</cellXfs>", after["xl/styles.xml"], re.S).group(1).startswith(styles_before)
+
+
+def test_a_sheet_written_with_a_namespace_prefix_is_read_and_edited_in_its_own_prefix(book_path):
+    """Tools built on the Open XML SDK write <x:worksheet>, <x:row>, <x:c>: edits must keep that form."""
+    with zipfile.ZipFile(book_path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    part = _sheet_part(book_path, "销售目标")
+    x = parts[part].decode().replace('xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+                                     'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"')
+    x = re.sub(r"<(/?)(?!x:|\?)([A-Za-z]+)([ >/])", r"<\1x:\2\3", x)
+    row = ('<x:row r="2"><x:c r="A2" t="inlineStr"><x:is><x:t>2026-11</x:t></x:is></x:c>'
+           '<x:c r="E2"><x:v>100000</x:v></x:c></x:row>')
+    x = x.replace("</x:sheetData>", row + "</x:sheetData>") if "</x:sheetData>" in x else \
+        x.replace("<x:sheetData/>", f"<x:sheetData>{row}</x:sheetData>")
+    parts[part] = x.encode()
+    with zipfile.ZipFile(book_path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, d in parts.items():
+            z.writestr(n, d)
+    book = engine.open_book(book_path)
+    sheet = book.sheets["销售目标"]
+    assert sheet.range("A2:E2").value == ["2026-11", None, None, None, 100000.0]
+    sheet.range("C3").value = "新"
+    sheet.range("A2").add_note("核对")
+    sheet.range("E2").color = (255, 0, 0)
+    book.save()
+    saved = _parts(book_path)[part]
+    assert b'<x:row r="3"><x:c r="C3" t="inlineStr"><x:is><x:t>\xe6\x96\xb0</x:t></x:is></x:c></x:row>' in saved
+    assert b"<x:legacyDrawing " in saved and b"<c " not in saved and b"<row " not in saved
+    again = engine.open_book(book_path).sheets["销售目标"]
+    assert again.range("C3").value == "新" and again.range("A2").note.text == "核对"
+    assert again.range("E2").color == (255, 0, 0) and again.range("E2").value == 100000.0
