@@ -18,7 +18,6 @@ the parser behaviour they rely on (python-calamine, lxml) are tested directly, i
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import hashlib
 import io

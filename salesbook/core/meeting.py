@@ -8,7 +8,6 @@ follow-ups due within seven days of the as-of date (overdue first).
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 
 import pandas as pd

@@ -9,6 +9,7 @@ ready for the writer. Nothing here touches Excel or files.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -39,8 +40,6 @@ def row_keys(tables: Mapping[str, RawTable], wanted: set[tuple[str, int]] | None
     """(sheet, Excel row) → a key for that row that survives sorting: its id where the sheet has
     one, else a fingerprint of what the row holds. Alert acknowledgements key on it.
     ``wanted`` limits the work to the rows that need a key."""
-    import hashlib
-
     out: dict[tuple[str, int], str] = {}
     for key, t in tables.items():
         df = t.df

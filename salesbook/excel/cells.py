@@ -19,7 +19,7 @@ _CELL_ATTR_T = re.compile(rb'\st="(\w+)"')
 _V = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 _T = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>(.*?)</(?:\w+:)?t>|<(?:\w+:)?t\s*/>", re.S)
 _RPH = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
-_F = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_F = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 
 
 def to_serial(v: dt.datetime | dt.date | dt.time) -> float:
@@ -92,8 +92,10 @@ def with_style(xml: bytes, s: int) -> bytes:
     return head + tail + sep + rest
 
 
-def has_formula(xml: bytes) -> bool:
-    return bool(_F.search(xml))
+def formula_of(xml: bytes) -> str | None:
+    """A cell element's formula as Excel's Range.Formula gives it ('=…'), or None."""
+    m = _F.search(xml)
+    return None if m is None else "=" + _xml_unescape((m.group(1) or b"").decode("utf-8"))
 
 
 def text_of(xml: bytes) -> str:

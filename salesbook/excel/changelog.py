@@ -15,10 +15,11 @@ import pandas as pd
 import xlwings as xw
 
 from ..core.pipeline import Result
-from . import io
+from . import io, store
 from .cellstate import put
 
 STATE = "_salesbook_state"
+STATE_HEADER = ["kind", "key", "value"]
 SHEET = ("变更记录", "Change log")
 HEADER = {"zh": ["刷新时间", "分析截止日", "类型", "对象", "原值", "新值"],
           "en": ["refreshed_at", "as_of", "type", "subject", "before", "after"]}
@@ -63,11 +64,10 @@ def diff(old: dict[tuple[str, str], str], new: dict[tuple[str, str], str]) -> li
 
 
 def _read_state(book: xw.Book) -> dict[tuple[str, str], str] | None:
+    """The previous refresh's state, or None before the first refresh."""
     if STATE not in io.sheet_names(book):
         return None
-    values = book.sheets[STATE].used_range.options(ndim=2).value or []
-    rows = [r for r in values[1:] if r and r[0]]
-    return {(str(r[0]), str(r[1])): "" if r[2] is None else str(r[2]) for r in rows}
+    return {(str(k), str(key)): "" if v is None else str(v) for k, key, v in store.read(book, STATE, STATE_HEADER)}
 
 
 def record(book: xw.Book, result: Result, *, lang: str, now: dt.datetime) -> int:
@@ -80,10 +80,7 @@ def record(book: xw.Book, result: Result, *, lang: str, now: dt.datetime) -> int
     else:
         changes = diff(old, new)
     if old != new:
-        sheet = io.ensure_sheet(book, STATE)
-        sheet.clear()
-        put(sheet.range("A1"), [["kind", "key", "value"], *[[k, key, v] for (k, key), v in sorted(new.items())]])
-        sheet.visible = False
+        store.write(book, STATE, STATE_HEADER, [[k, key, v] for (k, key), v in sorted(new.items())])
     if not changes:
         return 0
     name = SHEET[0] if lang == "zh" else SHEET[1]

@@ -17,8 +17,8 @@ from openpyxl.utils import get_column_letter
 
 from ..core import report, rfm, tiers
 from ..core.pipeline import Result
-from .charts import ChartSpec, Series
 from .cellstate import put
+from .charts import ChartSpec, Series
 
 
 @dataclass(frozen=True)

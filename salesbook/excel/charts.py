@@ -15,8 +15,8 @@ import xlwings as xw
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
-from openpyxl.xml.functions import tostring
 from openpyxl.utils.cell import range_boundaries
+from openpyxl.xml.functions import tostring
 
 from .engine import FileSheet
 

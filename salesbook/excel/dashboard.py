@@ -9,7 +9,6 @@ chart are cells users can read and restyled charts keep pointing at them.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pandas as pd
 import xlwings as xw

@@ -35,6 +35,7 @@ from xlwings import base_classes as base
 
 from ..errors import WorkbookError
 from . import saving
+from .cells import formula_of, style_of
 from .package import Package
 from .sheetxml import SheetPart
 from .workbookxml import WorkbookModel
@@ -42,7 +43,6 @@ from .xmlsafe import col_index, col_letter
 
 ENGINE_NAME = "salesbook-file"
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _COLUMN_ONLY = re.compile(r"^\$?([A-Za-z]{1,3})$")
 
 
@@ -536,9 +536,6 @@ class FileSheet(base.Sheet):
         self.book_impl.count("chart.add", len(charts))
         self.part.charts = list(charts)
 
-    def freeze_panes(self, cell: str) -> None:
-        self.part.freeze = cell
-
     def __eq__(self, other: object) -> bool:
         return isinstance(other, FileSheet) and other.part is self.part
 
@@ -781,13 +778,9 @@ class FileRange(base.Range):
         return {"cell": part.cell_xml(self.r1, self.c1).decode("utf-8"), "note": [comment, shape]}
 
     def fill_of(self, state: dict) -> int:
-        from .cells import style_of
-
         return self.part.book.styles().fill_id(style_of(state["cell"].encode()))
 
     def restore_fill(self, state: dict) -> None:
-        from .cells import style_of
-
         self._book.count("range.restore")
         self.part.set_style(self.r1, self.c1, fill_of=style_of(state["cell"].encode()))
 
@@ -836,12 +829,9 @@ class FileRange(base.Range):
     def formula(self):
         """Like Excel: a formula cell gives '=…', any other cell its value."""
         if self.shape == (1, 1):
-            xml = self.part.cell_xml(self.r1, self.c1)
-            m = _FORMULA.search(xml) if b"<" in xml[1:] else None
-            if m:
-                from .cells import _xml_unescape
-
-                return "=" + _xml_unescape((m.group(1) or b"").decode("utf-8"))
+            formula = formula_of(self.part.cell_xml(self.r1, self.c1))
+            if formula is not None:
+                return formula
         return self.raw_value
 
     @formula.setter

@@ -18,8 +18,8 @@ import xlwings as xw
 from openpyxl.utils import get_column_letter
 
 from .. import schema
-from ..core.pipeline import RawTable, Result
 from ..core.parse import key_text
+from ..core.pipeline import RawTable, Result
 from ..core.tables import NEW_LABEL, Block
 from ..errors import Problem, SchemaError
 from ..settings import Settings

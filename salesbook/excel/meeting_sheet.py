@@ -10,8 +10,8 @@ import xlwings as xw
 from ..core import meeting
 from ..core.pipeline import Result
 from . import printing
-from .io import TITLE_FILL, _python_values
 from .cellstate import put
+from .io import TITLE_FILL, _python_values
 
 _FMT = {"amount": "#,##0.00", "pct": "0.0%", "int": "0", "num": "0.0", "text": "@"}
 WIDTHS = (16, 16, 12, 16, 12, 40)

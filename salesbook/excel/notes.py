@@ -56,7 +56,6 @@ class Notes:
         self.comments = pkg.read(self.comments_part) if self.comments_part else None
         self.vml = pkg.read(self.vml_part) if self.vml_part else None
         self.dirty = False
-        self.created_vml = False
 
     # -- reading ----------------------------------------------------------------------
     def _find(self, row: int, col: int):
@@ -231,7 +230,6 @@ class Notes:
             self.vml = (VML_HEAD.format(block=block) + SHAPETYPE + "</xml>").encode()
             self.vml_rid = pkg.add_rel(self.sheet_part, pk.RT_VML, self.vml_part)
             pkg.content_default("vml", pk.CT_VML)
-            self.created_vml = True
         self.dirty = True
 
     # -- saving -----------------------------------------------------------------------

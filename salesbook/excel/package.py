@@ -14,7 +14,6 @@ import posixpath
 import re
 import struct
 import zipfile
-from collections.abc import Iterable
 
 from . import guard
 from .xmlsafe import escape_attr
@@ -94,9 +93,10 @@ class Package:
         return guard.bounded_read(self.zip, name, path=self.path)
 
     def write(self, name: str, data: bytes) -> None:
-        if name in self.infos and name not in self.deleted and name not in self.changed \
-                and self.zip.read(name) == data:
-            return  # unchanged: keep the raw copy
+        info = self.infos.get(name)
+        if info is not None and name not in self.deleted and name not in self.changed \
+                and info.file_size == len(data) and self.zip.read(name) == data:
+            return  # unchanged: keep the raw copy (inflated to compare only when the sizes agree)
         self.changed[name] = data
         self.deleted.discard(name)
 
@@ -242,9 +242,3 @@ def _copy_raw(data: bytes, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
     out.NameToInfo[new.filename] = new
     out._didModify = True  # noqa: SLF001 - so close() writes the central directory
 
-
-def members(path) -> Iterable[tuple[str, bytes]]:
-    """(name, decompressed bytes) for every member of a zip file (for comparisons)."""
-    with zipfile.ZipFile(path) as z:
-        for info in z.infolist():
-            yield info.filename, z.read(info.filename)

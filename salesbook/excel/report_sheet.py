@@ -7,15 +7,13 @@ region and the Pareto chart. The charts' numbers sit in small tables right of th
 
 from __future__ import annotations
 
-from typing import Any
-
 import xlwings as xw
 
 from ..core import report
 from ..core.pipeline import Result
 from . import chartdata, charts, printing
-from .io import TITLE_FILL
 from .cellstate import put
+from .io import TITLE_FILL
 
 TEXT_WIDTH = 64  # column A, in characters: one A4 portrait page wide at 100% (LibreOffice does not
 # scale a print area to fit, so the text column must fit by itself)

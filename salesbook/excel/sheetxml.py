@@ -32,11 +32,10 @@ _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?(/?)>")
 _CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?(/?)>")
 _R_ATTR = re.compile(rb'\sr="(\d+)"')
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
-_SPARSE_MIN_AREA = 5_000_000
 
 
 class Grid:
-    """Values of a sheet as read from the file (1-based rows and columns)."""
+    """Values of a sheet as read from the file (1-based rows and columns; an empty cell is None)."""
 
     def __init__(self, rows: list[list] | None = None, top: int = 1, left: int = 1,
                  sparse: dict[tuple[int, int], Any] | None = None) -> None:
@@ -50,8 +49,7 @@ class Grid:
         if 0 <= i < len(self.rows) and 0 <= j:
             row = self.rows[i]
             if j < len(row):
-                v = row[j]
-                return None if v == "" else v
+                return row[j]
         return None
 
     def block(self, r1: int, c1: int, r2: int, c2: int) -> list[list]:
@@ -65,7 +63,7 @@ class Grid:
             i = r - self.top
             if 0 <= i < len(self.rows) and j2 > 0:
                 seg = self.rows[i][max(j1, 0):j2]
-                vals = [None] * pad_left + [None if v == "" else v for v in seg]
+                vals = [None] * pad_left + seg
                 vals += [None] * (width - len(vals))
                 out.append(vals)
             else:
@@ -76,17 +74,17 @@ class Grid:
         """(last row, last column) that hold a value; (0, 0) when empty."""
         if self._extent is None:
             if self.sparse is not None:
-                keys = [k for k, v in self.sparse.items() if v not in (None, "")]
+                keys = [k for k, v in self.sparse.items() if v is not None]
                 self._extent = (max((r for r, _ in keys), default=0), max((c for _, c in keys), default=0))
             else:
                 last_r = last_c = 0
                 for i in range(len(self.rows) - 1, -1, -1):
-                    if any(v != "" for v in self.rows[i]):
+                    if any(v is not None for v in self.rows[i]):
                         last_r = self.top + i
                         break
                 for row in self.rows:
                     j = len(row)
-                    while j > 0 and row[j - 1] == "":
+                    while j > 0 and row[j - 1] is None:
                         j -= 1
                     last_c = max(last_c, j)
                 self._extent = (last_r, self.left + last_c - 1 if last_c else 0)
@@ -181,16 +179,14 @@ class SheetPart:
         self.breaks: list[int] = []
         self.print_area: str | None = None
         self.charts: list[tuple[bytes, bytes]] = []  # (chart part XML, anchor XML with {rid})
-        self.freeze: str | None = None
         self._cols: list[tuple[int, int, dict[str, str]]] | None = None
+        self._xml: bytes | None = None
         self.cols_changed = False
-        self.touched = False
         self.tab_color: str | None = None
         self._ext: dict[bool, tuple[int, int]] = {}
         self._colrows: dict[int, list[int]] = {}
 
     def _mutated(self) -> None:
-        self.touched = True
         self._ext.clear()
         self._colrows.clear()
 
@@ -204,7 +200,8 @@ class SheetPart:
             rows = {r for (r, cc), v in g.sparse.items() if cc == c and v not in (None, "")}
         else:
             j = c - g.left
-            rows = {g.top + i for i, row in enumerate(g.rows) if 0 <= j < len(row) and row[j] != ""} if j >= 0 else set()
+            rows = {g.top + i for i, row in enumerate(g.rows) if 0 <= j < len(row) and row[j] is not None} \
+                if j >= 0 else set()
         for r, row in self.rows.items():
             if c in row:
                 (rows.add if self.value(r, c) is not None else rows.discard)(r)
@@ -213,7 +210,10 @@ class SheetPart:
 
     # -- source -------------------------------------------------------------------------
     def xml(self) -> bytes:
-        return self.book.pkg.read(self.part)
+        """The part as it is in the file (inflated once)."""
+        if self._xml is None:
+            self._xml = self.book.pkg.read(self.part)
+        return self._xml
 
     def index(self) -> RowIndex:
         if self._index is None:
@@ -626,15 +626,7 @@ class SheetPart:
         if pr:
             out.append(f"<sheetPr>{pr}</sheetPr>")
         out.append(f'<dimension ref="{dim}"/>')
-        view = ""
-        if self.freeze:
-            fr, fc = _split(self.freeze)
-            pane_attrs = (f' xSplit="{fc - 1}"' if fc > 1 else "") + (f' ySplit="{fr - 1}"' if fr > 1 else "")
-            which = "bottomRight" if fr > 1 and fc > 1 else ("bottomLeft" if fr > 1 else "topRight")
-            view = (f'<pane{pane_attrs} topLeftCell="{self.freeze}" activePane="{which}" state="frozen"/>'
-                    f'<selection pane="{which}"/>')
-        out.append(f'<sheetViews><sheetView workbookViewId="0">{view}</sheetView></sheetViews>' if view else
-                   '<sheetViews><sheetView workbookViewId="0"/></sheetViews>')
+        out.append('<sheetViews><sheetView workbookViewId="0"/></sheetViews>')
         out.append('<sheetFormatPr defaultRowHeight="15"/>')
         out.append(self._cols_xml())
         out.append("<sheetData>")
@@ -646,8 +638,6 @@ class SheetPart:
             if body or attrs:
                 out.append(f'<row r="{r}"{attrs}>{body}</row>')
         out.append("</sheetData>")
-        if self.page.get("print_options"):
-            out.append('<printOptions horizontalCentered="1"/>')
         out.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')
         if self.page:
             attrs = f' paperSize="{self.page.get("paper", 9)}"'
@@ -691,11 +681,6 @@ def _fix_spans(tag: bytes, cols: list[int]) -> bytes:
 def _tab_color(data: bytes) -> str | None:
     m = re.search(rb'<(?:\w+:)?tabColor\b[^>]*\brgb="([0-9A-Fa-f]{6,8})"', data[:4096])
     return m.group(1).decode() if m else None
-
-
-def _split(a1: str) -> tuple[int, int]:
-    m = re.match(r"([A-Z]+)(\d+)", a1)
-    return int(m.group(2)), col_index(m.group(1))
 
 
 def _num(v) -> str:

@@ -13,10 +13,9 @@ from typing import Any
 import xlwings as xw
 
 from .cellstate import as_text
+from .io import ensure_sheet, sheet_names
 
-
-def names(book: xw.Book) -> list[str]:
-    return [s.name for s in book.sheets]
+names = sheet_names
 
 
 def read(book: xw.Book, sheet: str, header: list[str]) -> list[list[Any]]:
@@ -31,10 +30,7 @@ def read(book: xw.Book, sheet: str, header: list[str]) -> list[list[Any]]:
 
 def write(book: xw.Book, sheet: str, header: list[str], records: list[list[Any]]) -> None:
     """Replace the hidden table by ``records`` (one write); an empty table leaves only the header."""
-    if sheet in names(book):
-        target = book.sheets[sheet]
-    else:
-        target = book.sheets.add(name=sheet, after=book.sheets[-1])
+    target = ensure_sheet(book, sheet)
     target.clear()
     target.range("A1").value = [header, *[[as_text(v) for v in r] for r in records]]
     target.visible = False

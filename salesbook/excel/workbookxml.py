@@ -9,22 +9,26 @@ the sheet list or salesbook's print areas change, and then as splices of the ``<
 from __future__ import annotations
 
 import collections
+import datetime as dt
+import io
 import re
 from typing import Any
 
+import python_calamine
+
 from ..errors import WorkbookError
+from . import cells as cx
 from . import guard
 from . import package as pk
 from .cells import text_of
 from .sheetxml import Grid, SheetPart
 from .styles import StyleTable
-from .xmlsafe import MAIN, REL, escape_attr, escape_text
+from .xmlsafe import REL, escape_attr, escape_text, split_ref
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*/>")
 _SI = re.compile(rb"<(?:\w+:)?si\b[^>]*?(?:/>|>.*?</(?:\w+:)?si>)", re.S)
 _DEFINED = re.compile(rb"<(?:\w+:)?definedName\b[^>]*>.*?</(?:\w+:)?definedName>|<(?:\w+:)?definedName\b[^>]*/>",
                       re.S)
-_SPARSE_RATIO = 20
 
 
 class WorkbookModel:
@@ -86,10 +90,6 @@ class WorkbookModel:
 
     def calamine(self):
         if self._calamine is None:
-            import io
-
-            import python_calamine
-
             try:
                 self._calamine = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(self.pkg.data))
             except Exception as e:  # calamine refuses entities, DTDs and damaged parts with its own errors
@@ -119,9 +119,6 @@ class WorkbookModel:
         return Grid(rows, top + 1, left + 1)
 
     def _sparse_grid(self, data: bytes) -> Grid:
-        from . import cells as cx
-        from .xmlsafe import split_ref
-
         shared, is_date = None, self.styles().is_date
         out: dict[tuple[int, int], Any] = {}
         for m in re.finditer(rb"<(?:\w+:)?c\b[^>]*?(?:/>|>.*?</(?:\w+:)?c>)", data, re.S):
@@ -197,7 +194,7 @@ class WorkbookModel:
                 pkg.content_override(sheet.part, pk.CT_WORKSHEET)
         if self._styles is not None and self._styles.changed:
             pkg.write(self.styles_part(), self._styles.to_bytes())
-            self._styles = StyleTable(pkg.read(self.styles_part()))  # appended entries are now original
+            self._styles = None  # the table to read from now is the one just written
         self._write_workbook()
 
     def _write_charts(self, sheet: SheetPart, data: bytes) -> bytes:
@@ -302,14 +299,16 @@ class WorkbookModel:
 
 
 def _as_excel_values(rows: list[list]) -> None:
-    """In place: what Excel's Range.Value gives — dates as datetimes, every number a float."""
-    import datetime as dt
-
+    """In place, in one pass: what Excel's Range.Value gives — empty cells None, dates as
+    datetimes, every number a float."""
     date, datetime = dt.date, dt.datetime
     for row in rows:
         for j, v in enumerate(row):
             t = type(v)
-            if t is date:
+            if t is str:
+                if not v:
+                    row[j] = None
+            elif t is date:
                 row[j] = datetime(v.year, v.month, v.day)
             elif t is int:
                 row[j] = float(v)
