@@ -28,7 +28,16 @@ from .cellstate import put
 HEADER_FILL = (31, 78, 121)
 TITLE_FILL = (221, 235, 247)
 _NUMBER_FORMATS = {"amount": "#,##0.00", "pct": "0.0%", "growth": "+0.0%;-0.0%;0.0%", "int": "0",
-                   "num": "#,##0.0", "date": "yyyy-mm-dd"}
+                   "num": "#,##0.0", "date": "yyyy-mm-dd",
+                   # a rate's change in percentage points: the frame holds the fraction (0.011), the cell 1.1
+                   "pp": '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'}
+_NUMBER_FORMATS_EN = {**_NUMBER_FORMATS, "pp": '+0.0" pp";-0.0" pp";0.0" pp"'}
+
+
+def row_kinds(block: Block, col) -> list[str]:
+    """Per-row kinds of a 'row' column: the frame's ``<key>_kind`` column, else its ``kind`` column."""
+    name = f"{col.key}_kind" if f"{col.key}_kind" in block.df else "kind"
+    return block.df[name].tolist() if name in block.df else []
 _MIN_WIDTH = {"date": 12, "amount": 14, "row": 14, "text": 10}
 HEADER_SCAN_ROWS = 10
 
@@ -228,8 +237,13 @@ def _cell_values(block: Block, settings: Settings, lang: str,
         if c.kind == "flag":
             s = s.map(lambda v: ("是" if lang == "zh" else "yes") if v is True or v == 1 else None)
         if c.kind == "row":
-            s = s.astype("float64").where(block.df["kind"] != "amount", s.astype("float64") / factor)
-        if c.kind == "growth" and lang != "zh":
+            kinds = pd.Series(row_kinds(block, c), index=block.df.index, dtype="object")
+            numeric = pd.to_numeric(s.where(s.map(lambda v: not isinstance(v, str))), errors="coerce")
+            scaled = numeric.where(kinds != "amount", numeric / factor).where(kinds != "pp", numeric * 100)
+            s = s.where(s.map(lambda v: isinstance(v, str)), scaled).astype("object")
+        if c.kind == "pp":
+            s = s.astype("float64") * 100
+        if c.kind in ("growth", "row") and lang != "zh":
             s = s.map(lambda v: "new" if v == NEW_LABEL else v)
         columns.append(_python_values(s))
     rows = [list(r) for r in zip(*columns, strict=True)] if columns else []
@@ -254,19 +268,20 @@ def _python_values(s: pd.Series) -> list[Any]:
     return out
 
 
-def _apply_formats(sheet: xw.Sheet, block: Block, first_row: int, n: int) -> None:
+def _apply_formats(sheet: xw.Sheet, block: Block, first_row: int, n: int, lang: str = "zh") -> None:
     """One number-format call per column; 'row' columns get one call per run of equal row kinds."""
-    kinds = block.df["kind"].tolist() if "kind" in block.df else []
+    formats = _NUMBER_FORMATS if lang == "zh" else _NUMBER_FORMATS_EN
     for j, c in enumerate(block.cols):
         if c.kind == "row":
+            kinds = row_kinds(block, c)
             start = 0
             for i in range(1, len(kinds) + 1):
                 if i == len(kinds) or kinds[i] != kinds[start]:
-                    fmt = _NUMBER_FORMATS.get(kinds[start], "General")
+                    fmt = formats.get(kinds[start], "General")
                     sheet.range((first_row + start, j + 1), (first_row + i - 1, j + 1)).number_format = fmt
                     start = i
-        elif c.kind in _NUMBER_FORMATS:
-            sheet.range((first_row, j + 1), (first_row + n - 1, j + 1)).number_format = _NUMBER_FORMATS[c.kind]
+        elif c.kind in formats:
+            sheet.range((first_row, j + 1), (first_row + n - 1, j + 1)).number_format = formats[c.kind]
 
 
 def ensure_sheet(book: xw.Book, name: str, after: str | None = None) -> xw.Sheet:
@@ -304,7 +319,7 @@ def write_blocks(sheet: xw.Sheet, blocks: list[Block], *, settings: Settings, la
         head.font.bold = True
         head.font.color = (255, 255, 255)
         if rows:
-            _apply_formats(sheet, block, row + 2, len(rows))
+            _apply_formats(sheet, block, row + 2, len(rows), lang)
         for j, (h, c) in enumerate(zip(headers, block.cols, strict=True)):
             widths[j] = max(widths.get(j, 8), _MIN_WIDTH.get(c.kind, 8), min(40, 2.2 * len(str(h)) + 2))
         row += len(rows) + 3
