@@ -75,9 +75,20 @@ def _hold_lock(path: Path) -> None:
     click.get_current_context().with_resource(workbook_lock(path))
 
 
+OTHER_FORMATS = {".xls": "Excel 97–2003 (.xls)", ".xlsb": "Excel binary (.xlsb)", ".ods": "OpenDocument (.ods)",
+                 ".csv": "CSV", ".txt": "text", ".numbers": "Numbers", ".et": "WPS (.et)"}
+
+
+def _check_format(path: Path) -> None:
+    kind = OTHER_FORMATS.get(path.suffix.lower())
+    if kind:
+        raise WorkbookError("other_format", path=str(path), kind=kind)
+
+
 def _open(path: Path):
     from .excel.engine import open_book
 
+    _check_format(path)
     _check_writable(path)
     _hold_lock(path)
     return open_book(path)
@@ -88,14 +99,27 @@ def _open(path: Path):
 @_lang_option
 @click.option("--force", is_flag=True, help="Overwrite an existing file. / 覆盖已有文件。")
 def new(path: Path, lang: str, force: bool) -> None:
-    """Create an empty tracker at PATH. / 新建空白销售跟踪表。"""
-    from .excel.template import build_template
+    """Create an empty tracker at PATH (.xlsm). / 新建空白销售跟踪表。"""
+    _new_workbook(path, lang=lang, force=force)
+    out.print(f"✓ {path}")
 
+
+def _new_workbook(path: Path, *, lang: str, force: bool = True) -> None:
+    """Copy the shipped template to ``path`` (an .xlsm) under the workbook's lock."""
+    from .excel.saving import os_error
+    from .excel.template import new_workbook
+
+    if path.suffix.lower() != ".xlsm":
+        raise WorkbookError("needs_xlsm", path=str(path), suggestion=str(path.with_suffix(".xlsm")))
+    if not path.parent.exists():
+        raise WorkbookError("folder_missing", path=str(path.parent))
     _hold_lock(path)
     if path.exists() and not force:
         raise WorkbookError("exists", path=str(path))
-    build_template(path, lang=lang, deterministic=False)
-    out.print(f"✓ {path}")
+    try:
+        new_workbook(path, lang=lang)
+    except OSError as e:
+        raise (os_error(e, path) or e) from e
 
 
 def _progress_run(label: str, fn: Callable[[Callable[[str], None]], object]):
@@ -140,10 +164,8 @@ def demo(path: Path, lang: str, customers: int, n_orders: int, seed: int) -> Non
     from . import demo as demo_data
     from .excel.engine import open_book
     from .excel.io import append_rows
-    from .excel.template import build_template
 
-    _hold_lock(path)
-    build_template(path, lang=lang, deterministic=False)
+    _new_workbook(path, lang=lang)
     raw = demo_data.sample(customers, n_orders, seed=seed)
     book = open_book(path)
     for key, df in raw.items():

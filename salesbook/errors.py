@@ -69,6 +69,17 @@ _WORKBOOK_MESSAGES = {
         "The PDF cannot be written over the workbook or its backup: {path}. Choose another file name.",
     ),
     "exists": ("文件已存在：{path}（使用 --force 覆盖）", "File exists: {path} (use --force to overwrite)"),
+    "other_format": (
+        "无法直接分析 {path}：{kind} 格式不能保存功能区和分析结果。请在 Excel 中另存为 .xlsm，"
+        "或新建一个跟踪表（salesbook new）后用 salesbook import 导入其中的数据。",
+        "Cannot analyse {path} in place: the {kind} format cannot hold the ribbon and the analysis. Save it as "
+        ".xlsm in Excel, or create a tracker (salesbook new) and load its data with salesbook import.",
+    ),
+    "needs_xlsm": (
+        "新建的跟踪表必须是 .xlsm（带宏的工作簿，功能区按钮需要宏）：{path}。例如：{suggestion}",
+        "A new tracker must be an .xlsm (macro-enabled: the ribbon buttons need macros): {path}. "
+        "For example: {suggestion}",
+    ),
     "no_pdf": (
         "没有 Excel 时需要 LibreOffice 才能生成 PDF：{detail}",
         "Making a PDF without Excel needs LibreOffice: {detail}",

@@ -31,10 +31,10 @@ def raw(df: pd.DataFrame, sheet: str = "订单明细") -> RawTable:
 
 @pytest.fixture(scope="session")
 def template(tmp_path_factory) -> Path:
-    from salesbook.excel.template import build_template
+    from salesbook.excel.template import new_workbook
 
     path = tmp_path_factory.mktemp("tpl") / "空白模板.xlsm"
-    build_template(path)
+    new_workbook(path)
     return path
 
 

@@ -1,7 +1,10 @@
 """Build workbook/SalesTracker.xlsm reproducibly, without Excel.
 
-    python workbook/build.py            # (re)write the committed workbook
-    python workbook/build.py --check    # exit 1 if the committed workbook differs from a fresh build
+    python workbook/build.py            # (re)write the committed workbook and the shipped templates
+    python workbook/build.py --check    # exit 1 if any of them differs from a fresh build
+
+Outputs: ``workbook/SalesTracker.xlsm`` (the release workbook, Chinese) and the templates that
+ship in the wheel, ``salesbook/templates/SalesTracker.{zh,en}.xlsm`` (``salesbook new`` copies one).
 
 Two builds from the same sources are byte-identical (fixed zip timestamps and document dates),
 so CI can check that the committed file is what the sources produce.
@@ -18,9 +21,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from salesbook.excel.template import build_workbook  # noqa: E402
+from salesbook.excel.template import LANGS, build_workbook, shipped_template  # noqa: E402
 
 TARGET = HERE / "SalesTracker.xlsm"
+
+
+def outputs(release: Path = TARGET) -> dict[Path, str]:
+    """Every file the build writes → its language."""
+    return {release: "zh", **{shipped_template(lang): lang for lang in LANGS}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,14 +36,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="compare with a fresh build instead of writing")
     ap.add_argument("--out", type=Path, default=TARGET)
     args = ap.parse_args(argv)
+    targets = outputs(args.out)
     if args.check:
+        stale = []
         with tempfile.TemporaryDirectory() as tmp:
-            fresh = build_workbook(Path(tmp) / TARGET.name)
-            same = args.out.exists() and filecmp.cmp(fresh, args.out, shallow=False)
-        print("up to date" if same else f"{args.out} differs from a fresh build: run python workbook/build.py")
-        return 0 if same else 1
-    build_workbook(args.out)
-    print(f"built {args.out}")
+            for target, lang in targets.items():
+                fresh = build_workbook(Path(tmp) / f"{lang}.xlsm", lang=lang)
+                if not (target.exists() and filecmp.cmp(fresh, target, shallow=False)):
+                    stale.append(target)
+        for target in stale:
+            print(f"{target} differs from a fresh build: run python workbook/build.py")
+        print("up to date" if not stale else "")
+        return 1 if stale else 0
+    for target, lang in targets.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        build_workbook(target, lang=lang)
+        print(f"built {target}")
     return 0
 
 

@@ -5,11 +5,17 @@ openpyxl adds the input sheets (headers, widths, formats, dropdowns), the 参数
 sheets pre-filled with the seed defaults, the output sheets and the ``xlwings.conf`` sheet.
 ``vbaProject.bin`` is carried through untouched; VBA modules and the ribbon are added by
 ``workbook/build.py``.
+
+That build is a build step (it needs pyOpenVBA and the repository's ``workbook/`` sources). Its
+results, one workbook per language, ship inside the package (``salesbook/templates/``);
+:func:`new_workbook` copies one, so ``salesbook new`` needs nothing but the installed package.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from importlib import resources
 from pathlib import Path
 
 import openpyxl
@@ -54,6 +60,23 @@ def conf_rows(udf_modules: str = "salesbook.udfs") -> list[tuple[str, object]]:
         ("Use UDF Server", False),
         ("Show Console", False),
     ]
+
+
+LANGS = ("zh", "en")
+
+
+def shipped_template(lang: str) -> Path:
+    """The built workbook for ``lang`` that ships inside the package."""
+    return Path(str(resources.files("salesbook") / "templates" / f"SalesTracker.{lang}.xlsm"))
+
+
+def new_workbook(path: Path, *, lang: str = "zh") -> Path:
+    """A new tracker at ``path``: a copy of the shipped template (ribbon, VBA and sheets included)."""
+    source = shipped_template(lang)
+    if not source.exists():  # a checkout whose templates were never built
+        raise FileNotFoundError(f"{source} is missing: run python workbook/build.py")
+    with source.open("rb") as fh:
+        return saving.atomic_write(path, lambda out: shutil.copyfileobj(fh, out))  # --force keeps a backup
 
 
 def build_template(path: Path, *, lang: str = "zh", deterministic: bool = True) -> Path:
