@@ -279,6 +279,23 @@ def _pdf_writer(target: Path | None):
             tmp.unlink()
 
 
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
+def doctor(path: Path | None) -> None:
+    """Check what Excel needs for the ribbon and UDFs, and say how to fix it. / 检查 Excel 运行环境。"""
+    from . import doctor as doc
+
+    marks = {doc.OK: "[green]✓[/]", doc.WARN: "[yellow]⚠[/]", doc.FAIL: "[red]✗[/]", doc.NA: "·"}
+    checks = doc.run(path)
+    for c in checks:
+        out.print(f"{marks[c.status]} {c.zh}\n    {c.en}", highlight=False)
+        if c.fix_zh:
+            out.print(f"    → {c.fix_zh}\n      {c.fix_en}", highlight=False)
+    failed = [c for c in checks if c.status == doc.FAIL]
+    if failed:
+        sys.exit(1)
+
+
 @main.command(name="import")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--orders", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Orders CSV/XLSX.")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import openpyxl
 import xlwings
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -104,6 +105,8 @@ def build_template(path: Path, *, lang: str = "zh", deterministic: bool = True) 
         ws.sheet_properties.tabColor = "FF5B9BD5"
     wb.move_sheet(CONF_SHEET, offset=len(wb.sheetnames))  # last, hidden
     wb.active = 0
+    # the xlwings version of the VBA module, readable without pyOpenVBA (salesbook doctor)
+    wb.custom_doc_props.append(StringProperty(name="salesbook.xlwings", value=xlwings.__version__))
     if deterministic:
         wb.properties.created = FIXED_TIME
         wb.properties.modified = FIXED_TIME
