@@ -89,11 +89,12 @@ _OWNER = ("负责人", "客户负责人", "销售负责人", "负责销售", "�
 ORDERS = SheetSpec("orders", "订单明细", "Orders", (
     C("order_id", "订单编号", "Order ID", width=14,
       aliases=("订单号", "单号", "订单id", "单据编号", "单据号", "订单编码", "销售订单号", "销售订单编号", "合同编号",
-               "订单ID", "order no", "order number", "id", "deal id")),
+               "订单ID", "记录id", "交易id", "order no", "order number", "id", "deal id", "record id")),
     C("order_date", "下单日期", "Order date", "date", True, width=12, fmt=DATE_FMT,
       aliases=("订单日期", "单据日期", "下单时间", "成交日期", "成交时间", "签约日期", "签单日期", "合同日期",
-               "业务日期", "销售日期", "开单日期", "订单时间", "date", "orderdate", "close date", "closed date"),
-      weak=("日期", "时间", "创建时间", "创建日期", "制单日期", "录入日期")),
+               "业务日期", "销售日期", "开单日期", "订单时间", "关闭日期", "成交关闭日期", "date", "orderdate",
+               "close date", "closed date"),
+      weak=("日期", "时间", "创建时间", "创建日期", "制单日期", "录入日期", "结束日期")),
     C("customer_id", "客户编号", "Customer ID", required=True, aliases=_CUSTOMER_ID, width=12),
     C("customer_name", "客户名称", "Customer name", aliases=_CUSTOMER_NAME, width=22),
     C("salesperson", "销售负责人", "Salesperson", aliases=_SALESPERSON, width=12),
@@ -107,7 +108,7 @@ ORDERS = SheetSpec("orders", "订单明细", "Orders", (
       weak=("无税金额", "不含税金额", "本币无税金额", "净额")),
     C("status", "订单状态", "Status", width=10,
       aliases=("状态", "单据状态", "成交状态", "交易状态", "order status", "status", "deal status"),
-      weak=("生命状态", "交易阶段", "stage", "deal stage")),
+      weak=("生命状态", "交易阶段", "阶段", "商机阶段", "stage", "deal stage")),
     C("collected", "回款金额", "Collected", "amount", width=14, fmt=AMOUNT_FMT,
       aliases=("回款", "已回款金额", "回款额", "已回款", "已收款金额", "收款金额", "实收金额", "累计回款金额",
                "累计回款", "collected amount", "paid", "amount paid")),
@@ -239,6 +240,7 @@ KNOWN_UNUSED = frozenset({
     "说明", "附件", "审核人", "审核状态", "审核日期", "审批状态", "制单人", "锁定状态", "业务类型", "单据类型",
     "币种", "汇率", "税率", "税额", "数量", "单价", "含税单价", "规格型号", "计量单位", "仓库", "发票号", "开票状态",
     "收货地址", "联系人", "联系电话", "手机号码", "客户级别", "客户等级", "跟进方式", "跟进类型", "附件数",
+    "交易名称", "商机名称", "订单名称", "合同名称", "交易类型", "管道", "pipeline", "deal name", "opportunity name",
     "序号", "行号", "no", "no.", "#",
 })
 
