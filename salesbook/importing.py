@@ -221,10 +221,11 @@ class ImportColumnsError(SalesbookError):
                 names = "、".join([c.zh, *c.aliases[:5]])
                 zh.append(f"  「{c.zh}」可用的表头：{names} …")
                 en.append(f"  Accepted headers for '{c.key}': {', '.join([c.en, *c.aliases[:5]])} …")
-        stand_in = schema.STAND_INS.get((spec.key, missing[0].key)) if missing else None
-        if stand_in:
-            zh.append(f"  （有「{spec.column(stand_in).zh}」列时可以没有「{missing[0].zh}」）")
-            en.append(f"  (a '{spec.column(stand_in).zh}' column can stand in for '{missing[0].zh}')")
+        for c in missing:
+            stand_in = schema.STAND_INS.get((spec.key, c.key))
+            if stand_in:
+                zh.append(f"  （有「{spec.column(stand_in).zh}」列时可以没有「{c.zh}」）")
+                en.append(f"  (a '{spec.column(stand_in).zh}' column can stand in for '{c.zh}')")
         zh.append("  工作簿未被改动。")
         en.append("  The workbook was not changed.")
         self.zh, self.en = "\n".join(zh), "\n".join(en)

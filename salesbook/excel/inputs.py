@@ -9,7 +9,8 @@ What a :class:`~salesbook.core.pipeline.RawTable` holds for a sheet:
   for a wide targets sheet one row per (sheet row, period column) with ``_col`` = the Excel column
   of the cell the target came from (1-based), so a message or a flag can name the real cell;
 * ``labels``: key → the header as typed with its column letter (``金额(万元) [I]``); for a wide
-  sheet ``period`` and ``target`` name the span of period columns (``1月 … 12月 [B:M]``);
+  sheet ``target`` names the span of period columns (``1月 … 12月 [B:M]``), ``period`` the header
+  cells that name the periods (``1月 … 12月 [B3:M3]``);
 * ``columns``: key → sheet column, only for keys that live in one column. A wide sheet's
   ``period`` and ``target`` have none, so writing back (Clean data) never lands on a wrong cell
   and a flag on such a row falls back to the row's first column;
@@ -86,9 +87,9 @@ def read_table(book: xw.Book, spec: schema.SheetSpec, problems: list[Problem],
     columns = {key: left + i for i, key in keyed.items()}
     if shape.wide:
         first, last = shape.periods[0], shape.periods[-1]
-        span = f"{get_column_letter(left + first.index)}:{get_column_letter(left + last.index)}"
-        labels["target"] = f"{first.header} … {last.header} [{span}]"
-        labels["period"] = f"{first.header} … {last.header} [{span}{header_row}]"
+        a, b = get_column_letter(left + first.index), get_column_letter(left + last.index)
+        labels["target"] = f"{first.header} … {last.header} [{a}:{b}]"
+        labels["period"] = f"{first.header} … {last.header} [{a}{header_row}:{b}{header_row}]"
     if spec.key == "orders" and "customer_id" not in df:
         df["customer_id"] = None
     if notes is not None:
