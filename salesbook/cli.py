@@ -278,7 +278,7 @@ def import_(path: Path, orders, targets, customers, followups, leads, replace: b
     refused (exit 2) with the headers it has and the closest known name. Rows the sheet already holds
     (same ID, or the same row when there is no ID) are skipped and counted; --replace reloads."""
     from .excel.inputs import existing_rows
-    from .importing import load, present_rows
+    from .importing import ID_KEYS, load, present_rows
 
     files = {"orders": orders, "targets": targets, "customers": customers, "followups": followups, "leads": leads}
     if not any(files.values()):
@@ -299,7 +299,9 @@ def import_(path: Path, orders, targets, customers, followups, leads, replace: b
         out.print(f"✓ {imp.path.name} → 「{done['sheet']}」 {verb} {done['rows']} 行 rows "
                   f"(from row {done['first_row']})", highlight=False)
         if skipped:
-            why = _ID_WORDS.get(spec.key, ("整行相同", "identical row"))
+            id_key = ID_KEYS.get(spec.key)
+            by_id = id_key in imp.df.columns and imp.df.loc[present, id_key].notna().any()
+            why = _ID_WORDS[spec.key] if by_id else ("整行相同", "identical row")
             out.print(f"  ⚠ {skipped} 行已在表中（{why[0]}），已跳过；用 --replace 整表重新导入 / "
                       f"{skipped} rows already in the sheet ({why[1]}) skipped; --replace reloads the table",
                       highlight=False)

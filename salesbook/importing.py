@@ -16,6 +16,7 @@ imported rows the sheet already holds (same ID, or the same row when there is no
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import statistics
@@ -318,8 +319,20 @@ def typed_import(spec: schema.SheetSpec, df: pd.DataFrame, units: dict[str, str]
             if factor != 1:
                 notes.append((f"{col.zh}：{unit} → 元（×{factor:,.0f}）", f"{col.key}: {unit} → 元 (×{factor:,.0f})"))
         elif col.kind == "date":
-            df[col.key] = [raw if (v := parse.parse_date(raw)) is None else v for raw in df[col.key]]
+            df[col.key] = [raw if (v := parse.parse_date(raw)) is None else _with_time(raw, v) for raw in df[col.key]]
     return df.replace({"": None}), notes
+
+
+_TIME = re.compile(r"[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?$")
+
+
+def _with_time(raw: Any, day: dt.datetime) -> dt.datetime:
+    """The parsed day with the time of day the text carried ('2025-03-01 10:30' keeps its 10:30)."""
+    m = _TIME.search(raw.strip()) if isinstance(raw, str) else None
+    if m is None or day.hour or day.minute or day.second:
+        return day
+    h, mi, sec = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+    return day.replace(hour=h, minute=mi, second=sec) if h < 24 and mi < 60 and sec < 60 else day
 
 
 ID_KEYS = {"orders": "order_id", "customers": "customer_id", "leads": "lead_id"}

@@ -160,3 +160,9 @@ def test_a_refresh_prints_and_shows_the_missing_columns(workdir):
     assert any(isinstance(v, str) and "缺少订单状态列：全部订单按已成交计入" in v for v in dash[1:])
     frame = pd.DataFrame(summary.result.clean["orders"])
     assert (frame["status"] == "已成交").all()
+
+
+def test_targets_without_a_unit_are_said_to_be_unsure(workdir):
+    """Targets in 万元 with no unit anywhere: the refresh says so (default unit, or the unit it inferred)."""
+    _, _, result = imported("targets_no_unit", workdir)
+    assert {n.code for n in result.notices} & {"target_unit_default", "target_unit_guessed"}

@@ -128,9 +128,31 @@ def _target_notices(tables, clean, log, settings) -> list[Notice]:
         return [Notice("销售目标的单位按与销售额的量级推断（见清洗日志）",
                        "the targets' unit was inferred from their size against sales (see the cleaning log)",
                        "target_unit_guessed")]
-    if "target" not in (raw.units or {}):
+    ratio = _sales_to_targets(clean.get("orders"), targets)
+    if "target" not in (raw.units or {}) and ratio is not None and not 1 / MAGNITUDE < ratio < MAGNITUDE:
         unit = getattr(settings, "input_unit", "元")
-        return [Notice(f"销售目标未注明单位（表头或标题），按参数中的默认单位 {unit} 读取",
-                       f"the targets name no unit (header or title): read in the default unit {unit} "
-                       "from the settings", "target_unit_default")]
+        times = f"{ratio:,.0f}" if ratio >= 1 else f"1/{1 / ratio:,.0f}"
+        return [Notice(f"销售目标未注明单位（表头或标题），按默认单位 {unit} 读取，但销售额约为目标的 {times} 倍："
+                       "请确认目标的单位（例如表头写“目标值(万元)”）",
+                       f"the targets name no unit (header or title) and were read in {unit}, but sales are about "
+                       f"{times} times the targets: check their unit (e.g. a header '目标值(万元)')",
+                       "target_unit_default")]
     return []
+
+
+MAGNITUDE = 30  # sales this many times the targets (or a thirtieth of them) is a unit slip, not a bad year
+
+
+def _sales_to_targets(orders: pd.DataFrame | None, targets: pd.DataFrame) -> float | None:
+    """Counted sales over the targets' periods divided by the targets of those periods (None if no overlap)."""
+    if orders is None or orders.empty or "period" not in targets or "revenue" not in orders:
+        return None
+    dates = orders["order_date"]
+    sales = target = 0.0
+    for period, rows in targets.groupby(targets["period"].astype(str)):
+        p = rows["period"].iloc[0]
+        inside = (dates >= p.start_time) & (dates <= p.end_time)
+        if inside.any():
+            sales += float(orders.loc[inside, "revenue"].sum())
+            target += float(rows["target"].sum())
+    return sales / target if target > 0 and sales > 0 else None
