@@ -11,9 +11,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import xlwings as xw
-
 import pandas as pd
+import xlwings as xw
 
 from . import schema
 from .core import coverage, pipeline
@@ -90,7 +89,7 @@ def refresh(book: xw.Book, *, lang: str | None = None, as_of: dt.date | None = N
         changelog.record(book, result, lang=lang, now=now)
     written = io.write_results(book, result, lang=lang, now=now, only=only)
     book.app.status_bar = False
-    return RefreshSummary(result.as_of, written, int(len(result.clean["orders"])), result.excluded_rows,
+    return RefreshSummary(result.as_of, written, len(result.clean["orders"]), result.excluded_rows,
                           len(result.frames["alerts"]), len(result.log), result, tuple(result.notices))
 
 

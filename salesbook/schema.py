@@ -61,7 +61,7 @@ class SheetSpec:
         return tuple(c.key for c in self.columns)
 
 
-def C(key, zh, en, kind="text", required=False, aliases=(), width=14, fmt=None, weak=()) -> Column:  # noqa: N802
+def C(key, zh, en, kind="text", required=False, aliases=(), width=14, fmt=None, weak=()) -> Column:
     return Column(key, zh, en, kind, required, tuple(aliases), width, fmt, tuple(weak))
 
 
