@@ -11,10 +11,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pandas as pd
 import xlwings as xw
 
-from .core import pipeline
-from .excel import changelog, cleanwrite, flags, io
+from . import schema
+from .core import coverage, pipeline
+from .excel import changelog, cleanwrite, flags, io, store
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class RefreshSummary:
     alerts: int
     log_entries: int
     result: pipeline.Result
+    notices: tuple[coverage.Notice, ...] = ()  # missing columns that change the numbers, then reading notes
 
     def message(self, lang: str = "zh") -> str:
         if lang == "zh":
@@ -56,13 +59,20 @@ def _say(book: xw.Book, progress: Callable[[str], None] | None) -> Callable[[str
 
 def analyse(book: xw.Book, *, as_of: dt.date | None = None, today: dt.date | None = None,
             progress: Callable[[str], None] | None = None) -> tuple[dict[str, pipeline.RawTable], pipeline.Result]:
-    """Read the input sheets and run the pure pipeline (no writing)."""
+    """Read the input sheets and run the pure pipeline (no writing).
+
+    ``result.notices`` says what the user must know before trusting the numbers: the missing columns
+    that change them (:func:`salesbook.core.coverage.missing_columns`), then what reading decided
+    (header under title rows, unit from a title row, wide targets read long)."""
     say = _say(book, progress)
     say("读取数据 reading")
-    tables, settings = io.read_tables(book)
+    notes: list[coverage.Notice] = []
+    tables, settings = io.read_tables(book, notes)
     if as_of is not None:
         settings = settings.replace(as_of=as_of)
-    return tables, pipeline.run(tables, settings=settings, today=today or dt.date.today(), progress=say)
+    result = pipeline.run(tables, settings=settings, today=today or dt.date.today(), progress=say)
+    result.notices = [*coverage.missing_columns(tables, result.clean, result.log, result.settings), *notes]
+    return tables, result
 
 
 def refresh(book: xw.Book, *, lang: str | None = None, as_of: dt.date | None = None, today: dt.date | None = None,
@@ -79,8 +89,8 @@ def refresh(book: xw.Book, *, lang: str | None = None, as_of: dt.date | None = N
         changelog.record(book, result, lang=lang, now=now)
     written = io.write_results(book, result, lang=lang, now=now, only=only)
     book.app.status_bar = False
-    return RefreshSummary(result.as_of, written, int(len(result.clean["orders"])), result.excluded_rows,
-                          len(result.frames["alerts"]), len(result.log), result)
+    return RefreshSummary(result.as_of, written, len(result.clean["orders"]), result.excluded_rows,
+                          len(result.frames["alerts"]), len(result.log), result, tuple(result.notices))
 
 
 def flag(book: xw.Book, *, today: dt.date | None = None, progress: Callable[[str], None] | None = None) -> int:
@@ -124,3 +134,22 @@ def report(book: xw.Book, *, pdf: str | None = None, lang: str | None = None, to
         book.to_pdf(pdf, include=[summary.sheets[k] for k in REPORT_SHEETS])
         book.app.status_bar = False
     return summary
+
+
+def import_rows(book: xw.Book, spec: schema.SheetSpec, df: pd.DataFrame, *, replace: bool = False) -> dict:
+    """Write imported rows into an input sheet (appended, or with ``replace`` the whole table replaced).
+
+    Before a replace, salesbook's flags are taken off (the painted cells get back what they had) and
+    Clean's undo records of that sheet are dropped: they describe cells of the old table, and Undo
+    clean must not write old values into the new one. Returns what :func:`io.append_rows` did."""
+    if replace:
+        flags.clear(book)
+        name = schema.find_sheet(spec.key, io.sheet_names(book))
+        records = store.read(book, cleanwrite.UNDO, cleanwrite.UNDO_HEADER)
+        kept = [r for r in records if r[0] != name]
+        if len(kept) != len(records):
+            if kept:
+                store.write(book, cleanwrite.UNDO, cleanwrite.UNDO_HEADER, kept)
+            else:
+                store.drop(book, cleanwrite.UNDO)
+    return io.append_rows(book, spec, df, replace=replace)

@@ -19,7 +19,6 @@ from rich.console import Console
 
 from . import __version__, actions, schema
 from .errors import SalesbookError, WorkbookError
-from .importing import read_export, typed_import
 
 console = Console(stderr=True)
 out = Console()
@@ -137,6 +136,8 @@ def _refresh_and_save(path: Path, *, lang: str, as_of: dt.date | None) -> action
 
 def _report(summary: actions.RefreshSummary, path: Path, lang: str) -> None:
     out.print(summary.message(lang))
+    for n in summary.notices:
+        out.print(f"  ⚠ {n.zh} / {n.en}", highlight=False)
     if summary.excluded_rows:
         out.print(f"  ⚠ {summary.excluded_rows} 行未计入分析 / rows left out — 见「{summary.sheets['cleaning_log']}」")
     out.print(f"✓ {path.resolve()}")
@@ -296,38 +297,61 @@ def doctor(path: Path | None) -> None:
         sys.exit(1)
 
 
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_ID_WORDS = {"orders": ("订单编号相同", "same order ID"), "customers": ("客户编号相同", "same customer ID"),
+             "leads": ("线索编号相同", "same lead ID")}
+
+
 @main.command(name="import")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--orders", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Orders CSV/XLSX.")
-@click.option("--targets", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Targets CSV/XLSX.")
-@click.option("--customers", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Customers CSV/XLSX.")
-@click.option("--followups", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Follow-ups CSV/XLSX.")
-@click.option("--replace", is_flag=True, help="Replace the sheet's rows instead of appending. / 替换而不是追加。")
-def import_(path: Path, orders, targets, customers, followups, replace: bool) -> None:
-    """Load CSV/XLSX exports into the input sheets, mapping headers by alias. / 导入 CRM 导出数据。"""
-    from .excel.io import append_rows
+@click.option("--orders", type=_FILE, help="Orders export (.csv/.xlsx/.xls).")
+@click.option("--targets", type=_FILE, help="Targets export, long or wide (one column per month).")
+@click.option("--customers", type=_FILE, help="Customers export.")
+@click.option("--followups", type=_FILE, help="Follow-ups export (customer ID or name).")
+@click.option("--leads", type=_FILE, help="Leads / opportunities export.")
+@click.option("--replace", is_flag=True, help="Replace the whole table instead of appending. / 整表替换而不是追加。")
+def import_(path: Path, orders, targets, customers, followups, leads, replace: bool) -> None:
+    """Load CRM/ERP exports into the input sheets, mapping headers by alias. / 导入 CRM 导出数据。
 
-    files = {"orders": orders, "targets": targets, "customers": customers, "followups": followups}
+    Every file is read and checked before the workbook is touched: one without a required column is
+    refused (exit 2) with the headers it has and the closest known name. Rows the sheet already holds
+    (same ID, or the same row when there is no ID) are skipped and counted; --replace reloads."""
+    from .excel.inputs import existing_rows
+    from .importing import ID_KEYS, load, present_rows
+
+    files = {"orders": orders, "targets": targets, "customers": customers, "followups": followups, "leads": leads}
     if not any(files.values()):
-        raise click.UsageError("give at least one of --orders/--targets/--customers/--followups")
+        raise click.UsageError("give at least one of --orders/--targets/--customers/--followups/--leads")
+    loaded = [load(schema.SHEET_BY_KEY[key], file) for key, file in files.items() if file]
     book = _open(path)
-    for key, file in files.items():
-        if not file:
-            continue
-        spec = schema.SHEET_BY_KEY[key]
-        df, read_notes = read_export(file)
-        match = schema.match_headers(spec, list(df.columns))
-        renamed = df.rename(columns={df.columns[i]: k for i, k in match.mapping.items()})
-        renamed, notes = typed_import(spec, renamed, match.units)
-        notes = read_notes + notes
-        done = append_rows(book, spec, renamed, replace=replace)
-        for note in notes:
-            out.print(f"  · {note}")
-        out.print(f"✓ {file.name} → 「{done['sheet']}」 {done['rows']} 行 rows (from row {done['first_row']})")
-        for _, h in match.unknown:
-            out.print(f"  ⚠ 未识别的列 unknown column「{h}」: 已原样保留在表格右侧 / kept as-is at the right")
-        for _, h, k in match.duplicates:
-            out.print(f"  ⚠ 重复的列 duplicate column「{h}」({k}): 已原样保留 / kept as-is")
+    for imp in loaded:
+        spec, df = imp.spec, imp.df
+        skipped = 0
+        if not replace:
+            present = present_rows(spec, df, existing_rows(book, spec))
+            skipped = int(present.sum())
+            df = df[~present]
+        done = actions.import_rows(book, spec, df, replace=replace)
+        for zh, en in imp.notes:
+            out.print(f"  · {zh} / {en}", highlight=False)
+        verb = "替换为 replaced by" if replace else ""
+        out.print(f"✓ {imp.path.name} → 「{done['sheet']}」 {verb} {done['rows']} 行 rows "
+                  f"(from row {done['first_row']})", highlight=False)
+        if skipped:
+            id_key = ID_KEYS.get(spec.key)
+            by_id = id_key in imp.df.columns and imp.df.loc[present, id_key].notna().any()
+            why = _ID_WORDS[spec.key] if by_id else ("整行相同", "identical row")
+            out.print(f"  ⚠ {skipped} 行已在表中（{why[0]}），已跳过；用 --replace 整表重新导入 / "
+                      f"{skipped} rows already in the sheet ({why[1]}) skipped; --replace reloads the table",
+                      highlight=False)
+        for h in imp.unknown:
+            out.print(f"  ⚠ 未识别的列 unknown column「{h}」: 已原样保留在表格右侧 / kept as-is at the right",
+                      highlight=False)
+        for h, k in imp.duplicates:
+            out.print(f"  ⚠ 重复的列 duplicate column「{h}」({k}): 已原样保留，分析用前一列 / kept as-is, not analysed",
+                      highlight=False)
+        if imp.unused:
+            out.print(f"  · 已保留、不参与分析的列 kept, not analysed: {'、'.join(imp.unused)}", highlight=False)
     book.save()
     out.print(f"✓ {path.resolve()}")
 

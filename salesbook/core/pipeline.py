@@ -68,6 +68,7 @@ class Result:
     log: pd.DataFrame
     frames: dict[str, pd.DataFrame]
     sheets: dict[str, list[Block]]
+    notices: list = field(default_factory=list)  # coverage.Notice: what the user must know (set by the caller)
 
     @property
     def excluded_rows(self) -> int:

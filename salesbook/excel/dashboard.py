@@ -1,6 +1,7 @@
 """仪表盘 Dashboard: KPI cards and native charts, rebuilt by every refresh.
 
-Layout: an info block (A1:B6; B3 is the refresh stamp the UDF cache keys on), eight KPI cards
+Layout: an info block (A1:B6; B3 is the refresh stamp the UDF cache keys on) with the data notices
+beside it (D1:D6: the missing columns that change the numbers, see :mod:`salesbook.core.coverage`), eight KPI cards
 (big number, change against the previous period, green/red status), and six charts bound to
 small data tables at the right of the sheet (column T onwards), so the numbers behind every
 chart are cells users can read and restyled charts keep pointing at them.
@@ -48,6 +49,7 @@ def write(sheet: xw.Sheet, result: Result, *, lang: str, now: dt.datetime | None
         ["金额单位" if zh else "unit", s.display_unit],
     ]
     put(sheet.range("A1"), info)
+    _notices(sheet, result, zh)
     sheet.range("A1").font.bold = True
     sheet.range("A1").font.size = 18
     sheet.range("B2").number_format = "yyyy-mm-dd"
@@ -60,6 +62,27 @@ def write(sheet: xw.Sheet, result: Result, *, lang: str, now: dt.datetime | None
     charts.render(sheet, chartdata.place(sheet, tables, AREAS, column=DATA_COL, row=16))
     printing.set_print_area(sheet, PRINT_AREA)  # cards and charts; the chart data stays on screen
     printing.fit_to_width(sheet, landscape=True, one_page=True)
+
+
+NOTICE_COL, NOTICE_LINES = 4, 5  # column D, rows 2–6: beside the info block, above the cards
+NOTICE_COLOR = (156, 0, 6)
+
+
+def _notices(sheet: xw.Sheet, result: Result, zh: bool) -> None:
+    """The missing columns that change the numbers (and what reading decided), beside the info block:
+    a heading in D1 and one line per notice below it; past five, the rest share the fifth line."""
+    notices = list(getattr(result, "notices", []) or [])
+    if not notices:
+        return
+    lines = [n.zh if zh else n.en for n in notices]
+    if len(lines) > NOTICE_LINES:  # the rest share the last line (the cells to its right are empty)
+        lines = lines[: NOTICE_LINES - 1] + [("；" if zh else "; ").join(lines[NOTICE_LINES - 1:])]
+    head = "数据提示：以下缺失会影响数字" if zh else "Data notices: what is missing changes the numbers"
+    put(sheet.range((1, NOTICE_COL)), [[head], *[[f"⚠ {t}"] for t in lines]])
+    sheet.range((1, NOTICE_COL)).font.bold = True
+    body = sheet.range((2, NOTICE_COL), (1 + len(lines), NOTICE_COL))
+    body.font.size = 9
+    body.font.color = NOTICE_COLOR
 
 
 def _cards(sheet: xw.Sheet, result: Result, zh: bool) -> None:

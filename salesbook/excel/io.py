@@ -24,6 +24,10 @@ from ..core.tables import NEW_LABEL, Block
 from ..errors import Problem, SchemaError
 from ..settings import Settings
 from .cellstate import put
+from .inputs import (  # noqa: F401  the reading side lives in inputs.py; these names stay importable here
+    BIG_READ, HEADER_SCAN_ROWS, MAX_HEADER_COLUMNS, Values, _find_header, _is_empty, append_rows, read_table,
+    read_tables, table_values, unknown_columns,
+)
 
 HEADER_FILL = (31, 78, 121)
 TITLE_FILL = (221, 235, 247)
@@ -39,127 +43,10 @@ def row_kinds(block: Block, col) -> list[str]:
     name = f"{col.key}_kind" if f"{col.key}_kind" in block.df else "kind"
     return block.df[name].tolist() if name in block.df else []
 _MIN_WIDTH = {"date": 12, "amount": 14, "row": 14, "text": 10}
-HEADER_SCAN_ROWS = 10
 
 
 def sheet_names(book: xw.Book) -> list[str]:
     return [s.name for s in book.sheets]
-
-
-def read_table(book: xw.Book, spec: schema.SheetSpec, problems: list[Problem]) -> RawTable | None:
-    """The sheet's data as typed, one column per recognised key, plus ``_row`` (Excel row)."""
-    name = schema.find_sheet(spec.key, sheet_names(book))
-    if name is None:
-        return None
-    values, top, left = table_values(book.sheets[name], spec)
-    header_idx, match = _find_header(spec, values)
-    if match is None:
-        req = [c for c in spec.columns if c.required]
-        for c in req:
-            problems.append(Problem(name, "找不到这一列的表头", "header not found", column=f"{c.zh} / {c.key}"))
-        return None
-    missing = [c for c in spec.columns if c.required and c.key not in match.mapping.values()]
-    if spec.key == "orders" and any(c.key == "customer_id" for c in missing) and \
-            "customer_name" in match.mapping.values():
-        missing = [c for c in missing if c.key != "customer_id"]  # the name can stand in for the id
-    for c in missing:
-        problems.append(Problem(name, "缺少必需的列", "required column missing", column=f"{c.zh} / {c.key}",
-                                row=top + header_idx))
-    if missing:
-        return None
-    body = values[header_idx + 1:]
-    data: dict[str, list[Any]] = {}
-    for col_idx, key in match.mapping.items():
-        data[key] = [row[col_idx] if col_idx < len(row) else None for row in body]
-    df = pd.DataFrame(data, dtype="object")
-    if "customer_id" not in df and spec.key == "orders":
-        df["customer_id"] = None
-    df["_row"] = np.asarray(values.rows[header_idx + 1:], dtype="int64")
-    labels = {key: f"{values[header_idx][i]} [{get_column_letter(left + i)}]" for i, key in match.mapping.items()}
-    columns = {key: left + i for i, key in match.mapping.items()}
-    return RawTable(df, name, labels, dict(match.units), columns)
-
-
-BIG_READ = 2_000_000  # cells: a used range larger than this is read as header + table columns only
-MAX_HEADER_COLUMNS = 256
-
-
-class Values(list):
-    """Rows of a sheet read from A1; ``rows[i]`` is the Excel row of ``self[i]`` (gaps skipped)."""
-
-    rows: list[int]
-
-
-def table_values(sheet: xw.Sheet, spec: schema.SheetSpec) -> tuple[Values, int, int]:
-    """The sheet's values, as (rows, top row, left column); ``rows.rows`` numbers each row.
-
-    A stray value far from the table (XFD1048576, A1048576) makes the used range enormous;
-    then only the header's columns are read, and only the runs of rows that hold something in
-    a recognised column (found with Ctrl+Down jumps: a few Range calls, not a million cells)."""
-    rng = sheet.used_range
-    nrows, ncols = rng.shape
-    if nrows * ncols <= BIG_READ:
-        out = Values(rng.options(ndim=2, empty=None).value or [[]])
-        out.rows = list(range(rng.row, rng.row + len(out)))
-        return out, rng.row, rng.column
-    width = min(ncols, MAX_HEADER_COLUMNS)
-    head = sheet.range((1, 1), (min(nrows, HEADER_SCAN_ROWS), width)).options(ndim=2, empty=None).value
-    idx, match = _find_header(spec, head)
-    if match is None:
-        out = Values(head)
-        out.rows = list(range(1, len(head) + 1))
-        return out, 1, 1
-    header = head[idx]
-    last_col = max(i + 1 for i, v in enumerate(header) if v not in (None, ""))
-    runs: list[tuple[int, int]] = [(1, idx + 1)]
-    last = 1048576
-    for i in match.mapping:
-        col = i + 1
-
-        def filled(r: int, col: int = col) -> bool:
-            return r <= last and sheet.range((r, col)).value not in (None, "")
-
-        r = idx + 1  # the header row
-        for _ in range(10_000):  # block by block down the column
-            start = r + 1 if filled(r + 1) else sheet.range((r, col)).end("down").row
-            if start > last or not filled(start):
-                break
-            stop = sheet.range((start, col)).end("down").row if filled(start + 1) else start
-            runs.append((start, stop))
-            if stop >= last:
-                break
-            r = stop
-    merged: list[list[int]] = []
-    for start, end in sorted(runs):
-        if merged and start <= merged[-1][1] + 1:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    out = Values()
-    out.rows = []
-    for start, end in merged:
-        block = sheet.range((start, 1), (end, last_col)).options(ndim=2, empty=None).value or []
-        out.extend(block)
-        out.rows.extend(range(start, start + len(block)))
-    return out, 1, 1
-
-
-def _find_header(spec: schema.SheetSpec, values: list[list[Any]]):
-    best, best_idx = None, 0
-    for i, row in enumerate(values[:HEADER_SCAN_ROWS]):
-        m = schema.match_headers(spec, list(row))
-        if m.mapping and (best is None or len(m.mapping) > len(best.mapping)):
-            best, best_idx = m, i
-    return best_idx, best
-
-
-def unknown_columns(book: xw.Book, spec: schema.SheetSpec) -> list[str]:
-    name = schema.find_sheet(spec.key, sheet_names(book))
-    if name is None:
-        return []
-    values, _, _ = table_values(book.sheets[name], spec)
-    idx, m = _find_header(spec, values)
-    return [h for _, h in m.unknown] if m else []
 
 
 ACKNOWLEDGED = {"已核实", "忽略", "checked", "ignore", "ignored"}
@@ -184,37 +71,6 @@ def read_settings(book: xw.Book) -> Settings:
         return Settings()
     rows = [(k, v, r) for k, v, r in zip(table.df["key"], table.df["value"], table.df["_row"], strict=True)]
     return Settings.from_rows(rows)
-
-
-def read_tables(book: xw.Book) -> tuple[dict[str, RawTable], Settings]:
-    """All input tables, or a SchemaError listing every structural problem at once."""
-    problems: list[Problem] = []
-    tables: dict[str, RawTable] = {}
-    for spec in schema.INPUT_SHEETS:
-        if spec.key == "settings":
-            continue
-        t = read_table(book, spec, problems)
-        if t is not None:
-            tables[spec.key] = t
-        elif spec.key in schema.REQUIRED_SHEETS and schema.find_sheet(spec.key, sheet_names(book)) is None:
-            problems.append(Problem(f"{spec.zh} / {spec.en}", "缺少工作表", "sheet missing"))
-    orders = tables.get("orders")
-    if orders is not None and _is_empty(orders.df):
-        problems.append(Problem(orders.sheet, "订单明细没有数据行", "the orders sheet has no data rows"))
-    if problems:
-        raise SchemaError(problems)
-    return tables, read_settings(book)
-
-
-def _is_empty(df: pd.DataFrame) -> bool:
-    """True when no data cell holds anything but spaces (stops at the first one that does)."""
-    for col in df.columns:
-        if col == "_row":
-            continue
-        for v in df[col]:
-            if v is not None and not (isinstance(v, float) and v != v) and not (isinstance(v, str) and not v.strip()):
-                return False
-    return True
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -429,49 +285,3 @@ def _last_input_sheet(book: xw.Book) -> str | None:
     found = [schema.find_sheet(s.key, names) for s in schema.INPUT_SHEETS]
     found = [n for n in found if n]
     return max(found, key=names.index) if found else None
-
-
-def append_rows(book: xw.Book, spec: schema.SheetSpec, df: pd.DataFrame, *, replace: bool = False) -> dict:
-    """Append (or replace) data rows of an input sheet in one write.
-
-    ``df`` has schema keys as columns; other columns keep their own header and are added at
-    the right of the sheet, so nothing from an import is dropped. Returns what was done.
-    """
-    name = schema.find_sheet(spec.key, sheet_names(book))
-    sheet = book.sheets[name] if name else book.sheets.add(name=spec.zh, after=book.sheets[-1])
-    values, _top, left = table_values(sheet, spec)
-    idx, match = _find_header(spec, values)
-    header_row = values.rows[idx] if values.rows else 1
-    headers = list(values[idx]) if match else []
-    while headers and headers[-1] in (None, ""):
-        headers.pop()
-    positions = {key: left + i for i, key in (match.mapping.items() if match else [])}
-    extra = []
-    for col in df.columns:
-        if col in positions:
-            continue
-        pos = left + len(headers)
-        header = spec.column(col).zh if col in [c.key for c in spec.columns] else str(col)
-        headers.append(header)
-        put(sheet.range((header_row, pos)), header)
-        positions[col] = pos
-        if col not in [c.key for c in spec.columns]:
-            extra.append(str(col))
-    last_data = header_row
-    for i in range(len(values) - 1, idx, -1):
-        if any(v not in (None, "") for v in values[i]):
-            last_data = values.rows[i]
-            break
-    if replace and last_data > header_row:
-        sheet.range((header_row + 1, 1), (last_data, max(positions.values()))).clear_contents()
-        last_data = header_row
-    first_col, last_col = min(positions.values()), max(positions.values())
-    block = [[None] * (last_col - first_col + 1) for _ in range(len(df))]
-    for col, pos in positions.items():
-        if col not in df.columns:
-            continue
-        for r, v in enumerate(_python_values(df[col])):
-            block[r][pos - first_col] = v
-    if block:
-        put(sheet.range((last_data + 1, first_col)), block)
-    return {"sheet": sheet.name, "rows": len(df), "first_row": last_data + 1, "extra_columns": extra}
