@@ -1,11 +1,8 @@
 """异常预警 Alerts (S0 异常情况跟进, S3 triggers), each with its evidence, its owner and where to paint it.
 
-An alert row: key (stable business key: rule + subject), rule, severity (高/中/低), subject,
-owner (a rep's name, never a role), stake (money at stake in 元, see below), count (rows or
-customers covered), message (zh), message_en, value, baseline, action, the source cell — sheet
-key, Excel row, column key — that the Excel layer paints in place, ``cells`` ((row, note) pairs
-when an alert covers several cells) and ``members`` (customer names a grouped alert covers).
-Thresholds come from 参数.
+The columns of an alert are described in :mod:`.alerts_common`; customer rules (silent, overdue)
+live in :mod:`.alerts_customers`, data-quality groups in :mod:`.alerts_data`. Thresholds come
+from 参数.
 
 Money at stake, per rule (元; the 涉及金额 column):
   completion_low / region_low  target − actual (what is still missing to reach the target)
@@ -13,7 +10,7 @@ Money at stake, per rule (元; the 涉及金额 column):
   share_drop                   points of share lost × this year's sales of all lines
   churn_up                     what the lost customers bought in the quarter before they left
   silent                       the customer's average purchase per cycle (lifetime sales ÷ order days)
-  overdue                      the customer's sales over the RFM window (what the relationship is worth)
+  overdue                      the customer's sales of one follow-up cycle (RFM-window sales × cadence ÷ window)
   outlier / unit_slip          |amount − the customer's median| (the size of the likely misstatement)
   data-quality groups          none (ranked by the number of rows)
 :func:`combine` sorts by severity, business alerts before data-quality ones, then stake (highest
@@ -29,13 +26,15 @@ import pandas as pd
 
 from ..settings import Settings
 from . import alerts_data
+from .alerts_common import (COLUMNS, HIGH, LOW, MEDIUM, SEVERITY_ORDER, customer_owners, frame, names_text,
+                            recent_orders, slice_reps)
+from .alerts_customers import overdue_alerts, silent_alerts
 from .moneytext import money
 from .numtext import number, pct, points
 
-COLUMNS = ["key", "rule", "severity", "subject", "owner", "stake", "count", "message", "message_en", "value",
-           "baseline", "action", "sheet", "row", "column", "cells", "members"]
-HIGH, MEDIUM, LOW = "高", "中", "低"
-SEVERITY_ORDER = {HIGH: 0, MEDIUM: 1, LOW: 2}
+__all__ = ["COLUMNS", "HIGH", "LOW", "MEDIUM", "SEVERITY_ORDER", "RULE_NAMES", "BUSINESS_RULES", "frame",
+           "customer_owners", "performance_alerts", "share_alerts", "churn_rate_by_quarter", "churn_alerts",
+           "silent_alerts", "overdue_alerts", "amount_alerts", "data_alerts", "combine"]
 RULE_NAMES = {
     "completion_low": "完成率低", "mom_drop": "环比下滑", "share_drop": "产品占比下降",
     "region_low": "区域完成率低", "churn_up": "老客户流失", "silent": "客户沉默", "overdue": "跟进逾期",
@@ -44,56 +43,6 @@ RULE_NAMES = {
 _DATA_RULES = alerts_data.DATA_RULES
 BUSINESS_RULES = ("completion_low", "region_low", "mom_drop", "share_drop", "churn_up", "silent", "overdue",
                   "outlier", "unit_slip")
-NAMES_SHOWN = 3  # names in an owner list before 等
-
-
-def frame(rows: list[dict]) -> pd.DataFrame:
-    """Alert rows (dicts) as a frame with every alert column; missing cells default sensibly."""
-    base = {"owner": None, "stake": float("nan"), "count": 1, "cells": (), "members": ()}
-    return pd.DataFrame([{**base, **r} for r in rows], columns=COLUMNS) if rows else \
-        pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
-
-
-_frame = frame
-
-
-def _names(names, limit: int = NAMES_SHOWN) -> str | None:
-    """Distinct names in order: '刘洋、王芳、张伟 等' (None when there are none)."""
-    seen = list(dict.fromkeys(n for n in names if isinstance(n, str) and n.strip()))
-    if not seen:
-        return None
-    return "、".join(seen[:limit]) + (" 等" if len(seen) > limit else "")
-
-
-def customer_owners(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.Series:
-    """customer_id → the responsible rep: 客户档案's 负责人, else the salesperson of the latest order."""
-    reps = orders.dropna(subset=["salesperson"])
-    reps = reps[reps["salesperson"].astype(str).str.strip() != ""]
-    latest = (reps.sort_values(["order_date", "row"], kind="stable").drop_duplicates("customer_id", keep="last")
-              .set_index("customer_id")["salesperson"].astype(object))
-    own = pd.Series(dtype=object)
-    if not customers.empty and "owner" in customers:
-        c = customers.dropna(subset=["owner"])
-        c = c[c["owner"].astype(str).str.strip() != ""]
-        own = c.drop_duplicates("customer_id").set_index("customer_id")["owner"].astype(object)
-    return own.combine_first(latest)
-
-
-def _recent(orders: pd.DataFrame, as_of: dt.date, days: int) -> pd.DataFrame:
-    a = pd.Timestamp(as_of)
-    o = orders[orders["is_order"] & (orders["order_date"] <= a)]
-    return o[o["order_date"] > a - pd.Timedelta(days=days)]
-
-
-def _slice_reps(recent: pd.DataFrame, product_line, region) -> str | None:
-    """The reps carrying a slice (product line and/or region) over the recent window, biggest first."""
-    o = recent
-    if isinstance(product_line, str):
-        o = o[o["product_line"] == product_line]
-    if isinstance(region, str):
-        o = o[o["region"] == region]
-    by = o.dropna(subset=["salesperson"]).groupby("salesperson")["revenue"].sum().sort_values(ascending=False)
-    return _names(by.index)
 
 
 def performance_alerts(perf: pd.DataFrame, targets: pd.DataFrame, orders: pd.DataFrame | None = None, *,
@@ -104,7 +53,7 @@ def performance_alerts(perf: pd.DataFrame, targets: pd.DataFrame, orders: pd.Dat
     alert every Monday. The owner is the row's salesperson, else the reps carrying the slice."""
     if perf.empty:
         return frame([])
-    recent = _recent(orders, as_of, settings.rfm_window_days) if orders is not None else None
+    recent = recent_orders(orders, as_of, settings.rfm_window_days) if orders is not None else None
     rows = []
     latest = {}
     for freq, grp in perf.groupby("freq"):
@@ -119,7 +68,7 @@ def performance_alerts(perf: pd.DataFrame, targets: pd.DataFrame, orders: pd.Dat
         who = " / ".join(str(x) for x in (r.salesperson, r.product_line, r.region) if isinstance(x, str)) or "团队"
         subject = f"{r.period_label} {who}"
         owner = r.salesperson if isinstance(r.salesperson, str) else (
-            _slice_reps(recent, r.product_line, r.region) if recent is not None else None)
+            slice_reps(recent, r.product_line, r.region) if recent is not None else None)
         try:
             src_row = int(target_rows.get((r.period, r.salesperson, r.product_line, r.region)))
         except (TypeError, ValueError):
@@ -165,13 +114,13 @@ def share_alerts(products: pd.DataFrame, orders: pd.DataFrame | None = None, *, 
     if "share_change" not in products or products.empty:
         return frame([])
     total = float(products["revenue"].clip(lower=0).sum()) if "revenue" in products else float("nan")
-    recent = _recent(orders, as_of, settings.rfm_window_days) if orders is not None and as_of else None
+    recent = recent_orders(orders, as_of, settings.rfm_window_days) if orders is not None and as_of else None
     rows = []
     for r in products.itertuples(index=False):
         if pd.notna(r.share_change) and r.share_change <= -settings.alert_share_drop:
             subject = str(r.product_line)
             rows.append(dict(key=f"share_drop|{subject}", rule="share_drop", severity=MEDIUM, subject=subject,
-                             owner=_slice_reps(recent, subject, None) if recent is not None else None,
+                             owner=slice_reps(recent, subject, None) if recent is not None else None,
                              stake=-r.share_change * total,
                              message=f"产品线 {subject} 今年销售占比 {pct(r.share)}，比去年同期 "
                                      f"{points(r.share_change)}",
@@ -219,7 +168,7 @@ def churn_alerts(orders: pd.DataFrame, customers: pd.DataFrame | None = None, *,
     by_owner = owners.reindex(list(lost)).dropna().value_counts(sort=True)
     subject = f"{last['quarter']}"
     return frame([dict(key=f"churn_up|{subject}", rule="churn_up", severity=HIGH, subject=subject,
-                       owner=_names(by_owner.index), stake=float(lost_rev.sum()),
+                       owner=names_text(by_owner.index), stake=float(lost_rev.sum()),
                        message=f"{subject} 老客户流失率 {pct(last['churn'])}（上季度 {pct(before['churn'])}），"
                                f"较上季度 {points(up)}；流失 {int(last['lost'])} 家，"
                                f"其上季度采购 {money(lost_rev.sum(), settings)}",
@@ -227,115 +176,6 @@ def churn_alerts(orders: pd.DataFrame, customers: pd.DataFrame | None = None, *,
                                   f"(previous {pct(before['churn'])}), {points(up, lang='en')}",
                        value=last["churn"], baseline=before["churn"], action="建立老客户回访SOP，逐一回访流失客户",
                        count=int(last["lost"]))])
-
-
-def silent_alerts(rfm_table: pd.DataFrame, orders: pd.DataFrame, customers: pd.DataFrame, *,
-                  settings: Settings, as_of: dt.date) -> pd.DataFrame:
-    """Customers silent for more than 参数 × their own average purchase cycle (SPEC §4 异常预警).
-
-    A cycle needs ≥ 3 orders on distinct days; the silence must also be at least
-    ``alert_silent_min_days`` (a 2-day cycle does not make a customer 'silent' after 5 days).
-    Severity 高 for a customer with M score ≥ 4, 中 otherwise, 低 once silent beyond the RFM
-    window (lapsed: a win-back case, not a warning)."""
-    a = pd.Timestamp(as_of)
-    o = orders[orders["is_order"] & (orders["order_date"] <= a)]
-    if o.empty:
-        return frame([])
-    days = o[["customer_id", "order_date"]].drop_duplicates()
-    g = days.groupby("customer_id")["order_date"]
-    t = pd.DataFrame({"first": g.min(), "last": g.max(), "n": g.count()})
-    t["cycle"] = (t["last"] - t["first"]).dt.days / (t["n"] - 1).where(t["n"] > 1)
-    t["recency"] = (a - t["last"]).dt.days
-    t["revenue"] = o.groupby("customer_id")["revenue"].sum()
-    t = t[(t["n"] >= 3) & (t["cycle"] > 0) & (t["recency"] > settings.alert_silent_factor * t["cycle"])
-          & (t["recency"] >= settings.alert_silent_min_days)]
-    if t.empty:
-        return frame([])
-    t["stake"] = t["revenue"] / t["n"]
-    m_score = rfm_table.set_index("customer_id")["m_score"] if not rfm_table.empty else pd.Series(dtype=float)
-    names = o.dropna(subset=["customer_name"]).groupby("customer_id")["customer_name"].last()
-    owners = customer_owners(orders, customers)
-    cust_rows = customers.drop_duplicates("customer_id").set_index("customer_id")["row"] \
-        if not customers.empty else pd.Series(dtype="int64")
-    last_rows = o.sort_values("order_date").drop_duplicates("customer_id", keep="last").set_index("customer_id")["row"]
-    rows = []
-    for cid, r in t.sort_values("stake", ascending=False).iterrows():
-        name = names.get(cid, cid)
-        lapsed = r["recency"] > settings.rfm_window_days
-        m = m_score.get(cid)
-        severity = LOW if lapsed else HIGH if m is not None and pd.notna(m) and m >= 4 else MEDIUM
-        in_customers = cid in cust_rows.index
-        cyc = number(r["cycle"], 0)
-        rows.append(dict(
-            key=f"silent|{cid}", rule="silent", severity=severity, subject=f"{cid} {name}", owner=owners.get(cid),
-            stake=float(r["stake"]), members=(str(name),),
-            message=f"{name} 已 {int(r['recency'])} 天未下单，超过其平均采购周期 {cyc} 天的 "
-                    f"{settings.alert_silent_factor:g} 倍（{int(r['n'])} 次下单，平均每次 "
-                    f"{money(r['stake'], settings)}）" + ("，已超过 RFM 窗口，按已流失跟进挽回" if lapsed else "，有流失风险"),
-            message_en=f"{name}: no order for {int(r['recency'])} days, over {settings.alert_silent_factor:g}× "
-                       f"its average purchase cycle of {cyc} days ({money(r['stake'], settings, 'en')} per order day)",
-            value=int(r["recency"]), baseline=float(r["cycle"]), action="本周内电话回访，了解需求变化与竞品情况",
-            sheet="customers" if in_customers else "orders",
-            row=int(cust_rows[cid]) if in_customers else (int(last_rows[cid]) if cid in last_rows.index else None),
-            column="customer_id"))
-    return frame(rows)
-
-
-def overdue_alerts(plan: pd.DataFrame, followups: pd.DataFrame, customers: pd.DataFrame,
-                   orders: pd.DataFrame | None = None, *, settings: Settings | None = None,
-                   as_of: dt.date | None = None) -> pd.DataFrame:
-    """Follow-ups overdue by the tier's cadence: one 高 alert per VIP/核心 customer, and one 低
-    alert per owner and tier for the others (the 维护计划 sheet lists each of them), painted on
-    each customer's latest follow-up row."""
-    late = plan[(plan["overdue_days"] > 0) & plan["last_contact"].notna()]
-    if late.empty:
-        return frame([])
-    settings = settings or Settings()
-    last_rows = followups.sort_values("date").drop_duplicates("customer_id", keep="last").set_index("customer_id")["row"]
-    if orders is not None and as_of is not None:
-        owners = customer_owners(orders, customers)
-        worth = _recent(orders, as_of, settings.rfm_window_days).groupby("customer_id")["revenue"].sum()
-    else:
-        owners, worth = pd.Series(dtype=object), pd.Series(dtype=float)
-    late = late.assign(
-        name=[n if isinstance(n, str) else c for n, c in zip(late["customer_name"], late["customer_id"], strict=True)],
-        who=[owners.get(c) if isinstance(owners.get(c), str) else (o if isinstance(o, str) else None)
-             for c, o in zip(late["customer_id"], late["owner"], strict=True)],
-        stake=late["customer_id"].map(worth).fillna(0.0).astype("float64"),
-        src=late["customer_id"].map(last_rows))
-
-    def text(r) -> str:
-        return (f"{r.tier}客户 {r.name} 跟进逾期 {r.overdue_days} 天（沟通频率 {r.frequency or r.cadence_days}，"
-                f"最近跟进 {r.last_contact:%Y-%m-%d}），负责人 {r.who or '未指定'}")
-
-    rows = []
-    key_tiers = late["tier"].isin(["VIP", "核心"])
-    for r in late[key_tiers].itertuples(index=False):
-        rows.append(dict(
-            key=f"overdue|{r.customer_id}", rule="overdue", severity=HIGH, subject=f"{r.customer_id} {r.name}",
-            owner=r.who, stake=r.stake, members=(r.name,), message=text(r),
-            message_en=f"{r.tier} customer {r.name}: follow-up overdue by {r.overdue_days} days "
-                       f"(cadence {r.cadence_days} days, last contact {r.last_contact:%Y-%m-%d})",
-            value=r.overdue_days, baseline=r.cadence_days, action="按维护计划补做跟进并记录",
-            sheet="followups", row=int(r.src) if pd.notna(r.src) else None, column="date"))
-    rest = late[~key_tiers].assign(who=lambda d: d["who"].fillna("未指定"))
-    for (who, tier), g in rest.groupby(["who", "tier"], sort=True):
-        g = g.sort_values(["stake", "overdue_days"], ascending=False, kind="stable")
-        located = g[g["src"].notna()]
-        names = g["name"].tolist()
-        rows.append(dict(
-            key=f"overdue|{who}|{tier}", rule="overdue", severity=LOW, subject=f"{who} 名下{tier}客户",
-            owner=None if who == "未指定" else who, stake=float(g["stake"].sum()), count=len(g),
-            members=tuple(names),
-            message=f"{who} 名下 {len(g)} 家{tier}客户跟进逾期（最久 {int(g['overdue_days'].max())} 天）："
-                    + "、".join(names[:5]) + (" 等" if len(names) > 5 else ""),
-            message_en=f"{who}: {len(g)} {tier} customers overdue for a follow-up "
-                       f"(longest {int(g['overdue_days'].max())} days)",
-            value=int(g["overdue_days"].max()), baseline=int(g["cadence_days"].iloc[0]),
-            action="按维护计划补做跟进并记录（名单见维护计划）", sheet="followups",
-            row=int(located["src"].iloc[0]) if not located.empty else None, column="date",
-            cells=tuple((int(r.src), text(r)) for r in located.itertuples(index=False))))
-    return frame(rows)
 
 
 def amount_alerts(orders: pd.DataFrame, customers: pd.DataFrame | None = None, *,

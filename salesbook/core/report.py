@@ -218,7 +218,7 @@ def _alert_lines(alerts: pd.DataFrame, s, add) -> None:
         parts_en.append(f"data-quality issues of {len(data)} kinds ({rows} rows, see Alerts)")
     add(3, "本期预警：" + "；".join(parts_zh) + "。", "Alerts this period: " + "; ".join(parts_en) + ".")
     silent = alerts[alerts["rule"] == "silent"]
-    lapsed = pd.to_numeric(silent["value"], errors="coerce") > s.rfm_window_days
+    lapsed = silent["key"].str.endswith("|lapsed")
     risk = silent[~lapsed].sort_values("stake", ascending=False, kind="stable")
     if not risk.empty:
         names = "、".join(risk["subject"].head(5).str.split(" ", n=1).str[-1])
@@ -228,6 +228,6 @@ def _alert_lines(alerts: pd.DataFrame, s, add) -> None:
             f"purchase cycle (and at least {s.alert_silent_min_days} days) and may be lost, largest first: "
             f"{names.replace('、', ', ')}.")
     if lapsed.any():
-        add(3, f"另有 {int(lapsed.sum())} 家曾规律采购的客户已超过 {s.rfm_window_days} 天未下单，列入挽回名单。",
-            f"{int(lapsed.sum())} more regular customers have bought nothing for over {s.rfm_window_days} days: "
-            "a win-back list.")
+        n = int(pd.to_numeric(silent.loc[lapsed, "count"], errors="coerce").fillna(1).sum())
+        add(3, f"另有 {n} 家曾规律采购的客户已超过 {s.rfm_window_days} 天未下单，列入挽回名单。",
+            f"{n} more regular customers have bought nothing for over {s.rfm_window_days} days: a win-back list.")
