@@ -38,11 +38,13 @@ def test_the_alert_count_is_modest_and_every_data_quality_alert_is_a_group(book)
     assert 0 < len(rows) < len(customers), f"{len(rows)} alerts for {len(customers)} customers"
     log_header, log = _table(book, "清洗日志", "规则")
     col = {h: log_header.index(h) for h in ("工作表", "列", "规则", "处理")}
-    expected = {f"{r[col['规则']]}|{r[col['工作表']]}|{r[col['列']] or ''}" for r in log
+    expected = {(r[col["规则"]], f"{r[col['工作表']]} · {r[col['列']]}") for r in log
                 if r[col["规则"]] in alerts_data.DATA_RULES and r[col["处理"]] in ("flagged", "excluded")}
-    data_keys = [k for k in keys if k.split("|", 1)[0] in alerts_data.DATA_RULES]
+    data = [(k.split("|", 1)[0], r[header.index("对象")]) for k, r in zip(keys, rows, strict=True)
+            if k.split("|", 1)[0] in alerts_data.DATA_RULES]
     assert expected, "the demo has dirty rows: the test needs them"
-    assert sorted(data_keys) == sorted(expected)  # one alert per (rule, sheet, column), nothing per row
+    assert sorted(data) == sorted(expected)  # one alert per (rule, sheet, column), nothing per row
+    assert all(k.count("|") == 2 for k in keys if k.split("|", 1)[0] in alerts_data.DATA_RULES)
 
 
 def test_the_key_is_the_last_column_and_owners_are_people(book):

@@ -4,11 +4,16 @@ A messy export has the same problem on hundreds of rows (an unmapped status, a d
 one alert per row buries the business alerts. Each group names the rule, the column, how many
 rows and the first of them ("未知状态 23 行：第 5、17、40、41、52… 行"), and keeps every
 offending cell in ``cells`` — (row, note) pairs — so the in-place flags still paint each one
-with its own reason. The key is ``rule|sheet|column``: a user's 已核实/忽略 stays with the
-group when rows are added, fixed or sorted.
+with its own reason. The key is ``rule|sheet|column`` in schema keys where known
+(``status|orders|status``), so a user's 已核实/忽略 stays with the group when rows are added,
+fixed or sorted, and when columns are moved or a header is renamed.
+
+草稿 and any other status that cleaning recognised (a new value was set) is never an alert.
 """
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
@@ -25,6 +30,7 @@ DATA_RULE_NAMES = {
 }
 FIRST_ROWS = 5  # rows quoted in the message; every row is painted
 _SAMPLES = 3  # distinct original values quoted
+_LETTER = re.compile(r"\s*\[[A-Z]{1,3}\]$")  # the reader's " [J]" after a header: where, not what
 
 
 def _rows_text(rows: list[int], sep: str) -> str:
@@ -55,6 +61,8 @@ def groups(log: pd.DataFrame, sheet_keys: dict[str, str], column_keys: dict[tupl
         return []
     pick = log[log["action"].isin(["flagged", "excluded"]) & log["rule"].isin(list(DATA_RULES))]
     pick = pick[pick["row"].notna()]
+    known = (pick["rule"] == "status") & pick["new_value"].notna() & (pick["new_value"].astype(str).str.strip() != "")
+    pick = pick[~known]  # a status cleaning mapped (草稿, 作废 …) is an ordinary status
     if pick.empty:
         return []
     pick = pick.assign(column=pick["column"].fillna("").astype(str), row=pick["row"].astype("int64"))
@@ -64,7 +72,6 @@ def groups(log: pd.DataFrame, sheet_keys: dict[str, str], column_keys: dict[tupl
         numbers = g["row"].tolist()
         n = len(numbers)
         where = f"{sheet} · {column}" if column else str(sheet)
-        where_en = f"{sheet} · {column}" if column else str(sheet)
         name = DATA_RULE_NAMES[rule]
         reason, reason_en = _most_common(g["reason"]), _most_common(g["reason_en"])
         samples = _samples(g["old_value"])
@@ -79,11 +86,12 @@ def groups(log: pd.DataFrame, sheet_keys: dict[str, str], column_keys: dict[tupl
         cells = tuple((int(r), f"{sheet} 第{int(r)}行 {column}：{why}"
                        + (f"（原值 {old}）" if old is not None and str(old).strip() and str(old) not in why else ""))
                       for r, why, old in zip(g["row"], g["reason"].fillna(""), g["old_value"], strict=True))
+        key = f"{rule}|{sheet_keys.get(sheet, sheet)}|{column_keys.get((sheet, column)) or _LETTER.sub('', column)}"
         action = ("修正原表后重新刷新（未计入的行补齐后才会计入）" if excluded
                   else "逐行核实（已在原表标色，可用「标记异常」查看）")
         rows.append(dict(
-            key=f"{rule}|{sheet}|{column}", rule=rule, severity=DATA_RULES[rule], subject=where, owner=None,
-            stake=float("nan"), count=n, message=msg, message_en=f"{where_en}: {msg_en}", value=n,
+            key=key, rule=rule, severity=DATA_RULES[rule], subject=where, owner=None,
+            stake=float("nan"), count=n, message=msg, message_en=f"{where}: {msg_en}", value=n,
             baseline=None, action=action, sheet=sheet_keys.get(sheet), row=numbers[0],
             column=column_keys.get((sheet, column)), cells=cells, members=()))
     return rows

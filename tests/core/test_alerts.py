@@ -70,7 +70,7 @@ def test_unreadable_values_give_one_alert_per_rule_and_column_with_the_count_and
     status = a[a["rule"] == "status"]
     assert len(status) == 1
     s = status.iloc[0]
-    assert s["key"] == "status|订单明细|订单状态"  # stable while rows come and go
+    assert s["key"] == "status|orders|status"  # rule|sheet|column: stable while rows and columns move
     assert s["count"] == len(BAD_STATUS_ROWS)
     assert "未知状态 6 行：第 5、17、40、41、52… 行" in s["message"]  # the first five, then …
     assert "「待定」" in s["message"]
@@ -88,7 +88,7 @@ def test_flags_still_paint_every_cell_of_a_group_and_skip_an_acknowledged_group(
     assert {(9, 2), (33, 2)} <= painted
     cell = next(c for c in flags.cells_for(res, tables) if (c.row, c.column) == (17, 8))
     assert "第17行" in cell.lines[0] and "待定" in cell.lines[0]  # each cell keeps its own note
-    skipped = {(c.row, c.column) for c in flags.cells_for(res, tables, skip_keys={"status|订单明细|订单状态"})}
+    skipped = {(c.row, c.column) for c in flags.cells_for(res, tables, skip_keys={"status|orders|status"})}
     assert not {(r, 8) for r in BAD_STATUS_ROWS} & skipped and {(9, 2), (33, 2)} <= skipped
 
 
@@ -286,20 +286,20 @@ def test_grouped_data_alerts_cover_each_logged_row_exactly_once():
         "action": ["excluded", "excluded", "excluded", "flagged", "flagged", "flagged"],
         "reason": ["未知", "未知", "无法识别的金额", "无法识别的金额", "金额为 0", "缺少"], "reason_en": "r"})
     a = al.data_alerts(log, {"订单明细": "orders", "客户档案": "customers"}, {("订单明细", "金额"): "amount"})
-    assert sorted(a["key"]) == sorted(["status|订单明细|订单状态", "amount|订单明细|金额", "zero_amount|订单明细|金额",
-                                       "missing_contact|客户档案|联系方式"])
+    assert sorted(a["key"]) == sorted(["status|orders|订单状态", "amount|orders|amount", "zero_amount|orders|amount",
+                                       "missing_contact|customers|联系方式"])
     counts = dict(zip(a["key"], a["count"], strict=True))
-    assert counts["amount|订单明细|金额"] == 2 and counts["status|订单明细|订单状态"] == 2
+    assert counts["amount|orders|amount"] == 2 and counts["status|orders|订单状态"] == 2
     cells = [(k, r) for k, c in zip(a["key"], a["cells"], strict=True) for r, _ in c]
     assert len(cells) == len(log)
-    amount = a.set_index("key").loc["amount|订单明细|金额"]
+    amount = a.set_index("key").loc["amount|orders|amount"]
     assert "其中 1 行未计入分析" in amount["message"] and amount["column"] == "amount" and amount["sheet"] == "orders"
 
 
-def test_fixed_log_rows_are_not_alerts():
-    log = pd.DataFrame({"sheet": ["订单明细"], "row": [2], "column": ["订单状态"], "old_value": [None],
-                        "new_value": ["已成交"], "rule": ["status"], "action": ["fixed"],
-                        "reason": ["缺少订单状态，按已成交计"], "reason_en": ["status missing"]})
+def test_fixed_log_rows_and_recognised_statuses_are_not_alerts():
+    log = pd.DataFrame({"sheet": ["订单明细"] * 2, "row": [2, 3], "column": ["订单状态"] * 2, "old_value": [None, "草稿"],
+                        "new_value": ["已成交", "草稿"], "rule": ["status"] * 2, "action": ["fixed", "flagged"],
+                        "reason": ["缺少订单状态，按已成交计", "草稿，不计入销售额"], "reason_en": ["m", "draft"]})
     assert al.data_alerts(log, {}, {}).empty
 
 
