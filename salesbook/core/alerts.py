@@ -85,11 +85,11 @@ def performance_alerts(perf: pd.DataFrame, targets: pd.DataFrame, orders: pd.Dat
                 running = r.elapsed < 1
                 short = max(float(r.target) - float(r.actual), 0.0)
                 msg = (f"{subject} 完成率 {pct(r.completion)}，低于预警线 {pct(line, 0)}"
-                       + (f"（按时间进度 {pct(r.elapsed, 0)} 应 ≥ {pct(expected)}）" if running else "")
+                       + (f"（按时间进度 {pct(r.elapsed)} 应 ≥ {pct(expected)}）" if running else "")
                        + f"；实际 {money(r.actual, settings)}，目标 {money(r.target, settings)}，"
                          f"差 {money(short, settings)}")
                 msg_en = (f"{subject}: completion {pct(r.completion)} below the {pct(line, 0)} line"
-                          + (f" (time elapsed {pct(r.elapsed, 0)}, expected ≥ {pct(expected)})" if running else "")
+                          + (f" (time elapsed {pct(r.elapsed)}, expected ≥ {pct(expected)})" if running else "")
                           + f"; actual {money(r.actual, settings, 'en')}, target {money(r.target, settings, 'en')}")
                 rows.append(dict(key=f"{rule}|{subject}", rule=rule, severity=HIGH if r.completion < line * 0.75 *
                                  r.elapsed else MEDIUM, subject=subject, owner=owner, stake=short, message=msg,

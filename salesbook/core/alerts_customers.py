@@ -58,7 +58,7 @@ def silent_alerts(rfm_table: pd.DataFrame, orders: pd.DataFrame, customers: pd.D
         return "orders", (int(last_rows[cid]) if cid in last_rows.index else None)
 
     def text(cid, r) -> str:
-        return (f"{r['name']} 已 {int(r['recency'])} 天未下单，超过其平均采购周期 {number(r['cycle'], 0)} 天的 "
+        return (f"{r['name']} 已 {int(r['recency'])} 天未下单，超过其平均采购周期 {number(r['cycle'], 1)} 天的 "
                 f"{settings.alert_silent_factor:g} 倍（{int(r['n'])} 次下单，平均每次 {money(r['stake'], settings)}）")
 
     rows = []
@@ -70,7 +70,7 @@ def silent_alerts(rfm_table: pd.DataFrame, orders: pd.DataFrame, customers: pd.D
             subject=f"{cid} {r['name']}", owner=r["owner"], stake=float(r["stake"]), members=(str(r["name"]),),
             message=text(cid, r) + "，有流失风险",
             message_en=f"{r['name']}: no order for {int(r['recency'])} days, over {settings.alert_silent_factor:g}× "
-                       f"its average purchase cycle of {number(r['cycle'], 0)} days "
+                       f"its average purchase cycle of {number(r['cycle'], 1)} days "
                        f"({money(r['stake'], settings, 'en')} per order day)",
             value=int(r["recency"]), baseline=float(r["cycle"]), action="本周内电话回访，了解需求变化与竞品情况",
             sheet=sheet, row=row, column="customer_id"))
