@@ -11,6 +11,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salesbook import demo
 from salesbook.core import alerts as al
@@ -308,3 +310,20 @@ def test_a_result_without_alerts_still_writes_flags():
 
     empty = SimpleNamespace(frames={"alerts": al.combine()})
     assert flags.cells_for(empty, {}) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["status", "date", "amount", "zero_amount", "subtotal", "order_id"]),
+                          st.sampled_from(["订单明细", "客户档案"]), st.sampled_from(["订单状态 [J]", "金额 [G]", ""]),
+                          st.integers(2, 40), st.sampled_from(["flagged", "excluded", "fixed"])), max_size=40))
+def test_every_flagged_or_excluded_row_is_in_exactly_one_group(entries):
+    log = pd.DataFrame(entries, columns=["rule", "sheet", "column", "row", "action"]).assign(
+        old_value="v", new_value=None, reason="why", reason_en="why")
+    a = al.data_alerts(log, {"订单明细": "orders"}, {("订单明细", "金额 [G]"): "amount"})
+    wanted = log[log["rule"].isin(list(al.alerts_data.DATA_RULES)) & log["action"].isin(["flagged", "excluded"])]
+    groups = wanted.groupby(["rule", "sheet", "column"])["row"].agg(lambda r: sorted(set(r)))
+    assert len(a) == len(groups) == a["key"].nunique()
+    got = {(r, s): [row for row, _ in c] for r, s, c in zip(a["rule"], a["subject"], a["cells"], strict=True)}
+    expected = {(rule, f"{sheet} · {col}" if col else sheet): rows for (rule, sheet, col), rows in groups.items()}
+    assert got == expected
+    assert list(a["count"]) == [len(c) for c in a["cells"]]
