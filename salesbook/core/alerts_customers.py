@@ -2,7 +2,8 @@
 
 Money at stake: a silent customer's average purchase per order day (lifetime sales ÷ order
 days: what one missed cycle costs); an overdue customer's sales of one follow-up cycle (sales
-over the RFM window × cadence days ÷ window days: what a neglected cycle is worth). The owner is 客户档案's 负责人, else the rep of the latest order.
+over the RFM window × cadence days ÷ window days: what a neglected cycle is worth).
+The owner is 客户档案's 负责人, else the rep of the latest order.
 Customers who need a call each get an alert; the long tail (lapsed customers, 普通/潜在
 overdue follow-ups) gets one alert per owner, listing them and painting each.
 """
@@ -105,7 +106,8 @@ def overdue_alerts(plan: pd.DataFrame, followups: pd.DataFrame, customers: pd.Da
     if late.empty:
         return frame([])
     settings = settings or Settings()
-    last_rows = followups.sort_values("date").drop_duplicates("customer_id", keep="last").set_index("customer_id")["row"]
+    last_rows = (followups.sort_values("date").drop_duplicates("customer_id", keep="last")
+                 .set_index("customer_id")["row"])
     if orders is not None and as_of is not None:
         owners = customer_owners(orders, customers)
         worth = recent_orders(orders, as_of, settings.rfm_window_days).groupby("customer_id")["revenue"].sum()

@@ -143,7 +143,8 @@ def build(result: Result, lang: str = "zh", acknowledged=frozenset()) -> pd.Data
         n = int(counts.get(t, 0))
         share = amounts.get(t, 0) / total_half if total_half and t != "潜在" else None
         return (f"{t} {n} 家" + (f"（近半年采购占 {pct(share, 0)}）" if share is not None else ""),
-                f"{tier(t)} {n}" + (f" ({pct(share, 0)} of the last six months' purchases)" if share is not None else ""))
+                f"{tier(t)} {n}"
+                + (f" ({pct(share, 0)} of the last six months' purchases)" if share is not None else ""))
 
     parts = [tier_part(t) for t in ("VIP", "核心", "普通", "潜在")]
     add(2, "客户层级：" + "；".join(p[0] for p in parts) + "。", "Customer tiers: " + "; ".join(p[1] for p in parts) + ".")

@@ -161,7 +161,8 @@ def silence():
     rows = []
 
     def buy(cid, dates, amount=10_000):
-        rows.extend((f"{cid}-{i}", d, cid, f"客户{cid}", "张三", "A产品", amount, "已成交") for i, d in enumerate(dates))
+        rows.extend((f"{cid}-{i}", d, cid, f"客户{cid}", "张三", "A产品", amount, "已成交")
+                    for i, d in enumerate(dates))
 
     buy("TOP", _every("2025-05-01", 2, 28), 200_000)  # every 2 days, last 2025-06-25: silent 5 days
     buy("B", _every("2025-02-20", 20, 3), 30_000)  # 3 orders 20 days apart, last 2025-04-01: silent 90 days
@@ -266,7 +267,7 @@ def test_the_report_names_no_unmasked_phone_number(sample_result):
     assert not [p for p in phones if p in text]
 
 
-# -- grouping and ranking as properties ---------------------------------------------------------------------------------
+# -- grouping and ranking as properties --------------------------------------------------------------------------
 def test_combine_ranks_severity_then_business_then_stake_then_count():
     f = al.frame([
         {"key": "d1", "rule": "status", "severity": "高", "count": 3},
@@ -299,8 +300,9 @@ def test_grouped_data_alerts_cover_each_logged_row_exactly_once():
 
 
 def test_fixed_log_rows_and_recognised_statuses_are_not_alerts():
-    log = pd.DataFrame({"sheet": ["订单明细"] * 2, "row": [2, 3], "column": ["订单状态"] * 2, "old_value": [None, "草稿"],
-                        "new_value": ["已成交", "草稿"], "rule": ["status"] * 2, "action": ["fixed", "flagged"],
+    log = pd.DataFrame({"sheet": ["订单明细"] * 2, "row": [2, 3], "column": ["订单状态"] * 2,
+                        "old_value": [None, "草稿"], "new_value": ["已成交", "草稿"], "rule": ["status"] * 2,
+                        "action": ["fixed", "flagged"],
                         "reason": ["缺少订单状态，按已成交计", "草稿，不计入销售额"], "reason_en": ["m", "draft"]})
     assert al.data_alerts(log, {}, {}).empty
 
