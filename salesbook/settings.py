@@ -101,6 +101,7 @@ class Settings:
                                "Alert: returning-customer churn up ≥ (points)")
     alert_silent_factor: float = _f(1.5, "预警：沉默天数 > 平均购买周期 × 此值",
                                     "Alert: silent days > own purchase cycle × this")
+    alert_silent_min_days: int = _f(30, "预警：且沉默 ≥ 天数", "Alert: and silent ≥ days", "int", 0, WINDOW_DAYS_MAX)
     alert_outlier_z: float = _f(4.0, "预警：金额稳健 z 分数（对数）≥", "Alert: robust z-score of log amount ≥")
     alert_unit_slip: float = _f(1000, "预警：金额 ≥ 客户中位数 × 此值（疑似 元/万元 混用）",
                                 "Alert: amount ≥ customer median × this (元/万元 mix-up)")

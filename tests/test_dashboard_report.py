@@ -269,13 +269,13 @@ def test_an_acknowledged_alert_leaves_the_meeting_pack(work_copy):
     alerts = wb["异常预警"]
     header = [c.value for c in alerts[2]]
     msg_col, dec_col = header.index("说明"), header.index("处理结果")
-    text = "\n".join(str(r[3]) for r in wb["例会材料"].iter_rows(values_only=True) if r[3])
+    text = "\n".join(str(r[5]) for r in wb["例会材料"].iter_rows(values_only=True) if r[5])  # 说明 is column F
     row = next(r for r in alerts.iter_rows(min_row=3) if r[msg_col].value and str(r[msg_col].value)[:30] in text)
     message = str(row[msg_col].value)
     row[dec_col].value = "已核实"
     wb.save(work_copy)
     invoke("report", work_copy)
-    text = "\n".join(str(r[3]) for r in openpyxl.load_workbook(work_copy)["例会材料"].iter_rows(values_only=True)
-                     if r[3])
+    text = "\n".join(str(r[5]) for r in openpyxl.load_workbook(work_copy)["例会材料"].iter_rows(values_only=True)
+                     if r[5])
     assert message not in text
     assert "说明" in text  # the other alerts are still listed

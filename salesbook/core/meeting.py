@@ -1,8 +1,9 @@
 """例会材料 Meeting pack: one page per salesperson and per region for the Monday meeting.
 
 Each page: the numbers (this month and year to date, completion, rank), what changed since the
-last refresh for that person's or region's customers, open alerts (not marked 已核实/忽略), and
-follow-ups due within seven days of the as-of date (overdue first).
+last refresh for that person's or region's customers, open alerts (not marked 已核实/忽略; ranked
+by severity and money at stake, as in 异常预警), and follow-ups due within seven days of the
+as-of date (overdue first). Mobile numbers in any text are masked (138****5678).
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .pipeline import Result
+from .report import mask_phones, open_alerts, region_drag
 
 DUE_DAYS = 7
 CHANGE_COLS = ["type", "subject", "before", "after"]
-ALERT_COLS = ["severity", "rule_name", "subject", "message"]
+ALERT_COLS = ["severity", "rule_name", "subject", "owner", "stake", "message"]
 DUE_COLS = ["customer_id", "customer_name", "tier", "next_due", "overdue_days", "focus"]
 
 
@@ -27,7 +29,7 @@ class Page:
     title: str
     numbers: list[tuple[str, object, str]]  # label, value, kind (amount/pct/int/text)
     changes: pd.DataFrame  # type, subject, before, after
-    alerts: pd.DataFrame  # severity, rule_name, subject, message
+    alerts: pd.DataFrame  # severity, rule_name, subject, owner, stake (元), message
     followups: pd.DataFrame  # customer_id, customer_name, tier, next_due, overdue_days, focus
 
 
@@ -45,7 +47,7 @@ def _mentions(texts: pd.Series, words: set[str]) -> pd.Series:
     if not words:
         return pd.Series(False, index=texts.index)
     pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
-    return texts.fillna("").astype(str).map(lambda t: pattern.search(t) is not None)
+    return texts.fillna("").astype(str).map(lambda t: pattern.search(t) is not None).astype(bool)
 
 
 # the page's number labels in English (the pages are built with the Chinese ones)
@@ -59,7 +61,7 @@ def pages(result: Result, changes: pd.DataFrame, acknowledged: set[str] = frozen
     f = result.frames
     as_of = pd.Timestamp(result.as_of)
     owned = _owned(result)
-    alerts = f["alerts"][~f["alerts"]["key"].isin(acknowledged)]
+    alerts = open_alerts(result, acknowledged)
     if lang != "zh" and not alerts.empty:
         alerts = alerts.assign(message=alerts["message_en"], rule_name=alerts["rule"].str.replace("_", " "))
     plan = f["plan"]
@@ -109,8 +111,6 @@ def pages(result: Result, changes: pd.DataFrame, acknowledged: set[str] = frozen
 
 
 def _region_table(result: Result) -> pd.DataFrame:
-    from .report import region_drag
-
     t = region_drag(result)
     return t.set_index("region") if not t.empty else pd.DataFrame(columns=["completion", "drag"])
 
@@ -120,7 +120,11 @@ def _page(kind, subject, title, numbers, changes, alerts, plan, words, as_of) ->
     alerts = alerts.reindex(columns=ALERT_COLS)
     plan = plan.reindex(columns=DUE_COLS)
     ch = changes[_mentions(changes["subject"], words)]
-    al = alerts[_mentions(alerts["subject"].fillna("") + " " + alerts["message"].fillna(""), words)]
+    said = (alerts["subject"].fillna("") + " " + alerts["owner"].fillna("").astype(str) + " "
+            + alerts["message"].fillna(""))
+    al = alerts[_mentions(said, words)]
+    ch = ch.assign(**{c: ch[c].map(mask_phones) for c in ("subject", "before", "after")})
+    al = al.assign(message=al["message"].map(mask_phones))
     due = plan[pd.to_datetime(plan["next_due"]) <= as_of + pd.Timedelta(days=DUE_DAYS)]
     due = due.sort_values(["overdue_days", "next_due"], ascending=[False, True])
     return Page(kind, subject, title, numbers, ch.head(15), al.head(15), due.head(15))

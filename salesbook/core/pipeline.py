@@ -127,15 +127,13 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
     sheet_keys = {t.sheet: k for k, t in tables.items()}
     column_keys = {(t.sheet, label): key for t in tables.values() for key, label in t.labels.items()}
     alerts = al.combine(
-        al.performance_alerts(perf, targets, settings=settings, as_of=as_of),
-        al.share_alerts(dims["product_line"], settings=settings),
-        al.churn_alerts(orders, settings=settings, as_of=as_of),
-        al.silent_alerts(rfm_t, orders, customers, settings=settings),
-        al.overdue_alerts(plan, followups, customers),
-        al.amount_alerts(orders, settings=settings),
-        al.data_alerts(log, sheet_keys, column_keys,
-                       row_keys(tables, {(s, int(r)) for s, r in zip(log["sheet"], log["row"], strict=True)
-                                         if pd.notna(r)})),
+        al.performance_alerts(perf, targets, orders, settings=settings, as_of=as_of),
+        al.share_alerts(dims["product_line"], orders, settings=settings, as_of=as_of),
+        al.churn_alerts(orders, customers, settings=settings, as_of=as_of),
+        al.silent_alerts(rfm_t, orders, customers, settings=settings, as_of=as_of),
+        al.overdue_alerts(plan, followups, customers, orders, settings=settings, as_of=as_of),
+        al.amount_alerts(orders, customers, settings=settings),
+        al.data_alerts(log, sheet_keys, column_keys),
     )
     probs = problems.problems(alerts, plan, playbook, as_of=as_of)
 
@@ -228,8 +226,9 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
                                 ("progress", "进展", "text", True), ("why5", "5Why", "text", True)), id_col="key")],
         "alerts": [Block("alerts", "异常预警", "Alerts", f["alerts"],
                          cols(("severity", "严重度"), ("rule_name", "规则"), ("subject", "对象"),
-                              ("message", "说明"), ("action", "建议行动"), ("key", "预警编号"),
-                              ("decision", "处理结果", "text", True), ("decision_note", "核实说明", "text", True)),
+                              ("owner", "负责人"), ("stake", "涉及金额", "amount"), ("message", "说明"),
+                              ("action", "建议行动"), ("decision", "处理结果", "text", True),
+                              ("decision_note", "核实说明", "text", True), ("key", "预警编号")),
                          id_col="key")],
         "cleaning_log": [Block("cleaning_log", "清洗日志", "Cleaning log", log,
                                cols(("sheet", "工作表"), ("row", "行", "int"), ("column", "列"),

@@ -2,7 +2,9 @@
 
 Each row carries the evidence numbers and an action drafted from the 策略库 playbook:
 问题点 · 证据 · 提升策略 · 负责人 · 时间节点 · 资源支持 · 预期效果. ``key`` is stable across
-refreshes so that what users type in 状态/进展/5Why can be matched back.
+refreshes so that what users type in 状态/进展/5Why can be matched back. The 负责人 is the
+rep named by the alert (never the playbook's role such as 销售负责人); problems are ranked
+like the alerts: severity, then money at stake (``stake``, 元).
 """
 
 from __future__ import annotations
@@ -16,37 +18,54 @@ from .alerts import RULE_NAMES, SEVERITY_ORDER
 
 BUSINESS_RULES = ("completion_low", "region_low", "mom_drop", "share_drop", "churn_up", "silent", "overdue")
 _GROUPED = ("silent", "overdue")  # many customers → one problem per owner
+NOBODY = "未指定"
+COLUMNS = ["key", "severity", "problem", "evidence", "strategy", "owner", "deadline", "resources", "expected",
+           "stake"]
 
 
 def problems(alerts: pd.DataFrame, plan: pd.DataFrame, playbook: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
-    cols = ["key", "severity", "problem", "evidence", "strategy", "owner", "deadline", "resources", "expected"]
+    """Business alerts → problem rows, ranked by severity then stake. ``plan`` names a customer's
+    owner when an alert has none."""
     a = alerts[alerts["rule"].isin(BUSINESS_RULES)]
     if a.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=COLUMNS)
     book = pb.lookup(playbook, pb.PROBLEM)
-    owners = plan.set_index("customer_id")["owner"] if not plan.empty else pd.Series(dtype=object)
+    plan_owner = plan.set_index("customer_id")["owner"] if not plan.empty else pd.Series(dtype=object)
+    a = a.assign(owner=a["owner"] if "owner" in a else None, stake=pd.to_numeric(a.get("stake"), errors="coerce"))
     rows = []
-    single = a[~a["rule"].isin(_GROUPED)]
-    for r in single.itertuples(index=False):
-        rows.append((r.key, r.severity, r.rule, f"{RULE_NAMES[r.rule]}：{r.subject}", r.message, None))
+    for r in a[~a["rule"].isin(_GROUPED)].itertuples(index=False):
+        owner = r.owner if isinstance(r.owner, str) and r.owner else NOBODY
+        rows.append((r.key, r.severity, r.rule, f"{RULE_NAMES[r.rule]}：{r.subject}", r.message, owner, r.stake))
     grouped = a[a["rule"].isin(_GROUPED)].copy()
     if not grouped.empty:
-        grouped["cid"] = grouped["key"].str.split("|").str[1]
-        grouped["owner"] = grouped["cid"].map(owners).fillna("未指定")
-        for (rule, owner), grp in grouped.groupby(["rule", "owner"], sort=True):
-            names = "、".join(grp["subject"].head(5).str.split(" ", n=1).str[-1])
-            more = f" 等 {len(grp)} 家" if len(grp) > 5 else f" 共 {len(grp)} 家"
+
+        def who(owner, key: str) -> str:
+            if isinstance(owner, str) and owner:
+                return owner
+            parts = key.split("|")  # a customer's alert (rule|customer_id): the plan's owner
+            found = plan_owner.get(parts[1]) if len(parts) == 2 else None
+            return found if isinstance(found, str) and found else NOBODY
+
+        grouped["who"] = [who(o, k) for o, k in zip(grouped["owner"], grouped["key"], strict=True)]
+        for (rule, owner), grp in grouped.groupby(["rule", "who"], sort=True):
+            grp = grp.sort_values("stake", ascending=False, kind="stable")
+            members = [m for ms in grp["members"] for m in (ms if isinstance(ms, tuple) else ())]
+            n = len(members) or int(pd.to_numeric(grp["count"], errors="coerce").fillna(1).sum())
+            names = "、".join(members[:5])
+            more = f" 等 {n} 家" if n > 5 else f" 共 {n} 家"
             sev = min(grp["severity"], key=SEVERITY_ORDER.get)
-            rows.append((f"{rule}|{owner}", sev, rule, f"{RULE_NAMES[rule]}：{owner} 名下 {len(grp)} 家客户",
-                         f"{names}{more}", owner))
+            rows.append((f"{rule}|{owner}", sev, rule, f"{RULE_NAMES[rule]}：{owner} 名下 {n} 家客户",
+                         f"{names}{more}", owner, float(grp["stake"].fillna(0).sum())))
     out = []
     a_ts = pd.Timestamp(as_of)
-    for key, sev, rule, problem, evidence, owner in rows:
+    for key, sev, rule, problem, evidence, owner, stake in rows:
         entry = book.get(RULE_NAMES[rule], {})
         days = pb.deadline_days(entry.get("deadline", ""), 30)
         out.append({"key": key, "severity": sev, "problem": problem, "evidence": evidence,
-                    "strategy": entry.get("action", ""), "owner": owner or entry.get("owner", ""),
+                    "strategy": entry.get("action", ""), "owner": owner,
                     "deadline": (a_ts + pd.Timedelta(days=days)).normalize(),
-                    "resources": entry.get("resources", ""), "expected": entry.get("expected", "")})
-    t = pd.DataFrame(out, columns=cols)
-    return t.sort_values("severity", key=lambda s: s.map(SEVERITY_ORDER), kind="stable").reset_index(drop=True)
+                    "resources": entry.get("resources", ""), "expected": entry.get("expected", ""), "stake": stake})
+    t = pd.DataFrame(out, columns=COLUMNS)
+    rank = pd.DataFrame({"sev": t["severity"].map(SEVERITY_ORDER),
+                         "stake": -pd.to_numeric(t["stake"], errors="coerce").fillna(-float("inf"))}, index=t.index)
+    return t.loc[rank.sort_values(["sev", "stake"], kind="stable").index].reset_index(drop=True)

@@ -2,30 +2,47 @@
 
 分析背景与目标 · 客户整体概况 · 客户分层结果 · 关键问题与需求 · 策略建议 · 下一步计划.
 Returns (section, paragraph) rows; every sentence is computed from the analysis, e.g.
-"华南区域完成率 60.0%，拖累团队完成率 8.0 个百分点".
+"华南区域完成率 60.0%，拖累团队完成率 8.0个百分点". Numbers round as their cells do (numtext);
+alerts a user marked 已核实/忽略 are left out of the issues and actions.
 """
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from . import playbook as pb
+from . import problems as pr
 from . import rfm, tiers
+from .alerts import BUSINESS_RULES
+from .moneytext import money as money_text
+from .numtext import number, pct
 from .pipeline import Result
 
 SECTIONS = ("一、分析背景与目标", "二、客户整体概况", "三、客户分层结果", "四、关键问题与需求", "五、策略建议", "六、下一步计划")
 
 
 def _pct(v) -> str:
-    if isinstance(v, str):
-        return v
-    return "—" if v is None or pd.isna(v) else f"{v:.1%}"
+    return pct(v)
 
 
 def _signed(v) -> str:
-    if isinstance(v, str):
-        return v
-    return "—" if v is None or pd.isna(v) else f"{v:+.1%}"
+    return pct(v, signed=True)
+
+
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])(1[3-9]\d)\d{4}(\d{4})(?![0-9A-Za-z])")
+
+
+def mask_phones(text: str) -> str:
+    """Mobile numbers masked as S1 表1 联系方式(脱敏) shows them: 13812345678 → 138****5678."""
+    return _MOBILE.sub(r"\1****\2", text) if isinstance(text, str) else text
+
+
+def open_alerts(result: Result, acknowledged=frozenset()) -> pd.DataFrame:
+    """The alerts not marked 已核实/忽略 (their keys in ``acknowledged``), in rank order."""
+    a = result.frames["alerts"]
+    return a[~a["key"].isin(set(acknowledged))] if len(acknowledged) else a
 
 
 def region_drag(result: Result) -> pd.DataFrame:
@@ -50,22 +67,27 @@ SECTIONS_EN = ("1. Background and objectives", "2. Customer overview", "3. Custo
                "4. Key issues and needs", "5. Recommended strategies", "6. Next steps")
 
 
-def build(result: Result, lang: str = "zh") -> pd.DataFrame:
-    """The report as (section, text) rows in Chinese or English; every number comes from ``result``."""
+def build(result: Result, lang: str = "zh", acknowledged=frozenset()) -> pd.DataFrame:
+    """The report as (section, text) rows in Chinese or English; every number comes from ``result``.
+
+    Alerts whose keys are in ``acknowledged`` (marked 已核实/忽略) are left out, and so are the
+    problems and actions drawn from them."""
     zh = lang == "zh"
     s = result.settings
-    f, unit, factor = result.frames, s.display_unit, s.unit_factor
+    f, unit = result.frames, s.display_unit
     orders = result.clean["orders"]
     kpi = f["kpi"].set_index("metric")
-    rfm_t, tiers_t, alerts, probs = f["rfm"], f["tiers"], f["alerts"], f["problems"]
+    rfm_t, tiers_t = f["rfm"], f["tiers"]
+    alerts = open_alerts(result, acknowledged)
     playbook = result.clean.get("playbook", pb.default_playbook())
+    probs = pr.problems(alerts, f["plan"], playbook, as_of=result.as_of) if len(acknowledged) else f["problems"]
     rows: list[tuple[str, str]] = []
 
     def add(section: int, text_zh: str, text_en: str) -> None:
         rows.append((SECTIONS[section] if zh else SECTIONS_EN[section], text_zh if zh else text_en))
 
     def money(v: float) -> str:
-        return f"{v / factor:,.2f}{unit}" if zh else f"{v / factor:,.2f} {unit}"
+        return money_text(v, s, "zh" if zh else "en")
 
     def tier(t: str) -> str:
         return t if zh else tiers.TIER_EN.get(t, t)
@@ -110,8 +132,8 @@ def build(result: Result, lang: str = "zh") -> pd.DataFrame:
     customers = result.clean["customers"]
     if not customers.empty and customers["industry"].notna().any():
         ind = customers["industry"].value_counts(normalize=True).head(3)
-        add(1, "客户行业分布：" + "、".join(f"{k} {v:.0%}" for k, v in ind.items()) + "。",
-            "Customers by industry: " + ", ".join(f"{k} {v:.0%}" for k, v in ind.items()) + ".")
+        add(1, "客户行业分布：" + "、".join(f"{k} {pct(v, 0)}" for k, v in ind.items()) + "。",
+            "Customers by industry: " + ", ".join(f"{k} {pct(v, 0)}" for k, v in ind.items()) + ".")
 
     counts = tiers_t["tier"].value_counts()
     amounts = tiers_t.groupby("tier")["half_year_amount"].sum()
@@ -120,8 +142,9 @@ def build(result: Result, lang: str = "zh") -> pd.DataFrame:
     def tier_part(t: str) -> tuple[str, str]:
         n = int(counts.get(t, 0))
         share = amounts.get(t, 0) / total_half if total_half and t != "潜在" else None
-        return (f"{t} {n} 家" + (f"（近半年采购占 {share:.0%}）" if share is not None else ""),
-                f"{tier(t)} {n}" + (f" ({share:.0%} of the last six months' purchases)" if share is not None else ""))
+        return (f"{t} {n} 家" + (f"（近半年采购占 {pct(share, 0)}）" if share is not None else ""),
+                f"{tier(t)} {n}"
+                + (f" ({pct(share, 0)} of the last six months' purchases)" if share is not None else ""))
 
     parts = [tier_part(t) for t in ("VIP", "核心", "普通", "潜在")]
     add(2, "客户层级：" + "；".join(p[0] for p in parts) + "。", "Customer tiers: " + "; ".join(p[1] for p in parts) + ".")
@@ -129,31 +152,21 @@ def build(result: Result, lang: str = "zh") -> pd.DataFrame:
         segs = rfm_t["segment"].value_counts()
         top_share = rfm_t.loc[rfm_t["pareto_top20"].astype(bool), "revenue_share"].sum()
         add(2, "RFM 分层：" + "；".join(f"{k} {v} 家" for k, v in segs.items())
-            + f"。TOP 20% 客户贡献近一年营收的 {top_share:.0%}。",
+            + f"。TOP 20% 客户贡献近一年营收的 {pct(top_share, 0)}。",
             "RFM segments: " + "; ".join(f"{seg(k)} {v}" for k, v in segs.items())
-            + f". The top 20% of customers bring {top_share:.0%} of the last twelve months' revenue.")
+            + f". The top 20% of customers bring {pct(top_share, 0)} of the last twelve months' revenue.")
 
     drag = region_drag(result)
     for r in drag[drag["completion"] < 1].head(2).itertuples():
-        add(3, f"{r.region}区域今年完成率 {r.completion:.1%}，拖累团队完成率 {r.drag * 100:.1f} 个百分点。",
-            f"Region {r.region} is at {r.completion:.1%} of its target this year, which costs the team "
-            f"{r.drag * 100:.1f} percentage points of completion.")
-    if not alerts.empty:
-        by_rule = alerts.groupby(["rule", "rule_name"]).size().sort_values(ascending=False).head(6)
-        add(3, "本期预警：" + "；".join(f"{name} {v} 条" for (_, name), v in by_rule.items()) + "。",
-            "Alerts this period: " + "; ".join(f"{rule.replace('_', ' ')} {v}" for (rule, _), v in by_rule.items())
-            + ".")
-    silent = alerts[alerts["rule"] == "silent"] if not alerts.empty else alerts
-    if not silent.empty:
-        names = "、".join(silent["subject"].head(5).str.split(" ", n=1).str[-1])
-        add(3, f"{len(silent)} 家客户沉默时间超过其平均采购周期的 {s.alert_silent_factor:g} 倍，有流失风险，如 {names}。",
-            f"{len(silent)} customers have been silent for more than {s.alert_silent_factor:g}× their usual "
-            f"purchase cycle and may be lost, e.g. {names.replace('、', ', ')}.")
+        add(3, f"{r.region}区域今年完成率 {pct(r.completion)}，拖累团队完成率 {number(r.drag * 100, 1)} 个百分点。",
+            f"Region {r.region} is at {pct(r.completion)} of its target this year, which costs the team "
+            f"{number(r.drag * 100, 1)} percentage points of completion.")
+    _alert_lines(alerts, s, add)
     fu = result.clean["followups"]
     if not fu.empty and fu["satisfaction"].notna().any():
         low = int((fu["satisfaction"] < 3).sum())
-        add(3, f"客户满意度平均 {fu['satisfaction'].mean():.1f} 分（5 分制），低于 3 分的跟进 {low} 次。",
-            f"Average customer satisfaction is {fu['satisfaction'].mean():.1f} out of 5; {low} follow-ups "
+        add(3, f"客户满意度平均 {number(fu['satisfaction'].mean(), 1)} 分（5 分制），低于 3 分的跟进 {low} 次。",
+            f"Average customer satisfaction is {number(fu['satisfaction'].mean(), 1)} out of 5; {low} follow-ups "
             "scored below 3.")
 
     book_t = pb.lookup(playbook, pb.TIER)
@@ -175,11 +188,47 @@ def build(result: Result, lang: str = "zh") -> pd.DataFrame:
             f"For the {int(counts['潜在'])} potential customers: {book_t['潜在']['action']}.")
 
     for r in probs.head(8).itertuples():
-        add(5, f"{r.problem} → {r.strategy}；负责人 {r.owner or '待定'}，{r.deadline:%Y-%m-%d} 前完成，"
-               f"预期：{r.expected or '—'}。",
-            f"{r.problem} → {r.strategy}; owner {r.owner or 'to be named'}, due {r.deadline:%Y-%m-%d}, "
-            f"expected: {r.expected or '—'}.")
+        stake = getattr(r, "stake", None)
+        at = stake is not None and pd.notna(stake) and stake > 0
+        add(5, f"{r.problem} → {r.strategy}；负责人 {r.owner or pr.NOBODY}，{r.deadline:%Y-%m-%d} 前完成"
+               + (f"，涉及 {money(stake)}" if at else "") + f"；预期：{r.expected or '—'}。",
+            f"{r.problem} → {r.strategy}; owner {r.owner if r.owner and r.owner != pr.NOBODY else 'to be named'}, "
+            f"due {r.deadline:%Y-%m-%d}" + (f", {money(stake)} at stake" if at else "")
+            + f"; expected: {r.expected or '—'}.")
     if probs.empty:
         add(5, "本期未发现需要专项处理的问题，按维护计划执行即可。",
             "No issue needs special handling this period; follow the maintenance plan.")
-    return pd.DataFrame(rows, columns=["section", "text"])
+    out = pd.DataFrame(rows, columns=["section", "text"])
+    return out.assign(text=out["text"].map(mask_phones))
+
+
+def _alert_lines(alerts: pd.DataFrame, s, add) -> None:
+    """关键问题: how many open alerts of each kind, and the silent customers with the most at stake."""
+    if alerts.empty:
+        return
+    business = alerts[alerts["rule"].isin(BUSINESS_RULES)]
+    data = alerts[~alerts["rule"].isin(BUSINESS_RULES)]
+    parts_zh, parts_en = [], []
+    if not business.empty:
+        by_rule = business.groupby(["rule", "rule_name"]).size().sort_values(ascending=False, kind="stable")
+        parts_zh.append("；".join(f"{name} {v} 条" for (_, name), v in by_rule.items()))
+        parts_en.append("; ".join(f"{rule.replace('_', ' ')} {v}" for (rule, _), v in by_rule.items()))
+    if not data.empty:
+        rows = int(pd.to_numeric(data["count"], errors="coerce").fillna(1).sum())
+        parts_zh.append(f"数据质量问题 {len(data)} 类（共 {rows} 行，见异常预警）")
+        parts_en.append(f"data-quality issues of {len(data)} kinds ({rows} rows, see Alerts)")
+    add(3, "本期预警：" + "；".join(parts_zh) + "。", "Alerts this period: " + "; ".join(parts_en) + ".")
+    silent = alerts[alerts["rule"] == "silent"]
+    lapsed = silent["key"].str.endswith("|lapsed")
+    risk = silent[~lapsed].sort_values("stake", ascending=False, kind="stable")
+    if not risk.empty:
+        names = "、".join(risk["subject"].head(5).str.split(" ", n=1).str[-1])
+        add(3, f"{len(risk)} 家客户沉默时间超过其平均采购周期的 {s.alert_silent_factor:g} 倍"
+               f"（且至少 {s.alert_silent_min_days} 天），有流失风险，按每次采购额排序如 {names}。",
+            f"{len(risk)} customers have been silent for more than {s.alert_silent_factor:g}× their usual "
+            f"purchase cycle (and at least {s.alert_silent_min_days} days) and may be lost, largest first: "
+            f"{names.replace('、', ', ')}.")
+    if lapsed.any():
+        n = int(pd.to_numeric(silent.loc[lapsed, "count"], errors="coerce").fillna(1).sum())
+        add(3, f"另有 {n} 家曾规律采购的客户已超过 {s.rfm_window_days} 天未下单，列入挽回名单。",
+            f"{n} more regular customers have bought nothing for over {s.rfm_window_days} days: a win-back list.")

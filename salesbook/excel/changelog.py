@@ -14,6 +14,7 @@ import datetime as dt
 import pandas as pd
 import xlwings as xw
 
+from ..core.numtext import pct
 from ..core.pipeline import Result
 from . import io, store
 from .cellstate import put
@@ -41,7 +42,7 @@ def state_of(result: Result) -> dict[tuple[str, str], str]:
     for r in perf.itertuples(index=False):
         if pd.notna(r.completion):
             who = " / ".join(str(x) for x in (r.salesperson, r.product_line, r.region) if isinstance(x, str)) or "团队"
-            state[("completion", f"{r.period_label} {who}")] = f"{r.completion:.1%}"
+            state[("completion", f"{r.period_label} {who}")] = pct(r.completion)  # as the cell shows it
     return state
 
 

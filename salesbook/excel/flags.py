@@ -38,26 +38,32 @@ class Cell:
 
 
 def cells_for(result: Result, tables: dict[str, RawTable], skip_keys: set[str] = frozenset()) -> list[Cell]:
-    """The cells to paint: one per source cell, notes of several alerts joined, worst severity wins."""
+    """The cells to paint: one per source cell, notes of several alerts joined, worst severity wins.
+
+    A grouped alert (one per rule and column, or per owner) lists its cells in ``cells`` as
+    (row, note) pairs: each of them is painted with its own note."""
     alerts = result.frames["alerts"]
     located = alerts[alerts["sheet"].notna() & alerts["row"].notna()]
     by_cell: dict[tuple[str, int, int], Cell] = {}
-    for a in located.itertuples(index=False):
-        if a.key in skip_keys or a.sheet not in tables:
+    for a in located.to_dict("records"):
+        if a["key"] in skip_keys or a["sheet"] not in tables:
             continue
-        t = tables[a.sheet]
-        col = t.columns.get(a.column) if isinstance(a.column, str) else None
+        t = tables[a["sheet"]]
+        col = t.columns.get(a["column"]) if isinstance(a["column"], str) else None
         col = col or min(t.columns.values(), default=1)
-        where = (t.sheet, int(a.row), int(col))
-        text = f"【{a.rule_name}·{a.severity}】{a.message}\n建议：{a.action}"
-        cell = by_cell.get(where)
-        if cell is None:
-            by_cell[where] = Cell(t.sheet, int(a.row), int(col), a.severity, [text], [a.key])
-        else:
-            cell.lines.append(text)
-            cell.keys.append(a.key)
-            if _RANK[a.severity] < _RANK[cell.severity]:
-                cell.severity = a.severity
+        spots = a.get("cells")
+        spots = spots if isinstance(spots, tuple) and spots else ((int(a["row"]), a["message"]),)
+        for row, message in spots:
+            where = (t.sheet, int(row), int(col))
+            text = f"【{a['rule_name']}·{a['severity']}】{message}\n建议：{a['action']}"
+            cell = by_cell.get(where)
+            if cell is None:
+                by_cell[where] = Cell(t.sheet, int(row), int(col), a["severity"], [text], [a["key"]])
+            else:
+                cell.lines.append(text)
+                cell.keys.append(a["key"])
+                if _RANK[a["severity"]] < _RANK[cell.severity]:
+                    cell.severity = a["severity"]
     return list(by_cell.values())
 
 

@@ -1,4 +1,6 @@
-"""例会材料 Meeting pack sheet: one printed page per salesperson and per region."""
+"""例会材料 Meeting pack sheet: one printed page per salesperson and per region.
+
+Open alerts (not marked 已核实/忽略) are listed as ranked in 异常预警, with owner and money at stake."""
 
 from __future__ import annotations
 
@@ -44,14 +46,15 @@ def write(sheet: xw.Sheet, result: Result, changes: pd.DataFrame, acknowledged: 
             for j, (_, _, kind) in enumerate(page.numbers):
                 sheet.range((row + j, 2)).number_format = _FMT[kind]
             row += len(numbers) + 1
+        alerts = page.alerts.assign(stake=pd.to_numeric(page.alerts["stake"], errors="coerce") / factor)
         sections = [
             ("本期变化（自上次刷新）", page.changes, ["类型", "对象", "原值", "新值"]),
-            ("未处理预警", page.alerts, ["严重度", "规则", "对象", "说明"]),
+            ("未处理预警", alerts, ["严重度", "规则", "对象", "负责人", f"涉及金额({unit})", "说明"]),
             (f"本周待跟进（{meeting.DUE_DAYS} 天内到期，逾期优先）", page.followups,
              ["客户编号", "客户名称", "层级", "下次跟进日期", "逾期天数", "维护重点"]),
         ] if zh else [
             ("Changes since the last refresh", page.changes, ["type", "subject", "before", "after"]),
-            ("Open alerts", page.alerts, ["severity", "rule", "subject", "message"]),
+            ("Open alerts", alerts, ["severity", "rule", "subject", "owner", f"at stake ({unit})", "message"]),
             (f"Follow-ups due this week (within {meeting.DUE_DAYS} days, overdue first)", page.followups,
              ["customer_id", "customer_name", "tier", "next_due", "overdue_days", "focus"]),
         ]
@@ -62,6 +65,8 @@ def write(sheet: xw.Sheet, result: Result, changes: pd.DataFrame, acknowledged: 
             body = _rows(df, header, "（无）" if zh else "(none)")
             put(sheet.range((row + 1, 1)), body)
             sheet.range((row + 1, 1), (row + 1, len(header))).font.bold = True
+            if n == 1 and not df.empty:  # the amounts at stake
+                sheet.range((row + 2, 5), (row + len(body), 5)).number_format = _FMT["amount"]
             if n == 2 and not df.empty:  # the due dates
                 sheet.range((row + 2, 4), (row + len(body), 4)).number_format = "yyyy-mm-dd"
             row += len(body) + 2

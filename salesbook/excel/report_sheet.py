@@ -3,6 +3,7 @@
 One wide column of paragraphs (printed one page wide); after 客户整体概况 the monthly trend and
 product mix, after 客户分层结果 the tiers and RFM segments, after 关键问题与需求 the completion by
 region and the Pareto chart. The charts' numbers sit in small tables right of the print area.
+Alerts the user marked 已核实/忽略 in 异常预警 are left out of the issues and actions.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from ..core import report
 from ..core.pipeline import Result
 from . import chartdata, charts, printing
 from .cellstate import put
-from .io import TITLE_FILL
+from .io import TITLE_FILL, acknowledged_alerts
 
 TEXT_WIDTH = 64  # column A, in characters: one A4 portrait page wide at 100% (LibreOffice does not
 # scale a print area to fit, so the text column must fit by itself)
@@ -29,9 +30,12 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(text))
 
 
-def write(sheet: xw.Sheet, result: Result, *, lang: str = "zh") -> None:
+def write(sheet: xw.Sheet, result: Result, *, lang: str = "zh", acknowledged: set[str] | None = None) -> None:
+    """Write the report; ``acknowledged`` alert keys (default: read from the workbook's 异常预警) are left out."""
     zh = lang == "zh"
-    r = report.build(result, lang)
+    if acknowledged is None:
+        acknowledged = acknowledged_alerts(sheet.book, result)
+    r = report.build(result, lang, acknowledged)
     title = f"客户分析报告（截至 {result.as_of:%Y-%m-%d}）" if zh else f"Customer analysis report (as of {result.as_of:%Y-%m-%d})"
     layout = _Layout()
     layout.add(title)

@@ -1,0 +1,68 @@
+"""What every alert rule shares: the alert columns, severities, and who is responsible.
+
+An alert row: key (stable business key: rule + subject), rule, severity (高/中/低), subject,
+owner (a rep's name, never a role), stake (money at stake in 元), count (rows or customers
+covered), message (zh), message_en, value, baseline, action, the source cell — sheet key, Excel
+row, column key — that the Excel layer paints in place, ``cells`` ((row, note) pairs when an
+alert covers several cells; each is painted with its own note) and ``members`` (the customer
+names an alert covers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+COLUMNS = ["key", "rule", "severity", "subject", "owner", "stake", "count", "message", "message_en", "value",
+           "baseline", "action", "sheet", "row", "column", "cells", "members"]
+HIGH, MEDIUM, LOW = "高", "中", "低"
+SEVERITY_ORDER = {HIGH: 0, MEDIUM: 1, LOW: 2}
+NAMES_SHOWN = 3  # names in an owner list before 等
+
+
+def frame(rows: list[dict]) -> pd.DataFrame:
+    """Alert rows (dicts) as a frame with every alert column; missing cells default sensibly."""
+    base = {"owner": None, "stake": float("nan"), "count": 1, "cells": (), "members": ()}
+    return pd.DataFrame([{**base, **r} for r in rows], columns=COLUMNS) if rows else \
+        pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+
+
+def names_text(names, limit: int = NAMES_SHOWN) -> str | None:
+    """Distinct names in order: '刘洋、王芳、张伟 等' (None when there are none)."""
+    seen = list(dict.fromkeys(n for n in names if isinstance(n, str) and n.strip()))
+    if not seen:
+        return None
+    return "、".join(seen[:limit]) + (" 等" if len(seen) > limit else "")
+
+
+def customer_owners(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.Series:
+    """customer_id → the responsible rep: 客户档案's 负责人, else the salesperson of the latest order."""
+    reps = orders.dropna(subset=["salesperson"])
+    reps = reps[reps["salesperson"].astype(str).str.strip() != ""]
+    latest = (reps.sort_values(["order_date", "row"], kind="stable").drop_duplicates("customer_id", keep="last")
+              .set_index("customer_id")["salesperson"].astype(object))
+    own = pd.Series(dtype=object)
+    if not customers.empty and "owner" in customers:
+        c = customers.dropna(subset=["owner"])
+        c = c[c["owner"].astype(str).str.strip() != ""]
+        own = c.drop_duplicates("customer_id").set_index("customer_id")["owner"].astype(object)
+    return own.combine_first(latest)
+
+
+def recent_orders(orders: pd.DataFrame, as_of: dt.date, days: int) -> pd.DataFrame:
+    """Counted orders of the ``days`` up to and including the as-of date."""
+    a = pd.Timestamp(as_of)
+    o = orders[orders["is_order"] & (orders["order_date"] <= a)]
+    return o[o["order_date"] > a - pd.Timedelta(days=days)]
+
+
+def slice_reps(recent: pd.DataFrame, product_line, region) -> str | None:
+    """The reps carrying a slice (product line and/or region) over the recent window, biggest first."""
+    o = recent
+    if isinstance(product_line, str):
+        o = o[o["product_line"] == product_line]
+    if isinstance(region, str):
+        o = o[o["region"] == region]
+    by = o.dropna(subset=["salesperson"]).groupby("salesperson")["revenue"].sum().sort_values(ascending=False)
+    return names_text(by.index)

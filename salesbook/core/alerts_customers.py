@@ -1,0 +1,155 @@
+"""Customer alerts: silent customers (churn risk) and overdue follow-ups (SPEC §4 异常预警).
+
+Money at stake: a silent customer's average purchase per order day (lifetime sales ÷ order
+days: what one missed cycle costs); an overdue customer's sales of one follow-up cycle (sales
+over the RFM window × cadence days ÷ window days: what a neglected cycle is worth).
+The owner is 客户档案's 负责人, else the rep of the latest order.
+Customers who need a call each get an alert; the long tail (lapsed customers, 普通/潜在
+overdue follow-ups) gets one alert per owner, listing them and painting each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from ..settings import Settings
+from .alerts_common import HIGH, LOW, MEDIUM, customer_owners, frame, recent_orders
+from .moneytext import money
+from .numtext import number
+
+
+def silent_alerts(rfm_table: pd.DataFrame, orders: pd.DataFrame, customers: pd.DataFrame, *,
+                  settings: Settings, as_of: dt.date) -> pd.DataFrame:
+    """Customers silent for more than 参数 × their own average purchase cycle (SPEC §4 异常预警).
+
+    A cycle needs ≥ 3 orders on distinct days; the silence must also be at least
+    ``alert_silent_min_days`` (a 2-day cycle does not make a customer 'silent' after 5 days).
+    Severity 高 for a customer with M score ≥ 4, 中 otherwise. Customers silent beyond the RFM
+    window are lapsed (a win-back case, not a warning): one 低 alert per owner lists them."""
+    a = pd.Timestamp(as_of)
+    o = orders[orders["is_order"] & (orders["order_date"] <= a)]
+    if o.empty:
+        return frame([])
+    days = o[["customer_id", "order_date"]].drop_duplicates()
+    g = days.groupby("customer_id")["order_date"]
+    t = pd.DataFrame({"first": g.min(), "last": g.max(), "n": g.count()})
+    t["cycle"] = (t["last"] - t["first"]).dt.days / (t["n"] - 1).where(t["n"] > 1)
+    t["recency"] = (a - t["last"]).dt.days
+    t["revenue"] = o.groupby("customer_id")["revenue"].sum()
+    t = t[(t["n"] >= 3) & (t["cycle"] > 0) & (t["recency"] > settings.alert_silent_factor * t["cycle"])
+          & (t["recency"] >= settings.alert_silent_min_days)]
+    if t.empty:
+        return frame([])
+    t["stake"] = t["revenue"] / t["n"]
+    m_score = rfm_table.set_index("customer_id")["m_score"] if not rfm_table.empty else pd.Series(dtype=float)
+    names = o.dropna(subset=["customer_name"]).groupby("customer_id")["customer_name"].last()
+    owners = customer_owners(orders, customers)
+    cust_rows = customers.drop_duplicates("customer_id").set_index("customer_id")["row"] \
+        if not customers.empty else pd.Series(dtype="int64")
+    last_rows = o.sort_values("order_date").drop_duplicates("customer_id", keep="last").set_index("customer_id")["row"]
+    t = t.sort_values("stake", ascending=False, kind="stable").assign(
+        name=lambda d: [names.get(c, c) for c in d.index], owner=lambda d: [owners.get(c) for c in d.index],
+        lapsed=lambda d: d["recency"] > settings.rfm_window_days)
+
+    def spot(cid) -> tuple[str, int | None]:
+        if cid in cust_rows.index:
+            return "customers", int(cust_rows[cid])
+        return "orders", (int(last_rows[cid]) if cid in last_rows.index else None)
+
+    def text(cid, r) -> str:
+        return (f"{r['name']} 已 {int(r['recency'])} 天未下单，超过其平均采购周期 {number(r['cycle'], 1)} 天的 "
+                f"{settings.alert_silent_factor:g} 倍（{int(r['n'])} 次下单，平均每次 {money(r['stake'], settings)}）")
+
+    rows = []
+    for cid, r in t[~t["lapsed"]].iterrows():
+        m = m_score.get(cid)
+        sheet, row = spot(cid)
+        rows.append(dict(
+            key=f"silent|{cid}", rule="silent", severity=HIGH if m is not None and pd.notna(m) and m >= 4 else MEDIUM,
+            subject=f"{cid} {r['name']}", owner=r["owner"], stake=float(r["stake"]), members=(str(r["name"]),),
+            message=text(cid, r) + "，有流失风险",
+            message_en=f"{r['name']}: no order for {int(r['recency'])} days, over {settings.alert_silent_factor:g}× "
+                       f"its average purchase cycle of {number(r['cycle'], 1)} days "
+                       f"({money(r['stake'], settings, 'en')} per order day)",
+            value=int(r["recency"]), baseline=float(r["cycle"]), action="本周内电话回访，了解需求变化与竞品情况",
+            sheet=sheet, row=row, column="customer_id"))
+    gone = t[t["lapsed"]].assign(owner=lambda d: d["owner"].fillna("未指定"))
+    for owner, g in gone.groupby("owner", sort=True):
+        spots = {cid: spot(cid) for cid in g.index}
+        sheet = max(("customers", "orders"), key=lambda s_: sum(v[0] == s_ for v in spots.values()))
+        cells = tuple((spots[cid][1], text(cid, r) + "，已流失") for cid, r in g.iterrows()
+                      if spots[cid][0] == sheet and spots[cid][1] is not None)
+        names_ = [str(x) for x in g["name"]]
+        rows.append(dict(
+            key=f"silent|{owner}|lapsed", rule="silent", severity=LOW, subject=f"{owner} 名下已流失客户",
+            owner=None if owner == "未指定" else owner, stake=float(g["stake"].sum()), count=len(g),
+            members=tuple(names_),
+            message=f"{owner} 名下 {len(g)} 家曾规律采购的客户已超过 {settings.rfm_window_days} 天未下单"
+                    f"（平均每次采购额合计 {money(g['stake'].sum(), settings)}）：" + "、".join(names_[:5])
+                    + (" 等" if len(names_) > 5 else ""),
+            message_en=f"{owner}: {len(g)} regular customers with no order for over {settings.rfm_window_days} days",
+            value=int(g["recency"].max()), baseline=settings.rfm_window_days,
+            action="列入挽回名单：了解流失原因，提供回归方案", sheet=sheet,
+            row=cells[0][0] if cells else None, column="customer_id", cells=cells))
+    return frame(rows)
+
+
+def overdue_alerts(plan: pd.DataFrame, followups: pd.DataFrame, customers: pd.DataFrame,
+                   orders: pd.DataFrame | None = None, *, settings: Settings | None = None,
+                   as_of: dt.date | None = None) -> pd.DataFrame:
+    """Follow-ups overdue by the tier's cadence: one 高 alert per VIP/核心 customer, and one 低
+    alert per owner and tier for the others (the 维护计划 sheet lists each of them), painted on
+    each customer's latest follow-up row."""
+    late = plan[(plan["overdue_days"] > 0) & plan["last_contact"].notna()]
+    if late.empty:
+        return frame([])
+    settings = settings or Settings()
+    last_rows = (followups.sort_values("date").drop_duplicates("customer_id", keep="last")
+                 .set_index("customer_id")["row"])
+    if orders is not None and as_of is not None:
+        owners = customer_owners(orders, customers)
+        worth = recent_orders(orders, as_of, settings.rfm_window_days).groupby("customer_id")["revenue"].sum()
+    else:
+        owners, worth = pd.Series(dtype=object), pd.Series(dtype=float)
+    late = late.assign(
+        name=[n if isinstance(n, str) else c for n, c in zip(late["customer_name"], late["customer_id"], strict=True)],
+        who=[owners.get(c) if isinstance(owners.get(c), str) else (o if isinstance(o, str) else None)
+             for c, o in zip(late["customer_id"], late["owner"], strict=True)],
+        stake=(late["customer_id"].map(worth).fillna(0.0).astype("float64") * late["cadence_days"]
+               / settings.rfm_window_days),
+        src=late["customer_id"].map(last_rows))
+
+    def text(r) -> str:
+        return (f"{r.tier}客户 {r.name} 跟进逾期 {r.overdue_days} 天（沟通频率 {r.frequency or r.cadence_days}，"
+                f"最近跟进 {r.last_contact:%Y-%m-%d}），负责人 {r.who or '未指定'}")
+
+    rows = []
+    key_tiers = late["tier"].isin(["VIP", "核心"])
+    for r in late[key_tiers].itertuples(index=False):
+        rows.append(dict(
+            key=f"overdue|{r.customer_id}", rule="overdue", severity=HIGH, subject=f"{r.customer_id} {r.name}",
+            owner=r.who, stake=r.stake, members=(r.name,), message=text(r),
+            message_en=f"{r.tier} customer {r.name}: follow-up overdue by {r.overdue_days} days "
+                       f"(cadence {r.cadence_days} days, last contact {r.last_contact:%Y-%m-%d})",
+            value=r.overdue_days, baseline=r.cadence_days, action="按维护计划补做跟进并记录",
+            sheet="followups", row=int(r.src) if pd.notna(r.src) else None, column="date"))
+    rest = late[~key_tiers].assign(who=lambda d: d["who"].fillna("未指定"))
+    for (who, tier), g in rest.groupby(["who", "tier"], sort=True):
+        g = g.sort_values(["stake", "overdue_days"], ascending=False, kind="stable")
+        located = g[g["src"].notna()]
+        names = g["name"].tolist()
+        rows.append(dict(
+            key=f"overdue|{who}|{tier}", rule="overdue", severity=LOW, subject=f"{who} 名下{tier}客户",
+            owner=None if who == "未指定" else who, stake=float(g["stake"].sum()), count=len(g),
+            members=tuple(names),
+            message=f"{who} 名下 {len(g)} 家{tier}客户跟进逾期（最久 {int(g['overdue_days'].max())} 天）："
+                    + "、".join(names[:5]) + (" 等" if len(names) > 5 else ""),
+            message_en=f"{who}: {len(g)} {tier} customers overdue for a follow-up "
+                       f"(longest {int(g['overdue_days'].max())} days)",
+            value=int(g["overdue_days"].max()), baseline=int(g["cadence_days"].iloc[0]),
+            action="按维护计划补做跟进并记录（名单见维护计划）", sheet="followups",
+            row=int(located["src"].iloc[0]) if not located.empty else None, column="date",
+            cells=tuple((int(r.src), text(r)) for r in located.itertuples(index=False))))
+    return frame(rows)
