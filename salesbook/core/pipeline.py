@@ -113,11 +113,11 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
     as_of = resolve_as_of(orders, settings, today)
     say("业绩分析 performance")
     perf = performance.performance(orders, targets, settings=settings, as_of=as_of)
-    kpi = bd.kpi_table(orders, leads, settings=settings, as_of=as_of)
-    trend = bd.monthly_trend(orders, targets, settings=settings, as_of=as_of)
-    dims = {d: bd.by_dimension(orders, d, settings=settings, as_of=as_of, targets=targets)
+    kpi = bd.kpi_table(orders, leads, settings=settings, as_of=as_of, customers=customers)
+    trend = bd.monthly_trend(orders, targets, settings=settings, as_of=as_of, customers=customers)
+    dims = {d: bd.by_dimension(orders, d, settings=settings, as_of=as_of, targets=targets, customers=customers)
             for d in ("product_line", "salesperson", "region", "channel")}
-    ctypes = bd.customer_types(orders, settings=settings, as_of=as_of)
+    ctypes = bd.customer_types(orders, settings=settings, as_of=as_of, customers=customers)
     say("RFM 与客户分层 RFM and tiers")
     rfm_t = rfm.rfm(orders, settings=settings, as_of=as_of)
     tier_t = tiers.tiers(orders, customers, leads, rfm_t, settings=settings, as_of=as_of)
@@ -159,7 +159,7 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
                      ("pace", "进度判断"), ("note", "备注"))
     dim_cols = {
         "product_line": cols(("product_line", "产品线"), ("revenue", "销售额", "amount"), ("share", "占比", "pct"),
-                             ("share_change", "占比变化", "pct"), ("orders", "订单量", "int"),
+                             ("share_change", "占比变化", "pp"), ("orders", "订单量", "int"),
                              ("avg_ticket", "客单价", "amount"), ("yoy", "同比", "growth"), ("quadrant", "定位"),
                              *((("margin", "毛利", "amount"), ("margin_rate", "毛利率", "pct"))
                                if "margin" in f["by_product_line"] else ())),
@@ -181,8 +181,8 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
     breakdown = [
         Block("kpi", f"核心指标（截至 {as_of:%Y-%m-%d}）", f"KPIs (as of {as_of:%Y-%m-%d})", kpi,
               cols(("label", "指标"), ("current", "本月", "row"), ("previous", "上月同期", "row"),
-                   ("change", "变化", "growth"), ("ytd", "今年累计", "row"), ("last_year", "去年同期", "row"),
-                   ("yoy", "同比", "growth"))),
+                   ("change", "变化", "row"), ("ytd", "今年累计", "row"), ("last_year", "去年同期", "row"),
+                   ("yoy", "同比", "row"))),
         Block("trend", "月度趋势", "Monthly trend", f["trend"],
               cols(("month", "月份"), ("revenue", "销售额", "amount"), ("target", "目标值", "amount"),
                    ("completion", "完成率", "pct"), ("orders", "订单量", "int"), ("avg_ticket", "客单价", "amount"),
