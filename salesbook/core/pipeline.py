@@ -18,7 +18,8 @@ import pandas as pd
 from ..settings import Settings
 from . import alerts as al
 from . import breakdown as bd
-from . import clean, followup, performance, problems, rfm, tiers
+from . import clean, followup, linking, performance, problems, rfm, tiers
+from . import targets as tg
 from . import playbook as pb
 from .tables import Block, cols
 
@@ -70,6 +71,15 @@ class Result:
     sheets: dict[str, list[Block]]
 
     @property
+    def notices(self) -> list[tuple[str, str]]:
+        """(zh, en) sentences about something that changes the numbers of a whole sheet — a missing
+        order status column, targets read as 万元 by their magnitude. The CLI's refresh summary and
+        the dashboard's info block show them; each is also a row of the cleaning log."""
+        rows = tg.notice_rows(self.log)
+        return [(f"{s}：{r}", f"{s}: {e}") for s, r, e in zip(rows["sheet"], rows["reason"], rows["reason_en"],
+                                                            strict=True)]
+
+    @property
     def excluded_rows(self) -> int:
         ex = self.log[self.log["action"] == clean.EXCLUDED]
         return int(ex[["sheet", "row"]].drop_duplicates().shape[0])
@@ -100,11 +110,19 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
     customers, log_c = clean.clean_customers(rc.df, sheet=rc.sheet, labels=rc.labels)
     ro = raw("orders", ("order_date", "customer_id", "amount"), "订单明细")
     orders, log_o = clean.clean_orders(ro.df, settings=settings, today=today, sheet=ro.sheet, labels=ro.labels,
-                                       units=ro.units, customer_aliases=clean.customer_aliases(customers))
+                                       units=ro.units, customers=customers)
     rt = raw("targets", ("period", "target"), "销售目标")
-    targets, log_t = clean.clean_targets(rt.df, settings=settings, sheet=rt.sheet, labels=rt.labels, units=rt.units)
+    targets, log_t = tg.clean_targets(rt.df, settings=settings, sheet=rt.sheet, labels=rt.labels, units=rt.units,
+                                      orders=orders)
+    regions = linking.region_names(orders["region"], targets["region"])
+    log_r_o, log_r_t = clean.Log(ro.sheet, ro.labels), clean.Log(rt.sheet, rt.labels)
+    orders = linking.unify_regions(orders, regions, log_r_o)
+    targets = linking.unify_regions(targets, regions, log_r_t)
+    log_o = pd.concat([x for x in (log_o, log_r_o.frame()) if not x.empty] or [log_o], ignore_index=True)
+    log_t = pd.concat([x for x in (log_t, log_r_t.frame()) if not x.empty] or [log_t], ignore_index=True)
     rf = raw("followups", ("customer_id", "date"), "跟进记录")
-    followups, log_f = clean.clean_followups(rf.df, today=today, sheet=rf.sheet, labels=rf.labels)
+    followups, log_f = clean.clean_followups(rf.df, today=today, sheet=rf.sheet, labels=rf.labels,
+                                             customers=customers)
     rl = raw("leads", ("stage",), "线索")
     leads, log_l = clean.clean_leads(rl.df, sheet=rl.sheet, labels=rl.labels)
     playbook = tables["playbook"].df.drop(columns="_row") if "playbook" in tables else pb.default_playbook()
