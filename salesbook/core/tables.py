@@ -59,7 +59,8 @@ NEW_LABEL = "新增"  # growth on a zero or missing base (SPEC §4)
 
 
 def growth(current: pd.Series, base: pd.Series, known: pd.Series | None = None) -> pd.Series:
-    """(current − base) / base; the label 新增 where the base is zero or missing.
+    """(current − base) / base; the label 新增 where the base is zero or missing and something
+    sold now (nothing then and nothing now is NaN, shown —).
 
     ``known`` (optional, boolean) marks bases the data covers; where it is False the base lies
     before the data begins and the growth is NaN (shown —), not 新增 (SPEC §4 periods)."""
@@ -68,6 +69,7 @@ def growth(current: pd.Series, base: pd.Series, known: pd.Series | None = None) 
     ok = base.notna() & base.ne(0)
     g = ((current - base) / base.abs()).where(ok)
     out = g.astype("object").where(ok, NEW_LABEL)
+    out = out.where(~(current.fillna(0).eq(0) & ~ok), np.nan)  # nothing then, nothing now: no growth to show
     if known is not None:
         out = out.where(known.astype(bool), np.nan)
     return out
