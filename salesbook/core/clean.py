@@ -332,7 +332,9 @@ LEAD_STAGES = ("需求确认", "方案提交", "商务谈判", "成交", "丢单
 
 
 def clean_leads(raw: pd.DataFrame, *, sheet: str = "线索", labels: Mapping[str, str] | None = None,
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                customers: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Typed leads. A lead without 客户编号 whose name is a customer's full name or unique 简称
+    gets that customer's id (so a won lead and its customer are one company); others stay unlinked."""
     log = Log(sheet, labels or {})
     df = _ensure(raw.copy(), ("lead_id", "name", "customer_id", "stage", "est_amount", "owner", "created",
                               "stage_date"))
@@ -346,6 +348,10 @@ def clean_leads(raw: pd.DataFrame, *, sheet: str = "线索", labels: Mapping[str
     out["est_amount"] = parse.map_unique(df["est_amount"], parse.parse_amount).astype("float64")
     for c in ("created", "stage_date"):
         out[c] = pd.to_datetime(parse.map_unique(df[c], parse.parse_date), errors="coerce").astype("datetime64[ns]")
+    if customers is not None and not customers.empty:
+        linked = linking.link(out["customer_id"], out["name"], linking.directory(customers))
+        known = linked["how"].isin([linking.HOW_NAME, linking.HOW_SHORT])
+        out.loc[known, "customer_id"] = linked.loc[known, "customer_id"]
     out = out[~unknown].reset_index(drop=True)
     return out, log.frame()
 

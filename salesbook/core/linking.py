@@ -118,7 +118,7 @@ def region_names(*columns: pd.Series) -> dict[str, str]:
     for spellings in groups.values():
         if len(spellings) < 2:
             continue
-        best = sorted(spellings, key=lambda v: (-counts[v], len(v), v))[0]
+        best = min(spellings, key=lambda v: (-counts[v], len(v), v))
         out.update({v: best for v in spellings if v != best})
     return out
 

@@ -19,8 +19,8 @@ from ..settings import Settings
 from . import alerts as al
 from . import breakdown as bd
 from . import clean, followup, linking, performance, problems, rfm, tiers
-from . import targets as tg
 from . import playbook as pb
+from . import targets as tg
 from .tables import Block, cols
 
 
@@ -124,7 +124,7 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
     followups, log_f = clean.clean_followups(rf.df, today=today, sheet=rf.sheet, labels=rf.labels,
                                              customers=customers)
     rl = raw("leads", ("stage",), "线索")
-    leads, log_l = clean.clean_leads(rl.df, sheet=rl.sheet, labels=rl.labels)
+    leads, log_l = clean.clean_leads(rl.df, sheet=rl.sheet, labels=rl.labels, customers=customers)
     playbook = tables["playbook"].df.drop(columns="_row") if "playbook" in tables else pb.default_playbook()
     log = pd.concat([x for x in (log_o, log_t, log_c, log_f, log_l) if not x.empty] or [log_o], ignore_index=True)
 
@@ -223,7 +223,8 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
                            ("m_score", "M分", "int"), ("rfm_code", "RFM得分"), ("segment", "客户分层"),
                            ("revenue_share", "营收占比", "pct"), ("cum_share", "累计占比", "pct"),
                            ("pareto_top20", "TOP20%", "flag"), ("avg_cycle_days", "平均采购周期(天)", "num"),
-                           ("top_product", "偏好产品"), ("top_product_share", "偏好占比", "pct")))],
+                           ("top_product", "偏好产品"), ("top_product_share", "偏好占比", "pct"),
+                           ("lifetime_amount", "累计采购", "amount")))],
         "tiers": [Block("tiers", "客户分层（VIP/核心/普通/潜在）与 A/B/C", "Customer tiers", f["tiers"],
                         cols(("customer_id", "客户编号"), ("customer_name", "客户名称"), ("tier", "客户层级"),
                              ("half_year_amount", "近半年采购", "amount"), ("years", "合作年限", "num"),

@@ -23,7 +23,7 @@ COLS = ["order_id", "order_date", "customer_id", "customer_name", "salesperson",
 
 
 def orders_of(rows, **kw):
-    out, log = clean_orders(raw(pd.DataFrame(rows, columns=COLS)).df, settings=Settings(), today=TODAY, **kw)
+    out, _ = clean_orders(raw(pd.DataFrame(rows, columns=COLS)).df, settings=Settings(), today=TODAY, **kw)
     return out
 
 
