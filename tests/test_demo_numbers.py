@@ -62,7 +62,7 @@ def test_rfm_of_the_top_customer(book):
     active = rfm["F 购买频次"] > 0
     assert rfm.loc[active, "客户分层"].isin(["高价值客户", "流失风险客户", "潜力客户", "低价值客户"]).all()
     assert rfm.loc[~active, "客户分层"].isin(["已流失客户", "高价值流失"]).all()
-    assert rfm.loc[~active, "R分"].isna().all()
+    assert (rfm.loc[~active, "RFM得分"] == "111").all()
     assert rfm["TOP20%"].eq("是").sum() == -(-int(active.sum()) * 2 // 10)
     assert not rfm.loc[~active, "TOP20%"].eq("是").any()
 

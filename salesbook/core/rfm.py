@@ -5,8 +5,9 @@ M = counted revenue in the window (refunds reduce it). Scores 1–5 by quantiles
 customers (default) or by fixed cut points from 参数. Equal values always get equal scores;
 R is reversed (recent = 5). Code = f"{r}{f}{m}", e.g. "555".
 
-Lapsed customers (SPEC §4): a customer with a counted order ever but none in the window is not
-scored — not in the quantiles, not in the revenue shares or the TOP 20% — and gets the segment
+Lapsed customers (SPEC §4): a customer with a counted order ever but none in the window is left
+out of the quantiles, the revenue shares and the TOP 20% (scored 1-1-1, "111": below every
+active customer on all three, without moving anyone's score), and gets the segment
 已流失客户, or 高价值流失 when their lifetime amount is at least the window's M-score-4 cut (the
 smallest window amount scored M ≥ 4; the 4th fixed cut point with fixed scoring): the first
 names on a win-back list, never 低价值.
@@ -78,7 +79,7 @@ def rfm(orders: pd.DataFrame, *, settings: Settings, as_of: dt.date) -> pd.DataF
     Returns customer_id, customer_name, last_order, recency_days, frequency, monetary,
     r_score, f_score, m_score, rfm_code, segment, revenue_share, cum_share, pareto_top20,
     avg_cycle_days, top_product, top_product_share, lifetime_amount — active customers by
-    monetary descending, then the lapsed (scores empty) by lifetime amount descending.
+    monetary descending, then the lapsed by lifetime amount descending.
     """
     as_of_ts = pd.Timestamp(as_of)
     counted = orders[orders["status"].isin(settings.revenue_statuses) & (orders["order_date"] <= as_of_ts)]
@@ -110,8 +111,9 @@ def rfm(orders: pd.DataFrame, *, settings: Settings, as_of: dt.date) -> pd.DataF
         m = quantile_scores(act["monetary"])
         m4_cut = float(act.loc[m >= 4, "monetary"].min()) if (m >= 4).any() else np.nan
     for col, v in (("r_score", r), ("f_score", f), ("m_score", m)):
-        out[col] = v.reindex(out.index).astype("float64")  # NaN (an empty cell) for the lapsed
-    out["rfm_code"] = (r.astype(str) + f.astype(str) + m.astype(str)).reindex(out.index)
+        # the lapsed are below every active customer on all three: 1, without moving anyone's quantile
+        out[col] = v.reindex(out.index).fillna(1).astype("int64")
+    out["rfm_code"] = out["r_score"].astype(str) + out["f_score"].astype(str) + out["m_score"].astype(str)
     seg = segments(r, f, m).reindex(out.index)
     high = out["lifetime_amount"] >= m4_cut if not np.isnan(m4_cut) else pd.Series(False, index=out.index)
     out["segment"] = seg.where(active, np.where(high, LAPSED_HIGH, LAPSED))
