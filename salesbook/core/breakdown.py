@@ -117,8 +117,10 @@ def kpi_table(orders: pd.DataFrame, leads: pd.DataFrame, *, settings: Settings, 
                      "ytd": ytd[key], "last_year": lst[key]})
     t = pd.DataFrame(rows)
     rate = t["metric"].isin(RATES)
-    prev_known = pd.Series(periods.base_known(prev, start), index=t.index)
-    ly_known = pd.Series(periods.base_known(ly, start), index=t.index)
+    # a mean over nothing (no lead won in the base) has no growth: unknown, not 新增
+    mean = t["metric"].eq("deal_cycle_days")
+    prev_known = pd.Series(periods.base_known(prev, start), index=t.index) & ~(mean & t["previous"].isna())
+    ly_known = pd.Series(periods.base_known(ly, start), index=t.index) & ~(mean & t["last_year"].isna())
     t["change"] = growth(t["current"], t["previous"], prev_known).where(
         ~rate, point_change(t["current"], t["previous"], prev_known))
     t["yoy"] = growth(t["ytd"], t["last_year"], ly_known).where(~rate, point_change(t["ytd"], t["last_year"],

@@ -52,16 +52,15 @@ def directory(customers: pd.DataFrame) -> Directory:
     by_short, full_of_short, shared = {}, {}, {}
     if "short_name" in c:
         s = c.dropna(subset=["short_name"])
-        for short, grp in s.groupby("short_name", sort=False):
-            ids = grp["customer_id"].unique()
-            if len(ids) == 1:
-                by_short[short] = ids[0]
-                name = grp["customer_name"].iloc[0] if "customer_name" in grp else None
-                if isinstance(name, str):
-                    full_of_short[short] = name
-            else:
-                shared[short] = tuple(str(n) for n in grp.get("customer_name", grp["customer_id"]).fillna(
-                    grp["customer_id"]))
+        n_ids = s.groupby("short_name", sort=False)["customer_id"].transform("nunique")
+        one = s[n_ids == 1].drop_duplicates("short_name")
+        by_short = dict(zip(one["short_name"], one["customer_id"], strict=True))
+        if "customer_name" in one:
+            named = one.dropna(subset=["customer_name"])
+            full_of_short = dict(zip(named["short_name"], named["customer_name"], strict=True))
+        many = s[n_ids > 1]
+        label = many["customer_name"].fillna(many["customer_id"]) if "customer_name" in many else many["customer_id"]
+        shared = {k: tuple(str(v) for v in grp) for k, grp in label.groupby(many["short_name"], sort=False)}
     return Directory(by_name, by_short, full_of_short, shared)
 
 

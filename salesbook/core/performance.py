@@ -70,7 +70,8 @@ def _grain_rows(m: pd.DataFrame, counted: pd.DataFrame, freq: str, dims: list[st
     m = m.copy()
     own = [periods.span(p, as_of) for p in m["period"]]
     sums = _sums(counted, own, dims)
-    m["actual"] = [_lookup(sums, sp, dims, r) for sp, (_, r) in zip(own, m.iterrows(), strict=True)]
+    rows = m[dims].to_dict("records") if dims else [{}] * len(m)
+    m["actual"] = [_lookup(sums, sp, dims, r) for sp, r in zip(own, rows, strict=True)]
     for which in ("yoy", "mom"):
         if which == "mom" and freq == "Y":  # a year's previous period is last year: 同比 says it
             m["mom"] = np.nan
@@ -78,8 +79,7 @@ def _grain_rows(m: pd.DataFrame, counted: pd.DataFrame, freq: str, dims: list[st
         back = periods.months_back(freq, which)
         bases = [periods.base_span(p, back, as_of) for p in m["period"]]
         sums = _sums(counted, bases, dims)
-        base = pd.Series([_lookup(sums, sp, dims, r) for sp, (_, r) in zip(bases, m.iterrows(), strict=True)],
-                         index=m.index)
+        base = pd.Series([_lookup(sums, sp, dims, r) for sp, r in zip(bases, rows, strict=True)], index=m.index)
         known = pd.Series([periods.base_known(b, start) for b in bases], index=m.index)
         m[which] = growth(m["actual"], base, known)
     return m

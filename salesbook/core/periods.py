@@ -20,6 +20,7 @@ does not call every customer "new". They never count as new in any period.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pandas as pd
 
@@ -35,6 +36,7 @@ def freq_of(p: pd.Period) -> str:
     return "Y" if f == "A" else f
 
 
+@functools.lru_cache(maxsize=4096)  # Period.start_time/end_time are slow and the same periods recur
 def bounds(p: pd.Period) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day of a period (dates, no time)."""
     return p.start_time.normalize(), p.end_time.normalize()

@@ -83,18 +83,16 @@ def magnitude(targets: pd.DataFrame, orders: pd.DataFrame, *, settings: Settings
     counted = orders[orders["status"].isin(settings.revenue_statuses)]
     if counted.empty:
         return None
-    dates = counted["order_date"]
     ratios = []
-    for r in targets.itertuples(index=False):
-        p = r.period
-        sub = counted[(dates >= p.start_time) & (dates <= p.end_time)]
-        for d in DIMS:
-            v = getattr(r, d)
-            if isinstance(v, str):
-                sub = sub[sub[d] == v]
-        actual = float(sub["revenue"].sum())
-        if actual > 0:
-            ratios.append(actual / r.target)
+    t = targets.assign(_freq=targets["period"].map(lambda p: p.freqstr[0]))
+    for (freq, *on), grp in t.groupby(["_freq", *(t[d].notna().rename(f"_{d}") for d in DIMS)], sort=False):
+        dims = [d for d, used in zip(DIMS, on, strict=True) if used]
+        keyed = counted.assign(period=counted["order_date"].dt.to_period("Y" if freq == "A" else freq))
+        actual = keyed.groupby(["period", *dims])["revenue"].sum()
+        keys = list(zip(grp["period"], *(grp[d] for d in dims), strict=True)) if dims else list(grp["period"])
+        got = actual.reindex(keys).to_numpy(dtype="float64") if len(actual) else np.full(len(grp), np.nan)
+        ok = got > 0
+        ratios.extend(got[ok] / grp["target"].to_numpy()[ok])
     return float(np.median(ratios)) if ratios else None
 
 
