@@ -289,8 +289,10 @@ def clean_followups(raw: pd.DataFrame, *, today: dt.date, sheet: str = "跟进�
                               "next_date", "owner"))
     df = df[~_blank_rows(df, [c for c in df.columns if c != "_row"])]
     out = pd.DataFrame({"row": df["_row"].astype("int64")}, index=df.index)
-    for c in ("customer_id", "customer_name", "content", "next_step", "owner"):
+    for c in ("customer_id", "customer_name", "owner"):
         out[c] = parse.key_texts(df[c])
+    for c in ("content", "next_step"):  # free text: trimmed, otherwise shown as typed
+        out[c] = parse.map_unique(df[c], lambda v: (v.strip() or None) if isinstance(v, str) else parse.key_text(v))
     d = parse.map_unique(df["date"], parse.parse_date)
     bad = d.isna()
     log.add(df.loc[bad, "_row"], "date", df.loc[bad, "date"], None, "date", EXCLUDED, "无法识别的跟进日期",
