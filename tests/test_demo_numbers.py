@@ -58,7 +58,13 @@ def test_rfm_of_the_top_customer(book):
     assert top["F 购买频次"] == (window["amount"] > 0).sum()
     assert top["R 最近购买(天前)"] == (book["as_of"] - mine["date"].max()).days
     assert top["RFM得分"] == f"{top['R分']}{top['F分']}{top['M分']}"
-    assert rfm["客户分层"].isin(["高价值客户", "流失风险客户", "潜力客户", "低价值客户"]).all()
+    # SPEC §4: a customer with nothing in the window is lapsed, outside the quantiles and the TOP 20%
+    active = rfm["F 购买频次"] > 0
+    assert rfm.loc[active, "客户分层"].isin(["高价值客户", "流失风险客户", "潜力客户", "低价值客户"]).all()
+    assert rfm.loc[~active, "客户分层"].isin(["已流失客户", "高价值流失"]).all()
+    assert (rfm.loc[~active, "RFM得分"] == "111").all()
+    assert rfm["TOP20%"].eq("是").sum() == -(-int(active.sum()) * 2 // 10)
+    assert not rfm.loc[~active, "TOP20%"].eq("是").any()
 
 
 def test_kpi_year_to_date_revenue(book):

@@ -5,11 +5,17 @@ Definitions (for a date range [start, end]):
     订单量   counted orders with a positive amount
     客单价   销售额 / 订单量
     回款率   回款金额 / 销售额 (without a 回款金额 column: revenue of 已回款 orders / 销售额)
-    退单率   cancelled orders / all orders with a status
-    新客户数 customers whose first counted order ever is in the range
+    退单率   cancelled orders / orders with a non-zero amount (草稿 drafts are not orders)
+    新客户数 customers who became customers in the range (:func:`.periods.new_customer_dates`)
     新客户占比 新客户数 / customers with a counted order in the range
     复购率   customers with ≥ 2 counted orders in the range / customers with a counted order
-    转化率   leads won / leads closed (won + lost);  成交周期 mean days created → won
+    转化率   leads won in the range / leads closed (won or lost) in it, by the closing date
+             (stage_date);  成交周期 mean days created → won of the leads won in the range
+
+Comparisons follow the one period rule of :mod:`.periods`. A rate's change (回款率, 退单率,
+新客户占比, 复购率, 转化率) is a difference in percentage points (kind ``pp``), a count's or
+amount's change a growth in percent (kind ``growth``): the KPI frame says which per row in
+``change_kind`` / ``yoy_kind``.
 """
 
 from __future__ import annotations
@@ -20,16 +26,20 @@ import numpy as np
 import pandas as pd
 
 from ..settings import Settings
-from .tables import growth, ratio
+from . import periods
+from .parse import STATUS_CANCELLED, STATUS_DRAFT
+from .tables import growth, point_change, ratio
 
 
 def _in(orders: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     return orders[(orders["order_date"] >= start) & (orders["order_date"] <= end)]
 
 
-def first_order_dates(orders: pd.DataFrame, *, settings: Settings) -> pd.Series:
-    counted = orders[orders["is_order"]]
-    return counted.groupby("customer_id")["order_date"].min()
+def first_order_dates(orders: pd.DataFrame, *, settings: Settings, as_of: dt.date | None = None,
+                      customers: pd.DataFrame | None = None) -> pd.Series:
+    """customer_id → the day the customer became one; NaT when before the data (see :mod:`.periods`)."""
+    a = as_of if as_of is not None else orders["order_date"].max()
+    return periods.new_customer_dates(orders, customers, settings=settings, as_of=a)
 
 
 def kpis(orders: pd.DataFrame, start, end, *, settings: Settings, first_dates: pd.Series,
@@ -43,8 +53,8 @@ def kpis(orders: pd.DataFrame, start, end, *, settings: Settings, first_dates: p
         collected = float(counted["collected"].fillna(0).sum())
     else:
         collected = float(counted.loc[counted["status"] == "已回款", "revenue"].sum())
-    with_status = o[o["amount"].ne(0)]
-    cancelled = int((with_status["status"] == "已取消").sum())
+    with_status = o[o["amount"].ne(0) & o["status"].ne(STATUS_DRAFT)]
+    cancelled = int((with_status["status"] == STATUS_CANCELLED).sum())
     active = counted[counted["is_order"]].groupby("customer_id").size()
     firsts = first_dates[(first_dates >= start) & (first_dates <= end)]
     new = int(firsts.index.isin(active.index).sum())
@@ -60,12 +70,16 @@ def kpis(orders: pd.DataFrame, start, end, *, settings: Settings, first_dates: p
         "repeat_rate": ratio(int((active >= 2).sum()), len(active)),
     }
     if leads is not None and not leads.empty:
-        closed = leads[leads["stage"].isin(["成交", "丢单"])]
+        closing = leads["stage_date"]
+        closed = leads[leads["stage"].isin(["成交", "丢单"]) & (closing >= start) & (closing <= end)]
         won = closed[closed["stage"] == "成交"]
         out["lead_conversion"] = ratio(len(won), len(closed))
         cycle = (won["stage_date"] - won["created"]).dt.days
         out["deal_cycle_days"] = float(cycle.mean()) if cycle.notna().any() else float("nan")
     return out
+
+
+RATES = frozenset({"collection_rate", "cancel_rate", "new_share", "repeat_rate", "lead_conversion"})
 
 
 KPI_LABELS = {
@@ -76,60 +90,84 @@ KPI_LABELS = {
 }
 
 
-def kpi_table(orders: pd.DataFrame, leads: pd.DataFrame, *, settings: Settings, as_of: dt.date) -> pd.DataFrame:
-    """metric · label · kind · this month · last month · change · year to date · same period last year · YoY."""
+def kpi_table(orders: pd.DataFrame, leads: pd.DataFrame, *, settings: Settings, as_of: dt.date,
+              customers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """metric · label · kind · this month · last month · change · year to date · same period last year · YoY.
+
+    本月 runs from the 1st to as-of; 上月同期 is the same days of last month (the whole of last
+    month once as-of is a month's last day); 今年累计 and 去年同期 likewise for the year. ``change``
+    and ``yoy`` are growth for amounts and counts, point differences for rates (``*_kind``)."""
     a = pd.Timestamp(as_of)
-    fd = first_order_dates(orders, settings=settings)
-    month = a.replace(day=1)
-    prev_start = (month - pd.DateOffset(months=1))
-    prev_end = prev_start + pd.offsets.MonthEnd(0)
-    # compare like with like: last month up to the same day of month
-    prev_same_day = min(prev_start + pd.Timedelta(days=a.day - 1), prev_end)
-    year = a.replace(month=1, day=1)
-    ly_start, ly_end = year - pd.DateOffset(years=1), a - pd.DateOffset(years=1)
-    cur = kpis(orders, month, a, settings=settings, first_dates=fd, leads=leads)
-    prev = kpis(orders, prev_start, prev_same_day, settings=settings, first_dates=fd, leads=leads)
-    ytd = kpis(orders, year, a, settings=settings, first_dates=fd, leads=leads)
-    ly = kpis(orders, ly_start, ly_end, settings=settings, first_dates=fd, leads=leads)
+    fd = first_order_dates(orders, settings=settings, as_of=as_of, customers=customers)
+    start = periods.data_start(orders, as_of)
+    month, year = a.to_period("M"), a.to_period("Y")
+    prev = periods.base_span(month, 1, a)
+    ly = periods.base_span(year, 12, a)
+
+    def at(sp):
+        return kpis(orders, sp[0], sp[1], settings=settings, first_dates=fd, leads=leads)
+
+    cur, ytd = at(periods.span(month, a)), at(periods.span(year, a))
+    prv, lst = at(prev), at(ly)
     rows = []
     for key, (label, kind) in KPI_LABELS.items():
         if key not in cur:
             continue
-        rows.append({"metric": key, "label": label, "kind": kind, "current": cur[key], "previous": prev[key],
-                     "ytd": ytd[key], "last_year": ly[key]})
+        rows.append({"metric": key, "label": label, "kind": kind, "current": cur[key], "previous": prv[key],
+                     "ytd": ytd[key], "last_year": lst[key]})
     t = pd.DataFrame(rows)
-    t["change"] = growth(t["current"], t["previous"])
-    t["yoy"] = growth(t["ytd"], t["last_year"])
-    return t[["metric", "label", "kind", "current", "previous", "change", "ytd", "last_year", "yoy"]]
+    rate = t["metric"].isin(RATES)
+    # a mean over nothing (no lead won in the base) has no growth: unknown, not 新增
+    mean = t["metric"].eq("deal_cycle_days")
+    prev_known = pd.Series(periods.base_known(prev, start), index=t.index) & ~(mean & t["previous"].isna())
+    ly_known = pd.Series(periods.base_known(ly, start), index=t.index) & ~(mean & t["last_year"].isna())
+    t["change"] = growth(t["current"], t["previous"], prev_known).where(
+        ~rate, point_change(t["current"], t["previous"], prev_known))
+    t["yoy"] = growth(t["ytd"], t["last_year"], ly_known).where(~rate, point_change(t["ytd"], t["last_year"],
+                                                                                    ly_known))
+    t["change_kind"] = t["yoy_kind"] = ["pp" if r else "growth" for r in rate]
+    return t[["metric", "label", "kind", "current", "previous", "change", "change_kind", "ytd", "last_year", "yoy",
+              "yoy_kind"]]
 
 
 def monthly_trend(orders: pd.DataFrame, targets: pd.DataFrame, *, settings: Settings, as_of: dt.date,
-                  months: int = 24) -> pd.DataFrame:
+                  months: int = 24, customers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The last ``months`` months up to as-of, starting no earlier than the first month with data.
+
+    环比/同比 follow the one period rule and look back over all history (2025-01 compares with
+    2024-01 even when 2024-01 is not shown)."""
     a = pd.Timestamp(as_of)
-    start = (a.replace(day=1) - pd.DateOffset(months=months - 1))
-    o = _in(orders, start, a)
-    counted = o[o["status"].isin(settings.revenue_statuses)]
+    first = periods.data_start(orders, as_of)
+    cols = ["month", "revenue", "orders", "avg_ticket", "customers", "new_customers", "target", "completion", "mom",
+            "yoy"]
+    if first is None:
+        return pd.DataFrame(columns=cols)
+    start = max(a.to_period("M") - (months - 1), first.to_period("M"))
+    idx = pd.period_range(start, a.to_period("M"), freq="M", name="month")
+    counted = periods.counted(orders, settings=settings, as_of=as_of)
     m = counted.assign(month=counted["order_date"].dt.to_period("M"))
-    g = m.groupby("month")
-    fd = first_order_dates(orders, settings=settings)
-    new = fd[(fd >= start) & (fd <= a)].dt.to_period("M").value_counts()
-    idx = pd.period_range(start, a, freq="M", name="month")
+    g = m[m["month"] >= start].groupby("month")
+    fd = first_order_dates(orders, settings=settings, as_of=as_of, customers=customers)
+    new = fd.dropna().dt.to_period("M").value_counts()
     t = pd.DataFrame(index=idx)
     t["revenue"] = g["revenue"].sum().reindex(idx).fillna(0.0)
     t["orders"] = g["is_order"].sum().reindex(idx).fillna(0).astype("int64")
     t["avg_ticket"] = ratio(t["revenue"], t["orders"].astype("float64"))
-    t["customers"] = m[m["is_order"]].groupby("month")["customer_id"].nunique().reindex(idx).fillna(0).astype("int64")
+    real = m[m["is_order"] & (m["month"] >= start)]
+    t["customers"] = real.groupby("month")["customer_id"].nunique().reindex(idx).fillna(0).astype("int64")
     t["new_customers"] = new.reindex(idx).fillna(0).astype("int64")
     t["target"] = monthly_targets(targets).reindex(idx)
     t["completion"] = ratio(t["revenue"], t["target"])
-    # the running month is compared with the same share of the base month (see performance)
-    pace = pd.Series(1.0, index=idx)
-    pace.iloc[-1] = min(1.0, a.day / a.days_in_month)
-    t["mom"] = growth(t["revenue"], t["revenue"].shift(1) * pace)
-    t["yoy"] = growth(t["revenue"], t["revenue"].shift(12) * pace)
+    dates = counted["order_date"]
+    for which in ("mom", "yoy"):
+        bases = [periods.base_span(p, periods.months_back("M", which), a) for p in idx]
+        base = pd.Series([float(counted.loc[(dates >= b[0]) & (dates <= b[1]), "revenue"].sum()) for b in bases],
+                         index=idx)
+        known = pd.Series([periods.base_known(b, first) for b in bases], index=idx)
+        t[which] = growth(t["revenue"], base, known)
     t = t.reset_index()
     t["month"] = t["month"].astype(str)
-    return t
+    return t[cols]
 
 
 def monthly_targets(targets: pd.DataFrame) -> pd.Series:
@@ -147,15 +185,18 @@ def monthly_targets(targets: pd.DataFrame) -> pd.Series:
 
 
 def by_dimension(orders: pd.DataFrame, dim: str, *, settings: Settings, as_of: dt.date,
-                 targets: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Year to date by one dimension: revenue, share, orders, customers, ticket, growth vs last year,
+                 targets: pd.DataFrame | None = None, customers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Year to date by one dimension: revenue, share, orders, customers, ticket, growth vs the same
+    days last year (``yoy``; NaN when last year is before the data), ``share_change`` in points,
     margin when costs exist, target and completion when targets exist at that grain."""
     a = pd.Timestamp(as_of)
     year = a.replace(month=1, day=1)
-    cur = _in(orders, year, a)
-    ly = _in(orders, year - pd.DateOffset(years=1), a - pd.DateOffset(years=1))
-    cur = cur[cur["status"].isin(settings.revenue_statuses)]
-    ly = ly[ly["status"].isin(settings.revenue_statuses)]
+    data_start = periods.data_start(orders, as_of)
+    ly_span = periods.base_span(a.to_period("Y"), 12, a)
+    ly_known = periods.base_known(ly_span, data_start)
+    counted = periods.counted(orders, settings=settings, as_of=as_of)
+    cur = _in(counted, year, a)
+    ly = _in(counted, *ly_span)
     key = cur[dim].fillna("(未填)")
     g = cur.groupby(key)
     t = pd.DataFrame({"revenue": g["revenue"].sum()})
@@ -166,17 +207,21 @@ def by_dimension(orders: pd.DataFrame, dim: str, *, settings: Settings, as_of: d
     t["customers"] = cur[cur["is_order"]].groupby(key)["customer_id"].nunique().reindex(t.index).fillna(0)
     t["avg_ticket"] = ratio(t["revenue"], t["orders"].astype("float64"))
     ly_rev = ly.groupby(ly[dim].fillna("(未填)"))["revenue"].sum()
-    t["yoy"] = growth(t["revenue"], ly_rev.reindex(t.index))
+    known = pd.Series(ly_known, index=t.index)
+    t["yoy"] = growth(t["revenue"], ly_rev.reindex(t.index), known)
     ly_total = ly_rev.sum()
-    ly_share = ly_rev / ly_total if ly_total else ly_rev * np.nan
-    t["share_change"] = t["share"] - ly_share.reindex(t.index)
+    ly_share = (ly_rev / ly_total if ly_total else ly_rev * np.nan).reindex(t.index)
+    # a line that sold nothing last year had a 0% share then (when last year is in the data)
+    t["share_change"] = point_change(t["share"], ly_share.fillna(0.0) if ly_total else ly_share, known)
     if "cost" in cur and cur["cost"].notna().any():
         cost = g["cost"].sum()
         t["margin"] = t["revenue"] - cost
         t["margin_rate"] = ratio(t["margin"], t["revenue"])
     if dim == "salesperson":
-        firsts = orders[orders["is_order"]].sort_values("order_date").drop_duplicates("customer_id")
-        firsts = firsts[(firsts["order_date"] >= year) & (firsts["order_date"] <= a)]
+        became = first_order_dates(orders, settings=settings, as_of=as_of, customers=customers)
+        became = became[(became >= year) & (became <= a)]
+        firsts = counted[counted["is_order"]].sort_values("order_date").drop_duplicates("customer_id")
+        firsts = firsts[firsts["customer_id"].isin(became.index) & (firsts["order_date"] >= year)]
         t["new_customers"] = firsts.groupby(firsts[dim].fillna("(未填)")).size().reindex(t.index).fillna(0)
         if "collected" in cur and cur["collected"].notna().any():
             coll = g["collected"].sum()
@@ -214,13 +259,14 @@ def _quadrant(t: pd.DataFrame) -> pd.Series:
     return pd.Series(out, index=t.index)
 
 
-def customer_types(orders: pd.DataFrame, *, settings: Settings, as_of: dt.date) -> pd.DataFrame:
-    """Year to date split into 新客户 new / 老客户 returning / 复购客户 repeat (≥2 orders this year)."""
+def customer_types(orders: pd.DataFrame, *, settings: Settings, as_of: dt.date,
+                   customers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Year to date split into 新客户 new (became a customer this year) / 老客户 returning / 复购客户
+    repeat (returning, ≥2 orders this year)."""
     a = pd.Timestamp(as_of)
     year = a.replace(month=1, day=1)
-    fd = first_order_dates(orders, settings=settings)
-    cur = _in(orders, year, a)
-    cur = cur[cur["status"].isin(settings.revenue_statuses)]
+    fd = first_order_dates(orders, settings=settings, as_of=as_of, customers=customers)
+    cur = _in(periods.counted(orders, settings=settings, as_of=as_of), year, a)
     per = cur.groupby("customer_id").agg(revenue=("revenue", "sum"), orders=("is_order", "sum"))
     per = per[per["orders"] > 0]
     first = fd.reindex(per.index)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..settings import Settings
-from . import parse
+from . import linking, parse
 
 LOG_COLUMNS = ["sheet", "row", "column", "old_value", "new_value", "rule", "action", "reason", "reason_en"]
 FIXED, EXCLUDED, FLAGGED = "fixed", "excluded", "flagged"
@@ -51,6 +51,13 @@ class Log:
             "old_value": col(old), "new_value": col(new), "rule": rule, "action": action,
             "reason": col(reason), "reason_en": col(reason_en),
         }))
+
+    def note(self, column, rule, action, reason, reason_en) -> None:
+        """One row about a whole sheet or column (its ``row`` is empty), e.g. a missing column."""
+        self.parts.append(pd.DataFrame({
+            "sheet": [self.sheet], "row": pd.Series([None], dtype=object),
+            "column": [self.labels.get(column, column) if column else ""], "old_value": [None], "new_value": [None],
+            "rule": [rule], "action": [action], "reason": [reason], "reason_en": [reason_en]}))
 
     def frame(self) -> pd.DataFrame:
         if not self.parts:
@@ -101,8 +108,12 @@ def _ensure(df: pd.DataFrame, cols) -> pd.DataFrame:
 
 def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet: str = "订单明细",
                  labels: Mapping[str, str] | None = None, units: Mapping[str, str] | None = None,
-                 customer_aliases: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 customer_aliases: Mapping[str, str] | None = None, customers: pd.DataFrame | None = None,
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Typed orders and their log. See the module docstring for the log's shape.
+
+    Orders link to ``customers`` (clean 客户档案) by id, else full name, else a unique 简称
+    (:mod:`.linking`). ``customer_aliases`` (简称 → 全称) is the older, name-only form of the same.
 
     Returns a frame with ``row, order_id, order_date, customer_id, customer_name, salesperson,
     region, product_line, channel, amount, status, collected, cost`` plus ``revenue``
@@ -110,6 +121,7 @@ def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet
     ``possible_duplicate``.
     """
     log = Log(sheet, labels or {})
+    had_status = "status" in raw.columns
     df = _ensure(raw.copy(), ("order_id", "order_date", "customer_id", "customer_name", "salesperson", "region",
                               "product_line", "channel", "amount", "status", "collected", "cost"))
     data_cols = [c for c in df.columns if c != "_row"]
@@ -128,18 +140,14 @@ def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet
                 "去除空格/全角转半角", "trimmed / full-width to half-width")
         out[c] = new
 
-    if customer_aliases:
-        full = out["customer_name"].map(customer_aliases)
-        hit = full.notna() & (full != out["customer_name"])
-        log.add(out.loc[hit, "row"], "customer_name", out.loc[hit, "customer_name"], full[hit], "alias", FIXED,
-                "客户简称替换为全称", "short customer name replaced by full name")
-        out.loc[hit, "customer_name"] = full[hit]
-
-    missing_cust = out["customer_id"].isna()
-    use_name = missing_cust & out["customer_name"].notna()
-    log.add(out.loc[use_name, "row"], "customer_id", None, out.loc[use_name, "customer_name"], "customer_id",
-            FIXED, "缺少客户编号，用客户名称代替", "customer ID missing, customer name used instead")
-    out.loc[use_name, "customer_id"] = out.loc[use_name, "customer_name"]
+    d = linking.directory(customers) if customers is not None else linking.Directory(
+        full_of_short=dict(customer_aliases or {}))
+    linked = linking.link(out["customer_id"], out["customer_name"], d)
+    alias = linked["customer_name"].ne(out["customer_name"]) & out["customer_name"].notna()
+    log.add(out.loc[alias, "row"], "customer_name", out.loc[alias, "customer_name"], linked.loc[alias, "customer_name"],
+            "alias", FIXED, "客户简称替换为全称", "short customer name replaced by full name")
+    linking.log_links(log, out["row"], linked, out["customer_name"], d, fixed=FIXED, flagged=FLAGGED)
+    out["customer_id"], out["customer_name"] = linked["customer_id"], linked["customer_name"]
     no_cust = out["customer_id"].isna()
     log.add(out.loc[no_cust, "row"], "customer_id", None, None, "customer_id", EXCLUDED,
             "缺少客户编号和客户名称", "no customer ID or name")
@@ -181,10 +189,18 @@ def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet
     blank_status = parse.blank_mask(df["status"])
     unknown = status.isna() & ~blank_status
     log.add(df.loc[unknown, "_row"], "status", df.loc[unknown, "status"], None, "status", EXCLUDED,
-            "未知订单状态（可用：已成交/已签约/已回款/已取消）",
-            "unknown order status (use 已成交/已签约/已回款/已取消)")
-    log.add(df.loc[blank_status, "_row"], "status", None, parse.STATUS_CLOSED, "status", FIXED,
-            "缺少订单状态，按已成交计", "status missing, counted as closed")
+            "未知订单状态（可用：" + "/".join(parse.KNOWN_STATUSES) + "）",
+            "unknown order status (use " + "/".join(parse.KNOWN_STATUSES) + ")")
+    if len(df) and (not had_status or blank_status.all()):
+        # no status column (or an empty one): one line and a notice, not one line per order
+        what = "缺少订单状态列" if not had_status else "订单状态列全部为空"
+        log.note("status", "status_column", FIXED,
+                 f"{what}：全部 {len(df)} 笔订单按已成交计入（作废、草稿等无法区分）",
+                 f"{'no order status column' if not had_status else 'the order status column is empty'}: "
+                 f"all {len(df)} orders counted as closed (cancelled or draft orders cannot be told apart)")
+    else:
+        log.add(df.loc[blank_status, "_row"], "status", None, parse.STATUS_CLOSED, "status", FIXED,
+                "缺少订单状态，按已成交计", "status missing, counted as closed")
     syn = status.notna() & (status != parse.map_unique(df["status"], parse.normalize_text))
     log.add(df.loc[syn, "_row"], "status", df.loc[syn, "status"], status[syn], "status", FIXED,
             "状态同义词统一", "status synonym normalised")
@@ -226,34 +242,6 @@ def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet
     return out, log.frame()
 
 
-def clean_targets(raw: pd.DataFrame, *, settings: Settings, sheet: str = "销售目标",
-                  labels: Mapping[str, str] | None = None, units: Mapping[str, str] | None = None,
-                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """period (pandas Period M/Q/Y) · salesperson · product_line · region · target (元)."""
-    log = Log(sheet, labels or {})
-    df = _ensure(raw.copy(), ("period", "salesperson", "product_line", "region", "target"))
-    df = df[~_blank_rows(df, [c for c in df.columns if c != "_row"])]
-    sub = _subtotal_rows(df, ("period", "salesperson", "product_line", "region"))
-    log.add(df.loc[sub, "_row"], None, None, None, "subtotal", EXCLUDED, "合计/小计行，不计入汇总",
-            "subtotal row, not summed")
-    df = df[~sub]
-    out = pd.DataFrame({"row": df["_row"].astype("int64")}, index=df.index)
-    out["period"] = parse.map_unique(df["period"], parse.parse_period)
-    bad_p = out["period"].isna()
-    log.add(df.loc[bad_p, "_row"], "period", df.loc[bad_p, "period"], None, "period", EXCLUDED,
-            "无法识别的周期（支持 2024-01、2024年1月、2024Q1、2024年Q1）",
-            "unrecognised period (use 2024-01, 2024年1月, 2024Q1, 2024年Q1)")
-    for c in ("salesperson", "product_line", "region"):
-        out[c] = parse.key_texts(df[c])
-    t = parse.map_unique(df["target"], parse.parse_amount).astype("float64") * _unit_factor(units, "target", settings)
-    bad_t = t.isna() | (t <= 0)
-    log.add(df.loc[bad_t & ~bad_p, "_row"], "target", df.loc[bad_t & ~bad_p, "target"], None, "target", EXCLUDED,
-            "目标值缺失、无法识别或不大于 0", "target missing, unrecognised or not positive")
-    out["target"] = t
-    out = out[~(bad_p | bad_t)].reset_index(drop=True)
-    return out, log.frame()
-
-
 def clean_customers(raw: pd.DataFrame, *, sheet: str = "客户档案", labels: Mapping[str, str] | None = None,
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     log = Log(sheet, labels or {})
@@ -291,27 +279,53 @@ def clean_customers(raw: pd.DataFrame, *, sheet: str = "客户档案", labels: M
 
 
 def clean_followups(raw: pd.DataFrame, *, today: dt.date, sheet: str = "跟进记录",
-                    labels: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                    labels: Mapping[str, str] | None = None, customers: pd.DataFrame | None = None,
+                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Typed follow-ups. A row without 客户编号 links by 客户名称 like an order (:mod:`.linking`);
+    satisfaction typed as words (满意, 一般, 不满意 …) becomes 1–5, logged; unreadable values are
+    logged and left empty."""
     log = Log(sheet, labels or {})
-    df = _ensure(raw.copy(), ("customer_id", "date", "content", "satisfaction", "next_step", "next_date", "owner"))
+    df = _ensure(raw.copy(), ("customer_id", "customer_name", "date", "content", "satisfaction", "next_step",
+                              "next_date", "owner"))
     df = df[~_blank_rows(df, [c for c in df.columns if c != "_row"])]
     out = pd.DataFrame({"row": df["_row"].astype("int64")}, index=df.index)
-    for c in ("customer_id", "content", "next_step", "owner"):
+    for c in ("customer_id", "customer_name", "owner"):
         out[c] = parse.key_texts(df[c])
+    for c in ("content", "next_step"):  # free text: trimmed, otherwise shown as typed
+        out[c] = parse.map_unique(df[c], lambda v: (v.strip() or None) if isinstance(v, str) else parse.key_text(v))
     d = parse.map_unique(df["date"], parse.parse_date)
     bad = d.isna()
     log.add(df.loc[bad, "_row"], "date", df.loc[bad, "date"], None, "date", EXCLUDED, "无法识别的跟进日期",
             "unrecognised follow-up date")
     out["date"] = pd.to_datetime(d, errors="coerce").astype("datetime64[ns]")
     nd = parse.map_unique(df["next_date"], parse.parse_date)
+    bad_nd = nd.isna() & ~parse.blank_mask(df["next_date"])
+    log.add(df.loc[bad_nd, "_row"], "next_date", df.loc[bad_nd, "next_date"], None, "date", FLAGGED,
+            "无法识别的下次跟进日期，按空值处理", "unrecognised next follow-up date, treated as empty")
     out["next_date"] = pd.to_datetime(nd, errors="coerce").astype("datetime64[ns]")
-    out["satisfaction"] = parse.map_unique(df["satisfaction"], parse.parse_score).astype("float64")
+    sat = parse.map_unique(df["satisfaction"], parse.parse_satisfaction).astype("float64")
+    words = sat.notna() & parse.text_mask(df["satisfaction"]) & parse.map_unique(
+        df["satisfaction"], lambda v: isinstance(v, str) and parse.parse_score(v) is None).astype(bool)
+    log.add(df.loc[words, "_row"], "satisfaction", df.loc[words, "satisfaction"], sat[words], "satisfaction", FIXED,
+            "满意度文字转为 1–5 分（非常满意5 满意4 一般3 不满意2 非常不满意1）",
+            "satisfaction words converted to a 1–5 score")
+    bad_sat = sat.isna() & ~parse.blank_mask(df["satisfaction"])
+    log.add(df.loc[bad_sat, "_row"], "satisfaction", df.loc[bad_sat, "satisfaction"], None, "score", FLAGGED,
+            "无法识别的满意度（应为 1–5 或 满意/一般/不满意），按空值处理",
+            "unrecognised satisfaction (use 1–5 or 满意/一般/不满意), treated as empty")
+    out["satisfaction"] = sat
     future = out["date"] > pd.Timestamp(today)
     log.add(out.loc[future, "row"], "date", df.loc[future, "date"], None, "future_date", FLAGGED,
             "跟进日期晚于今天", "follow-up date is in the future")
+    directory = linking.directory(customers) if customers is not None else linking.Directory()
+    linked = linking.link(out["customer_id"], out["customer_name"], directory)
+    ok = ~bad
+    linking.log_links(log, out.loc[ok, "row"], linked[ok], out.loc[ok, "customer_name"], directory, fixed=FIXED,
+                      flagged=FLAGGED)
+    out["customer_id"], out["customer_name"] = linked["customer_id"], linked["customer_name"]
     no_id = out["customer_id"].isna()
-    log.add(df.loc[no_id & ~bad, "_row"], "customer_id", None, None, "customer_id", EXCLUDED, "缺少客户编号",
-            "customer ID missing")
+    log.add(df.loc[no_id & ~bad, "_row"], "customer_id", None, None, "customer_id", EXCLUDED,
+            "缺少客户编号和客户名称", "customer ID and name missing")
     out = out[~(bad | no_id)].reset_index(drop=True)
     return out, log.frame()
 
@@ -320,7 +334,9 @@ LEAD_STAGES = ("需求确认", "方案提交", "商务谈判", "成交", "丢单
 
 
 def clean_leads(raw: pd.DataFrame, *, sheet: str = "线索", labels: Mapping[str, str] | None = None,
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                customers: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Typed leads. A lead without 客户编号 whose name is a customer's full name or unique 简称
+    gets that customer's id (so a won lead and its customer are one company); others stay unlinked."""
     log = Log(sheet, labels or {})
     df = _ensure(raw.copy(), ("lead_id", "name", "customer_id", "stage", "est_amount", "owner", "created",
                               "stage_date"))
@@ -334,13 +350,14 @@ def clean_leads(raw: pd.DataFrame, *, sheet: str = "线索", labels: Mapping[str
     out["est_amount"] = parse.map_unique(df["est_amount"], parse.parse_amount).astype("float64")
     for c in ("created", "stage_date"):
         out[c] = pd.to_datetime(parse.map_unique(df[c], parse.parse_date), errors="coerce").astype("datetime64[ns]")
+    if customers is not None and not customers.empty:
+        linked = linking.link(out["customer_id"], out["name"], linking.directory(customers))
+        known = linked["how"].isin([linking.HOW_NAME, linking.HOW_SHORT])
+        out.loc[known, "customer_id"] = linked.loc[known, "customer_id"]
     out = out[~unknown].reset_index(drop=True)
     return out, log.frame()
 
 
 def customer_aliases(customers: pd.DataFrame) -> dict[str, str]:
-    """简称 → 全称 from the customers table."""
-    if customers.empty or "short_name" not in customers:
-        return {}
-    pairs = customers.dropna(subset=["short_name", "customer_name"])
-    return dict(zip(pairs["short_name"], pairs["customer_name"], strict=True))
+    """简称 → 全称 from the customers table, for the 简称 that name exactly one customer."""
+    return dict(linking.directory(customers).full_of_short)

@@ -1,8 +1,10 @@
 """维护计划 Follow-up plan (S0 表2/阶段三, S1 表4): who to contact, how often, and who is late.
 
 Cadence and monthly service quota come from 参数 per tier (VIP 月度, 核心 季度, 普通 月度,
-潜在 周度), never from a rank. Next due = the later of the rep's own 下次跟进日期 and
-last contact + cadence; a customer never contacted is due on the as-of date.
+潜在 周度), never from a rank. Next due = the EARLIER of the rep's own 下次跟进日期 (on the
+latest record) and last contact + cadence (SPEC §4): a broken promise and a missed cadence
+both make a customer overdue, once that date has passed. A customer never contacted is due on
+the as-of date. 维护内容 and 下一步计划 start from the latest follow-up record.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ def followup_plan(tiers_table: pd.DataFrame, followups: pd.DataFrame, orders: pd
                   as_of: dt.date) -> pd.DataFrame:
     """One row per customer. Columns: customer_id, customer_name, tier, focus, frequency,
     cadence_days, owner, incentive, last_contact, next_due, overdue_days, services_this_month,
-    quota, quota_gap, last_satisfaction."""
+    quota, quota_gap, last_satisfaction, maintenance and plan_next (the latest record's 维护内容
+    and 下一步计划: the starting values of the sheet's user columns) and prefill_history (every
+    record's text, so a value an earlier refresh filled in is recognised and refreshed)."""
     as_of_ts = pd.Timestamp(as_of)
     plan = tiers_table[["customer_id", "customer_name", "tier"]].copy()
     book = pb.lookup(playbook, pb.TIER)
@@ -48,10 +52,10 @@ def followup_plan(tiers_table: pd.DataFrame, followups: pd.DataFrame, orders: pd
     g = past.groupby("customer_id")
     last = g["date"].max()
     plan["last_contact"] = _lookup(plan["customer_id"], last).astype("datetime64[ns]")
-    latest = past.sort_values("date").drop_duplicates("customer_id", keep="last").set_index("customer_id")
+    latest = past.sort_values(["date", "row"] if "row" in past else ["date"], kind="stable").drop_duplicates("customer_id", keep="last").set_index("customer_id")
     own_next = _lookup(plan["customer_id"], latest["next_date"]).astype("datetime64[ns]")
     by_cadence = plan["last_contact"] + pd.to_timedelta(plan["cadence_days"], unit="D")
-    due = pd.concat([own_next, by_cadence], axis=1).max(axis=1)
+    due = pd.concat([own_next, by_cadence], axis=1).min(axis=1)
     plan["next_due"] = due.fillna(as_of_ts).astype("datetime64[ns]")
     plan["overdue_days"] = (as_of_ts - plan["next_due"]).dt.days.clip(lower=0).astype("int64")
     month_start = as_of_ts.replace(day=1)
@@ -59,10 +63,18 @@ def followup_plan(tiers_table: pd.DataFrame, followups: pd.DataFrame, orders: pd
     plan["services_this_month"] = _lookup(plan["customer_id"], this_month).fillna(0).astype("int64")
     plan["quota_gap"] = (plan["quota"] - plan["services_this_month"]).clip(lower=0)
     plan["last_satisfaction"] = _lookup(plan["customer_id"], latest["satisfaction"]).astype("float64")
+    plan["maintenance"] = _lookup(plan["customer_id"], latest["content"].astype(object))
+    plan["plan_next"] = _lookup(plan["customer_id"], latest["next_step"].astype(object))
+    # what earlier refreshes may have pre-filled: any record's text, so a stale pre-fill is replaced
+    history = past[["customer_id"]].assign(t=past["content"]).dropna()
+    history = pd.concat([history, past[["customer_id"]].assign(t=past["next_step"]).dropna()])
+    prefills = history.groupby("customer_id")["t"].agg(lambda v: tuple(sorted(set(v))))
+    plan["prefill_history"] = _lookup(plan["customer_id"], prefills.astype(object)).map(
+        lambda v: v if isinstance(v, tuple) else ())
     order = {"VIP": 0, "核心": 1, "普通": 2, "潜在": 3}
     plan = plan.sort_values(["overdue_days", "tier"], ascending=[False, True],
                             key=lambda c: c.map(order) if c.name == "tier" else c, kind="stable")
     return plan.reset_index(drop=True)[[
         "customer_id", "customer_name", "tier", "owner", "focus", "frequency", "cadence_days", "incentive",
         "last_contact", "next_due", "overdue_days", "services_this_month", "quota", "quota_gap",
-        "last_satisfaction"]]
+        "last_satisfaction", "maintenance", "plan_next", "prefill_history"]]

@@ -177,14 +177,21 @@ def parse_score(value: Any, lo: int = 1, hi: int = 5) -> float | None:
 
 
 STATUS_CLOSED, STATUS_SIGNED, STATUS_COLLECTED, STATUS_CANCELLED = "已成交", "已签约", "已回款", "已取消"
-STATUSES = (STATUS_CLOSED, STATUS_SIGNED, STATUS_COLLECTED, STATUS_CANCELLED)
+STATUS_DRAFT = "草稿"  # a known status that is neither revenue nor a cancellation (SPEC §4 异常预警)
+STATUSES = (STATUS_CLOSED, STATUS_SIGNED, STATUS_COLLECTED, STATUS_CANCELLED)  # the sheet's dropdown
+KNOWN_STATUSES = (*STATUSES, STATUS_DRAFT)
+# ERP document states (用友, 金蝶): 已审核 is an approved sales order, i.e. a confirmed deal not yet
+# delivered → 已签约; anything not yet approved (暂存, 待审核, 审核中, 未提交 …) is not a deal yet → 草稿.
 _STATUS_SYNONYMS = {
-    STATUS_CLOSED: ("已成交", "成交", "已完成", "完成", "交易成功", "已发货", "closed", "won", "done", "completed",
-                    "complete", "deal", "closed won"),
-    STATUS_SIGNED: ("已签约", "签约", "已签合同", "签订", "signed", "contracted"),
-    STATUS_COLLECTED: ("已回款", "回款", "已收款", "收款", "已付款", "collected", "paid"),
-    STATUS_CANCELLED: ("已取消", "取消", "作废", "已作废", "退单", "已退单", "撤单", "cancelled", "canceled", "void",
-                       "refunded", "returned", "closed lost", "lost"),
+    STATUS_CLOSED: ("已成交", "成交", "已完成", "完成", "交易成功", "已发货", "已出库", "已交付", "已结案",
+                    "closed", "won", "done", "completed", "complete", "deal", "closed won", "shipped", "delivered"),
+    STATUS_SIGNED: ("已签约", "签约", "已签合同", "签订", "已签订", "已审核", "审核通过", "已确认", "已生效",
+                    "signed", "contracted", "approved", "confirmed"),
+    STATUS_COLLECTED: ("已回款", "回款", "已收款", "收款", "已付款", "已结清", "已结算", "collected", "paid"),
+    STATUS_CANCELLED: ("已取消", "取消", "作废", "已作废", "退单", "已退单", "撤单", "已撤销", "退货", "已退货",
+                       "cancelled", "canceled", "void", "voided", "refunded", "returned", "closed lost", "lost"),
+    STATUS_DRAFT: ("草稿", "草稿箱", "暂存", "已暂存", "保存", "已保存", "未提交", "待提交", "待审核", "审核中",
+                   "未审核", "draft", "pending approval"),
 }
 _STATUS_LOOKUP = {
     re.sub(r"\s+", "", s.lower()): canonical for canonical, syns in _STATUS_SYNONYMS.items() for s in syns
@@ -192,11 +199,48 @@ _STATUS_LOOKUP = {
 
 
 def normalize_status(value: Any) -> str | None:
-    """A status synonym → one of STATUSES; unknown → None (flagged by the caller, never guessed)."""
+    """A status synonym → one of KNOWN_STATUSES; unknown → None (flagged by the caller, never guessed)."""
     if is_blank(value):
         return None
     key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)).lower())
     return _STATUS_LOOKUP.get(key)
+
+
+# 客户满意度 typed as words (S0 表2): the five-point scale's usual labels
+SATISFACTION_WORDS = {"非常满意": 5, "很满意": 5, "十分满意": 5, "满意": 4, "比较满意": 4, "较满意": 4,
+                      "一般": 3, "还行": 3, "中等": 3, "不太满意": 2, "不满意": 2, "较不满意": 2,
+                      "非常不满意": 1, "很不满意": 1, "极不满意": 1}
+
+
+def parse_satisfaction(value: Any) -> float | None:
+    """1–5 as typed, or a satisfaction word (满意 → 4, 一般 → 3, 不满意 → 2 …); None if unreadable."""
+    if isinstance(value, str):
+        word = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))
+        if word in SATISFACTION_WORDS:
+            return float(SATISFACTION_WORDS[word])
+    return parse_score(value)
+
+
+_TOTAL_WORD = re.compile(r"\s*(?:合计|总计|小计|汇总|total)\s*$", re.IGNORECASE)
+
+
+def strip_total(value: Any) -> tuple[Any, bool]:
+    """'2024年Q1总计' → ('2024年Q1', True): a period written with 总计/合计 (SPEC §4, targets sheet)."""
+    if isinstance(value, str) and _TOTAL_WORD.search(value):
+        rest = _TOTAL_WORD.sub("", value).strip()
+        return rest, bool(rest)
+    return value, False
+
+
+_AREA_SUFFIX = re.compile(r"(?:大区|地区|片区|区域|区)$")
+
+
+def area_stem(value: Any) -> Any:
+    """华东区 / 华东大区 / 华东地区 → 华东 (only when at least two characters remain)."""
+    if not isinstance(value, str):
+        return value
+    stem = _AREA_SUFFIX.sub("", value)
+    return stem if len(stem) >= 2 else value
 
 
 def parse_amounts(series: pd.Series) -> pd.Series:

@@ -1,8 +1,8 @@
 """Target completion, gap, YoY, MoM and status bands (SPEC §4 业绩分析; S0 表1, S3 表1).
 
-In a running period, YoY and MoM compare with the base period scaled by the share of time
-elapsed (a month 60% gone is compared with 60% of last month), so a half-finished month does
-not read as a collapse.
+YoY and MoM follow the one period rule of :mod:`.periods`: a closed period against the whole
+base period, the running period's days 1..d against the same days of the base period (never a
+base scaled by time elapsed), looked up over all history.
 
 Each target row sets the grain: its period (month, quarter or year) and whichever of
 salesperson / product_line / region it names. Actual = counted revenue of the orders in that
@@ -17,7 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ..settings import Settings
-from .tables import NEW_LABEL, growth, ratio
+from . import periods
+from .numtext import number, pct
+from .tables import growth, ratio
 
 DIMS = ("salesperson", "product_line", "region")
 BAND_MET, BAND_NEAR, BAND_MISS = "达标", "接近", "未达标"
@@ -33,76 +35,84 @@ def band(rate: pd.Series, *, settings: Settings) -> pd.Series:
     return pd.Series(out, index=rate.index).where(rate.notna(), "无目标")
 
 
-def _period_of(dates: pd.Series, freq: str) -> pd.Series:
-    return dates.dt.to_period(freq)
+_NONE = "\x00"  # stands for an empty dimension cell in group keys
 
 
-def _actuals(orders: pd.DataFrame, freq: str, dims: list[str]) -> pd.DataFrame:
-    keyed = orders.assign(period=_period_of(orders["order_date"], freq))
-    out = keyed.groupby(["period", *dims], dropna=False, observed=True)["revenue"].sum().rename("actual").reset_index()
-    return out.astype({d: object for d in dims})  # an all-empty column must still merge with text keys
+def _sums(counted: pd.DataFrame, spans, dims: list[str]) -> dict:
+    """(start, end) → revenue in those days, as a Series by ``dims`` (or a float without dims)."""
+    out = {}
+    dates = counted["order_date"]
+    for sp in {s for s in spans if s is not None}:
+        sub = counted[(dates >= sp[0]) & (dates <= sp[1])]
+        keys = [sub[d].fillna(_NONE) for d in dims]
+        out[sp] = sub.groupby(keys)["revenue"].sum() if dims else float(sub["revenue"].sum())
+    return out
 
 
-def _elapsed(period: pd.Period, as_of: pd.Timestamp) -> float:
-    start, end = period.start_time, period.end_time.normalize()
-    if as_of < start:
-        return 0.0
-    if as_of >= end:
-        return 1.0
-    return ((as_of - start).days + 1) / ((end - start).days + 1)
+def _lookup(sums: dict, sp, dims: list[str], row) -> float:
+    if sp is None:
+        return np.nan
+    s = sums[sp]
+    if not dims:
+        return s
+    vals = [_NONE if not isinstance(row[d], str) else row[d] for d in dims]
+    key = tuple(vals) if len(vals) > 1 else vals[0]
+    try:
+        v = s.get(key, 0.0)
+    except TypeError:  # an unhashable or mismatched key: nothing sold under it
+        v = 0.0
+    return float(v)
+
+
+def _grain_rows(m: pd.DataFrame, counted: pd.DataFrame, freq: str, dims: list[str], *, as_of: pd.Timestamp,
+                start: pd.Timestamp | None) -> pd.DataFrame:
+    """actual, yoy and mom of rows sharing one period frequency and one set of dimensions."""
+    m = m.copy()
+    own = [periods.span(p, as_of) for p in m["period"]]
+    sums = _sums(counted, own, dims)
+    rows = m[dims].to_dict("records") if dims else [{}] * len(m)
+    m["actual"] = [_lookup(sums, sp, dims, r) for sp, r in zip(own, rows, strict=True)]
+    for which in ("yoy", "mom"):
+        if which == "mom" and freq == "Y":  # a year's previous period is last year: 同比 says it
+            m["mom"] = np.nan
+            continue
+        back = periods.months_back(freq, which)
+        bases = [periods.base_span(p, back, as_of) for p in m["period"]]
+        sums = _sums(counted, bases, dims)
+        base = pd.Series([_lookup(sums, sp, dims, r) for sp, r in zip(bases, rows, strict=True)], index=m.index)
+        known = pd.Series([periods.base_known(b, start) for b in bases], index=m.index)
+        m[which] = growth(m["actual"], base, known)
+    return m
 
 
 def performance(orders: pd.DataFrame, targets: pd.DataFrame, *, settings: Settings, as_of: dt.date) -> pd.DataFrame:
     """One row per target row (or per month × salesperson when there are no targets).
 
     Columns: period, freq, salesperson, product_line, region, actual, target, gap, completion,
-    yoy, mom, band, elapsed, pace, note. ``yoy``/``mom`` are fractions or 新增.
+    yoy, mom, band, elapsed, pace, note. ``yoy``/``mom`` follow the one period rule
+    (:mod:`.periods`): fractions, 新增 on a zero base, NaN when the base is before the data.
+    Periods that start after as-of are left out; orders after as-of never count.
     """
     as_of_ts = pd.Timestamp(as_of)
+    counted = periods.counted(orders, settings=settings, as_of=as_of)
+    start = periods.data_start(orders, as_of)
+    parts = []
     if targets.empty:
-        base = _actuals(orders, "M", ["salesperson"])
-        base = base.assign(product_line=None, region=None, target=np.nan, freq="M", row=np.nan)
-        rows = [base]
-        for_growth = [(base, "M", ["salesperson"])]
+        known = orders[orders["order_date"] <= as_of_ts]
+        base = (known.assign(period=known["order_date"].dt.to_period("M"))[["period", "salesperson"]]
+                .drop_duplicates().astype({"salesperson": object}))
+        base = base.assign(product_line=None, region=None, target=np.nan, freq="M")
+        if not base.empty:
+            parts.append(_grain_rows(base, counted, "M", ["salesperson"], as_of=as_of_ts, start=start))
     else:
-        rows, for_growth = [], []
-        t = targets.assign(freq=targets["period"].map(lambda p: p.freqstr[0]))
+        t = targets.assign(freq=targets["period"].map(periods.freq_of))
         t["dimset"] = t[list(DIMS)].notna().apply(lambda r: tuple(d for d, on in zip(DIMS, r, strict=True) if on),
                                                   axis=1)
+        t = t[t["period"].map(lambda p: periods.span(p, as_of_ts) is not None)]
         for (freq, dimset), grp in t.groupby(["freq", "dimset"], sort=False):
-            dims = list(dimset)
-            act = _actuals(orders, freq, dims)
-            # targets mixing months, quarters and years hold Periods in an object column
-            grp = grp.assign(period=pd.PeriodIndex(list(grp["period"]), freq=freq))
-            merged = grp.astype({d: object for d in dims}).merge(act, on=["period", *dims], how="left")
-            merged["actual"] = merged["actual"].fillna(0.0)
-            rows.append(merged)
-            for_growth.append((merged, freq, dims))
-    out_parts = []
-    for merged, freq, dims in for_growth:
-        act = _actuals(orders, freq, dims)
-        lookup = act.set_index(["period", *dims])["actual"] if dims else act.set_index("period")["actual"]
-        years = {"M": 12, "Q": 4, "Y": 1}[freq]
-
-        def shifted(n: int, merged=merged, dims=dims, lookup=lookup):
-            keys = merged["period"] - n
-            if dims:
-                idx = pd.MultiIndex.from_arrays([keys, *[merged[d] for d in dims]])
-            else:
-                idx = pd.Index(keys)
-            return pd.Series(lookup.reindex(idx).to_numpy(), index=merged.index)
-
-        m = merged.copy()
-        if m.empty:
-            m["yoy"], m["mom"] = pd.Series(dtype=object), pd.Series(dtype=object)
-            out_parts.append(m)
-            continue
-        # a running period is compared with the base scaled to the same share of time elapsed
-        pace = m["period"].map(lambda p: _elapsed(p, as_of_ts))
-        m["yoy"] = growth(m["actual"], shifted(years) * pace)
-        m["mom"] = growth(m["actual"], shifted(1) * pace) if freq != "Y" else NEW_LABEL
-        out_parts.append(m)
-    out = pd.concat(out_parts, ignore_index=True) if out_parts else pd.DataFrame()
+            grp = grp.astype({d: object for d in DIMS}).drop(columns="dimset")
+            parts.append(_grain_rows(grp, counted, freq, list(dimset), as_of=as_of_ts, start=start))
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if out.empty:  # no target and no counted order: an empty table, not an error
         return pd.DataFrame(columns=COLUMNS)
     for d in DIMS:
@@ -115,13 +125,21 @@ def performance(orders: pd.DataFrame, targets: pd.DataFrame, *, settings: Settin
     out["pace"] = _pace(out)
     out["note"] = _notes(out, settings=settings)
     out["period_label"] = out["period"].map(period_label)
-    out = out[out["elapsed"] > 0]
     # months, quarters and years together: order by start, then the shorter period first
     out = out.assign(_start=out["period"].map(lambda p: p.start_time),
                      _rank=out["freq"].map({"M": 0, "Q": 1, "Y": 2}))
     out = out.sort_values(["_start", "_rank", "salesperson", "product_line", "region"], na_position="first",
                           kind="stable")
     return out.reset_index(drop=True)[COLUMNS]
+
+
+def _elapsed(period: pd.Period, as_of: pd.Timestamp) -> float:
+    start, end = period.start_time, period.end_time.normalize()
+    if as_of < start:
+        return 0.0
+    if as_of >= end:
+        return 1.0
+    return ((as_of - start).days + 1) / ((end - start).days + 1)
 
 
 COLUMNS = ["period", "period_label", "freq", "salesperson", "product_line", "region", "actual", "target", "gap",
@@ -145,7 +163,7 @@ def _pace(out: pd.DataFrame) -> pd.Series:
 
 
 def _pct(v) -> str:
-    return "新增" if isinstance(v, str) else ("—" if pd.isna(v) else f"{v:+.1%}")
+    return v if isinstance(v, str) else pct(v, signed=True)
 
 
 def _notes(out: pd.DataFrame, *, settings: Settings) -> pd.Series:
@@ -154,11 +172,11 @@ def _notes(out: pd.DataFrame, *, settings: Settings) -> pd.Series:
     def note(r) -> str:
         parts = []
         if pd.notna(r["completion"]):
-            parts.append(f"完成率 {r['completion']:.1%}")
+            parts.append(f"完成率 {pct(r['completion'])}")
             if r["gap"] < 0:
-                parts.append(f"差 {-r['gap'] / factor:,.2f}{unit}")
+                parts.append(f"差 {number(-r['gap'] / factor)}{unit}")
             if r["elapsed"] < 1:
-                parts.append(f"时间进度 {r['elapsed']:.0%}，{'进度超前' if r['completion'] >= r['elapsed'] else '进度落后'}")
+                parts.append(f"时间进度 {pct(r['elapsed'])}，{'进度超前' if r['completion'] >= r['elapsed'] else '进度落后'}")
         parts.append(f"环比 {_pct(r['mom'])}")
         parts.append(f"同比 {_pct(r['yoy'])}")
         return "；".join(parts)

@@ -18,8 +18,9 @@ import pandas as pd
 from ..settings import Settings
 from . import alerts as al
 from . import breakdown as bd
-from . import clean, followup, performance, problems, rfm, tiers
+from . import clean, followup, linking, performance, problems, rfm, tiers
 from . import playbook as pb
+from . import targets as tg
 from .tables import Block, cols
 
 
@@ -71,6 +72,15 @@ class Result:
     notices: list = field(default_factory=list)  # coverage.Notice: what the user must know (set by the caller)
 
     @property
+    def notices(self) -> list[tuple[str, str]]:
+        """(zh, en) sentences about something that changes the numbers of a whole sheet — a missing
+        order status column, targets read as 万元 by their magnitude. The CLI's refresh summary and
+        the dashboard's info block show them; each is also a row of the cleaning log."""
+        rows = tg.notice_rows(self.log)
+        return [(f"{s}：{r}", f"{s}: {e}") for s, r, e in zip(rows["sheet"], rows["reason"], rows["reason_en"],
+                                                            strict=True)]
+
+    @property
     def excluded_rows(self) -> int:
         ex = self.log[self.log["action"] == clean.EXCLUDED]
         return int(ex[["sheet", "row"]].drop_duplicates().shape[0])
@@ -101,24 +111,32 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
     customers, log_c = clean.clean_customers(rc.df, sheet=rc.sheet, labels=rc.labels)
     ro = raw("orders", ("order_date", "customer_id", "amount"), "订单明细")
     orders, log_o = clean.clean_orders(ro.df, settings=settings, today=today, sheet=ro.sheet, labels=ro.labels,
-                                       units=ro.units, customer_aliases=clean.customer_aliases(customers))
+                                       units=ro.units, customers=customers)
     rt = raw("targets", ("period", "target"), "销售目标")
-    targets, log_t = clean.clean_targets(rt.df, settings=settings, sheet=rt.sheet, labels=rt.labels, units=rt.units)
+    targets, log_t = tg.clean_targets(rt.df, settings=settings, sheet=rt.sheet, labels=rt.labels, units=rt.units,
+                                      orders=orders)
+    regions = linking.region_names(orders["region"], targets["region"])
+    log_r_o, log_r_t = clean.Log(ro.sheet, ro.labels), clean.Log(rt.sheet, rt.labels)
+    orders = linking.unify_regions(orders, regions, log_r_o)
+    targets = linking.unify_regions(targets, regions, log_r_t)
+    log_o = pd.concat([x for x in (log_o, log_r_o.frame()) if not x.empty] or [log_o], ignore_index=True)
+    log_t = pd.concat([x for x in (log_t, log_r_t.frame()) if not x.empty] or [log_t], ignore_index=True)
     rf = raw("followups", ("customer_id", "date"), "跟进记录")
-    followups, log_f = clean.clean_followups(rf.df, today=today, sheet=rf.sheet, labels=rf.labels)
+    followups, log_f = clean.clean_followups(rf.df, today=today, sheet=rf.sheet, labels=rf.labels,
+                                             customers=customers)
     rl = raw("leads", ("stage",), "线索")
-    leads, log_l = clean.clean_leads(rl.df, sheet=rl.sheet, labels=rl.labels)
+    leads, log_l = clean.clean_leads(rl.df, sheet=rl.sheet, labels=rl.labels, customers=customers)
     playbook = tables["playbook"].df.drop(columns="_row") if "playbook" in tables else pb.default_playbook()
     log = pd.concat([x for x in (log_o, log_t, log_c, log_f, log_l) if not x.empty] or [log_o], ignore_index=True)
 
     as_of = resolve_as_of(orders, settings, today)
     say("业绩分析 performance")
     perf = performance.performance(orders, targets, settings=settings, as_of=as_of)
-    kpi = bd.kpi_table(orders, leads, settings=settings, as_of=as_of)
-    trend = bd.monthly_trend(orders, targets, settings=settings, as_of=as_of)
-    dims = {d: bd.by_dimension(orders, d, settings=settings, as_of=as_of, targets=targets)
+    kpi = bd.kpi_table(orders, leads, settings=settings, as_of=as_of, customers=customers)
+    trend = bd.monthly_trend(orders, targets, settings=settings, as_of=as_of, customers=customers)
+    dims = {d: bd.by_dimension(orders, d, settings=settings, as_of=as_of, targets=targets, customers=customers)
             for d in ("product_line", "salesperson", "region", "channel")}
-    ctypes = bd.customer_types(orders, settings=settings, as_of=as_of)
+    ctypes = bd.customer_types(orders, settings=settings, as_of=as_of, customers=customers)
     say("RFM 与客户分层 RFM and tiers")
     rfm_t = rfm.rfm(orders, settings=settings, as_of=as_of)
     tier_t = tiers.tiers(orders, customers, leads, rfm_t, settings=settings, as_of=as_of)
@@ -158,7 +176,7 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
                      ("pace", "进度判断"), ("note", "备注"))
     dim_cols = {
         "product_line": cols(("product_line", "产品线"), ("revenue", "销售额", "amount"), ("share", "占比", "pct"),
-                             ("share_change", "占比变化", "pct"), ("orders", "订单量", "int"),
+                             ("share_change", "占比变化", "pp"), ("orders", "订单量", "int"),
                              ("avg_ticket", "客单价", "amount"), ("yoy", "同比", "growth"), ("quadrant", "定位"),
                              *((("margin", "毛利", "amount"), ("margin_rate", "毛利率", "pct"))
                                if "margin" in f["by_product_line"] else ())),
@@ -180,8 +198,8 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
     breakdown = [
         Block("kpi", f"核心指标（截至 {as_of:%Y-%m-%d}）", f"KPIs (as of {as_of:%Y-%m-%d})", kpi,
               cols(("label", "指标"), ("current", "本月", "row"), ("previous", "上月同期", "row"),
-                   ("change", "变化", "growth"), ("ytd", "今年累计", "row"), ("last_year", "去年同期", "row"),
-                   ("yoy", "同比", "growth"))),
+                   ("change", "变化", "row"), ("ytd", "今年累计", "row"), ("last_year", "去年同期", "row"),
+                   ("yoy", "同比", "row"))),
         Block("trend", "月度趋势", "Monthly trend", f["trend"],
               cols(("month", "月份"), ("revenue", "销售额", "amount"), ("target", "目标值", "amount"),
                    ("completion", "完成率", "pct"), ("orders", "订单量", "int"), ("avg_ticket", "客单价", "amount"),
@@ -204,7 +222,8 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
                            ("m_score", "M分", "int"), ("rfm_code", "RFM得分"), ("segment", "客户分层"),
                            ("revenue_share", "营收占比", "pct"), ("cum_share", "累计占比", "pct"),
                            ("pareto_top20", "TOP20%", "flag"), ("avg_cycle_days", "平均采购周期(天)", "num"),
-                           ("top_product", "偏好产品"), ("top_product_share", "偏好占比", "pct")))],
+                           ("top_product", "偏好产品"), ("top_product_share", "偏好占比", "pct"),
+                           ("lifetime_amount", "累计采购", "amount")))],
         "tiers": [Block("tiers", "客户分层（VIP/核心/普通/潜在）与 A/B/C", "Customer tiers", f["tiers"],
                         cols(("customer_id", "客户编号"), ("customer_name", "客户名称"), ("tier", "客户层级"),
                              ("half_year_amount", "近半年采购", "amount"), ("years", "合作年限", "num"),

@@ -4,6 +4,13 @@ R = days from the last counted order to the as-of date; F = counted orders in th
 M = counted revenue in the window (refunds reduce it). Scores 1–5 by quantiles of the
 customers (default) or by fixed cut points from 参数. Equal values always get equal scores;
 R is reversed (recent = 5). Code = f"{r}{f}{m}", e.g. "555".
+
+Lapsed customers (SPEC §4): a customer with a counted order ever but none in the window is left
+out of the quantiles, the revenue shares and the TOP 20% (scored 1-1-1, "111": below every
+active customer on all three, without moving anyone's score), and gets the segment
+已流失客户, or 高价值流失 when their lifetime amount is at least the window's M-score-4 cut (the
+smallest window amount scored M ≥ 4; the 4th fixed cut point with fixed scoring): the first
+names on a win-back list, never 低价值.
 """
 
 from __future__ import annotations
@@ -16,8 +23,10 @@ import pandas as pd
 from ..settings import Settings
 
 HIGH_VALUE, CHURN_RISK, POTENTIAL, LOW_VALUE = "高价值客户", "流失风险客户", "潜力客户", "低价值客户"
-SEGMENTS = (HIGH_VALUE, CHURN_RISK, POTENTIAL, LOW_VALUE)
-SEGMENT_EN = {HIGH_VALUE: "high value", CHURN_RISK: "churn risk", POTENTIAL: "potential", LOW_VALUE: "low value"}
+LAPSED, LAPSED_HIGH = "已流失客户", "高价值流失"
+SEGMENTS = (HIGH_VALUE, CHURN_RISK, POTENTIAL, LOW_VALUE)  # the scored segments (RFM_SEGMENT)
+SEGMENT_EN = {HIGH_VALUE: "high value", CHURN_RISK: "churn risk", POTENTIAL: "potential", LOW_VALUE: "low value",
+              LAPSED_HIGH: "lapsed high value", LAPSED: "lapsed"}
 
 
 def segment(r, f, m) -> str:
@@ -69,7 +78,8 @@ def rfm(orders: pd.DataFrame, *, settings: Settings, as_of: dt.date) -> pd.DataF
 
     Returns customer_id, customer_name, last_order, recency_days, frequency, monetary,
     r_score, f_score, m_score, rfm_code, segment, revenue_share, cum_share, pareto_top20,
-    avg_cycle_days, top_product, top_product_share — sorted by monetary descending.
+    avg_cycle_days, top_product, top_product_share, lifetime_amount — active customers by
+    monetary descending, then the lapsed by lifetime amount descending.
     """
     as_of_ts = pd.Timestamp(as_of)
     counted = orders[orders["status"].isin(settings.revenue_statuses) & (orders["order_date"] <= as_of_ts)]
@@ -85,23 +95,36 @@ def rfm(orders: pd.DataFrame, *, settings: Settings, as_of: dt.date) -> pd.DataF
     w = in_window.groupby("customer_id", sort=False)
     out["frequency"] = w["is_order"].sum().reindex(out.index).fillna(0).astype("int64")
     out["monetary"] = w["revenue"].sum().reindex(out.index).fillna(0.0)
+    out["lifetime_amount"] = counted.groupby("customer_id", sort=False)["revenue"].sum().reindex(out.index)
     names = counted.dropna(subset=["customer_name"]).groupby("customer_id", sort=False)["customer_name"].last()
     out["customer_name"] = names.reindex(out.index)
+    active = out["frequency"] > 0
+    act = out[active]
     if settings.rfm_method == "fixed":
-        out["r_score"] = fixed_scores(out["recency_days"], settings.rfm_r_cuts, higher_is_better=False)
-        out["f_score"] = fixed_scores(out["frequency"], settings.rfm_f_cuts)
-        out["m_score"] = fixed_scores(out["monetary"], settings.rfm_m_cuts)
+        r = fixed_scores(act["recency_days"], settings.rfm_r_cuts, higher_is_better=False)
+        f = fixed_scores(act["frequency"], settings.rfm_f_cuts)
+        m = fixed_scores(act["monetary"], settings.rfm_m_cuts)
+        m4_cut = float(settings.rfm_m_cuts[2])
     else:
-        out["r_score"] = quantile_scores(out["recency_days"], higher_is_better=False)
-        out["f_score"] = quantile_scores(out["frequency"])
-        out["m_score"] = quantile_scores(out["monetary"])
-    out["rfm_code"] = (out["r_score"].astype(str) + out["f_score"].astype(str) + out["m_score"].astype(str))
-    out["segment"] = segments(out["r_score"], out["f_score"], out["m_score"])
-    total = out["monetary"].clip(lower=0).sum()
-    out = out.sort_values(["monetary", "frequency"], ascending=False, kind="stable")
-    out["revenue_share"] = out["monetary"].clip(lower=0) / total if total > 0 else 0.0
-    out["cum_share"] = out["revenue_share"].cumsum()
-    n_top = max(1, int(np.ceil(len(out) * 0.2)))
+        r = quantile_scores(act["recency_days"], higher_is_better=False)
+        f = quantile_scores(act["frequency"])
+        m = quantile_scores(act["monetary"])
+        m4_cut = float(act.loc[m >= 4, "monetary"].min()) if (m >= 4).any() else np.nan
+    for col, v in (("r_score", r), ("f_score", f), ("m_score", m)):
+        # the lapsed are below every active customer on all three: 1, without moving anyone's quantile
+        out[col] = v.reindex(out.index).fillna(1).astype("int64")
+    out["rfm_code"] = out["r_score"].astype(str) + out["f_score"].astype(str) + out["m_score"].astype(str)
+    seg = segments(r, f, m).reindex(out.index)
+    high = out["lifetime_amount"] >= m4_cut if not np.isnan(m4_cut) else pd.Series(False, index=out.index)
+    out["segment"] = seg.where(active, np.where(high, LAPSED_HIGH, LAPSED))
+    total = act["monetary"].clip(lower=0).sum()
+    out["_active"] = active
+    out = out.sort_values(["_active", "monetary", "frequency", "lifetime_amount"],
+                          ascending=[False, False, False, False], kind="stable")
+    share = out["monetary"].clip(lower=0) / total if total > 0 else out["monetary"] * 0.0
+    out["revenue_share"] = share.where(out["_active"], 0.0)
+    out["cum_share"] = out["revenue_share"].where(out["_active"]).cumsum()
+    n_top = max(1, int(np.ceil(int(active.sum()) * 0.2))) if active.any() else 0
     out["pareto_top20"] = np.arange(len(out)) < n_top
     out["avg_cycle_days"] = _avg_cycle(real).reindex(out.index)
     pref = _preference(in_window[in_window["is_order"]])
@@ -112,7 +135,7 @@ def rfm(orders: pd.DataFrame, *, settings: Settings, as_of: dt.date) -> pd.DataF
 
 COLUMNS = ["customer_id", "customer_name", "last_order", "recency_days", "frequency", "monetary", "r_score",
            "f_score", "m_score", "rfm_code", "segment", "revenue_share", "cum_share", "pareto_top20",
-           "avg_cycle_days", "top_product", "top_product_share"]
+           "avg_cycle_days", "top_product", "top_product_share", "lifetime_amount"]
 
 
 def _empty() -> pd.DataFrame:

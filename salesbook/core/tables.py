@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 # kind: text | amount | pct | int | num | date | growth (number or the label 新增)
 #       | flag (a boolean shown as 是 / yes, blank when false)
-#       | row (the format of each row is in the frame's 'kind' column, e.g. a KPI block)
+#       | pp (a rate's change: a fraction difference shown in percentage points)
+#       | row (the format of each row is in the frame's '<key>_kind' column, else 'kind', e.g. a KPI block)
 
 
 @dataclass(frozen=True)
@@ -56,13 +58,28 @@ def cols(*specs: tuple) -> tuple[Col, ...]:
 NEW_LABEL = "新增"  # growth on a zero or missing base (SPEC §4)
 
 
-def growth(current: pd.Series, base: pd.Series) -> pd.Series:
-    """(current − base) / base; the label 新增 where the base is zero or missing."""
+def growth(current: pd.Series, base: pd.Series, known: pd.Series | None = None) -> pd.Series:
+    """(current − base) / base; the label 新增 where the base is zero or missing and something
+    sold now (nothing then and nothing now is NaN, shown —).
+
+    ``known`` (optional, boolean) marks bases the data covers; where it is False the base lies
+    before the data begins and the growth is NaN (shown —), not 新增 (SPEC §4 periods)."""
     current = current.astype("float64")
     base = base.astype("float64")
     ok = base.notna() & base.ne(0)
     g = ((current - base) / base.abs()).where(ok)
-    return g.astype("object").where(ok, NEW_LABEL)
+    out = g.astype("object").where(ok, NEW_LABEL)
+    out = out.where(~(current.fillna(0).eq(0) & ~ok), np.nan)  # nothing then, nothing now: no growth to show
+    if known is not None:
+        out = out.where(known.astype(bool), np.nan)
+    return out
+
+
+def point_change(current: pd.Series, base: pd.Series, known: pd.Series | None = None) -> pd.Series:
+    """A rate's change as a fraction difference (0.011 = +1.1 percentage points); NaN when either
+    rate is missing or the base lies before the data (SPEC §4: rates change in points)."""
+    out = current.astype("float64") - base.astype("float64")
+    return out.where(known.astype(bool)) if known is not None else out
 
 
 def ratio(num: pd.Series | float, den: pd.Series | float):

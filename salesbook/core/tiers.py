@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..settings import Settings
+from .numtext import number
 
 VIP, CORE, NORMAL, PROSPECT = "VIP", "核心", "普通", "潜在"
 TIERS = (VIP, CORE, NORMAL, PROSPECT)
@@ -89,7 +90,7 @@ def _reasons(out: pd.DataFrame, *, settings: Settings) -> pd.Series:
     def why(r) -> str:
         if r["total_orders"] == 0:
             return "暂无成交订单"
-        return f"近半年 {r['half_year_amount'] / f:,.2f}{unit}，合作 {r['years']:.1f} 年"
+        return f"近半年 {number(r['half_year_amount'] / f)}{unit}，合作 {number(r['years'], 1)} 年"
 
     return out.apply(why, axis=1) if len(out) else pd.Series(dtype=object)
 

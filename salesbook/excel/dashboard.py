@@ -14,6 +14,7 @@ import datetime as dt
 import pandas as pd
 import xlwings as xw
 
+from ..core.numtext import points
 from ..core.pipeline import Result
 from . import chartdata, charts, printing
 from .cellstate import put
@@ -104,7 +105,9 @@ def _cards(sheet: xw.Sheet, result: Result, zh: bool) -> None:
             change_text, fill = "—", NEUTRAL
         else:
             better = change >= 0 if higher_better else change <= 0
-            change_text = f"{'较上月同期' if zh else 'vs last month'} {change:+.1%}"
+            # a rate's change is in percentage points (kpi change_kind "pp"), an amount's in percent
+            moved = points(change, lang="zh" if zh else "en") if r.get("change_kind") == "pp" else f"{change:+.1%}"
+            change_text = f"{'较上月同期' if zh else 'vs last month'} {moved}"
             fill = GOOD if better else BAD
         put(sheet.range((top, left)), [[title], [value], [change_text]])
         head = sheet.range((top, left), (top, left + 2))

@@ -82,7 +82,12 @@ def _cell_values(block: Block, settings: Settings, lang: str,
     for c in block.cols:
         if c.user:
             headers.append(c.zh if lang == "zh" else c.key)
-            columns.append([(saved or {}).get(i, {}).get(c.key) for i in ids] if ids else [None] * len(block.df))
+            typed = [(saved or {}).get(i, {}).get(c.key) for i in ids] if ids else [None] * len(block.df)
+            if c.key in block.df:  # a computed starting value (e.g. the latest follow-up), until the user types
+                start = _python_values(block.df[c.key])
+                history = block.df["prefill_history"].tolist() if "prefill_history" in block.df else [()] * len(start)
+                typed = [s if t in (None, "") or t in h else t for t, s, h in zip(typed, start, history, strict=True)]
+            columns.append(typed)
             continue
         s = block.df[c.key]
         if c.kind == "amount":

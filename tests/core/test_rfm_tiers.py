@@ -38,8 +38,11 @@ def test_rfm_by_hand():
     assert t.loc["C1", "monetary"] == pytest.approx(110.05)  # cents survive (the PyPI rfm package truncates)
     assert t.loc["C2", "recency_days"] == 90 and t.loc["C2", "frequency"] == 1
     assert t.loc["C3", "frequency"] == 0 and t.loc["C3", "monetary"] == 0
-    assert t.loc["C1", "r_score"] > t.loc["C2", "r_score"] > t.loc["C3", "r_score"]
+    # C3 bought nothing in the window: lapsed, not scored among the active customers (SPEC §4)
+    assert t.loc["C1", "r_score"] > t.loc["C2", "r_score"] > t.loc["C3", "r_score"] == 1
     assert t.loc["C1", "rfm_code"] == f"{t.loc['C1', 'r_score']}{t.loc['C1', 'f_score']}{t.loc['C1', 'm_score']}"
+    assert t.loc["C3", "rfm_code"] == "111"
+    assert t.loc["C3", "segment"] == "高价值流失"  # lifetime 500 ≥ the M-4 cut (C1's 110.05)
     assert t["pareto_top20"].sum() == 1 and bool(t.loc["C1", "pareto_top20"])
     assert t.loc["C1", "avg_cycle_days"] == 198  # 2024-06-01 → 2024-12-16
 

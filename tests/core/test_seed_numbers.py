@@ -30,6 +30,7 @@ def _orders(rows):
 
 def test_s3_table1_through_the_pipeline_with_month_targets():
     orders = _orders([
+        ("O0", "2023-08-15", "C9", "客户庚", "王五", "C产品", 1_000, "已成交"),  # the data starts here
         ("O1", "2024-09-03", "C1", "客户甲", "张三", "A产品", 20_000, "已签约"),
         ("O2", "2024-09-10", "C2", "客户乙", "张三", "A产品", 65_000, "已成交"),
         ("O3", "2024-09-12", "C3", "客户丙", "李四", "B产品", 30_000, "已签约"),
@@ -47,9 +48,13 @@ def test_s3_table1_through_the_pipeline_with_month_targets():
     assert perf.loc["张三", "band"] == "未达标"
     assert perf.loc["李四", "completion"] == pytest.approx(1.20)
     assert perf.loc["李四", "band"] == "达标"
-    # nothing a year or a month before: growth on a missing base is the label 新增, never ∞
+    # nothing a year or a month before, inside the data: growth on a zero base is the label 新增, never ∞
     assert perf.loc["张三", "yoy"] == "新增"
     assert perf.loc["张三", "mom"] == "新增"
+    # a base before the data begins is unknown (—), not 新增
+    early = run({"orders": raw(orders.iloc[1:]), "targets": raw(targets, "销售目标")}, settings=Settings(),
+                today=TODAY).frames["performance"].set_index("salesperson")
+    assert pd.isna(early.loc["张三", "yoy"]) and pd.isna(early.loc["张三", "mom"])
 
 
 def test_the_q1_subtotal_row_is_excluded_not_summed():
