@@ -71,7 +71,7 @@ def analyse(book: xw.Book, *, as_of: dt.date | None = None, today: dt.date | Non
     if as_of is not None:
         settings = settings.replace(as_of=as_of)
     result = pipeline.run(tables, settings=settings, today=today or dt.date.today(), progress=say)
-    result.notices = [*coverage.missing_columns(tables, result.clean, result.log, result.settings), *notes]
+    result.notices = [*result.notices, *notes]
     return tables, result
 
 

@@ -4,8 +4,7 @@ Each case: a fresh tracker (the real template), ``salesbook import`` of each fil
 saving the real .xlsm), then the workbook re-opened and analysed as a refresh does; the numbers are
 compared with what the generator computed from the records it drew: counted sales per rep and
 month, completion per target row, the customer count of 客户分层, follow-ups kept per customer.
-Checks that need the numbers branch (linking by name/简称, 草稿, units from magnitude, 总计 periods)
-are strict xfails: they fail loudly here once that work is merged and they pass.
+The cases cover linking by name/简称, 草稿, units from magnitude and 总计 periods too.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ import pandas as pd
 from ..settings import Settings
 from . import alerts as al
 from . import breakdown as bd
-from . import clean, followup, linking, performance, problems, rfm, tiers
+from . import clean, coverage, followup, linking, performance, problems, rfm, tiers
 from . import playbook as pb
 from . import targets as tg
 from .tables import Block, cols
@@ -69,16 +69,9 @@ class Result:
     log: pd.DataFrame
     frames: dict[str, pd.DataFrame]
     sheets: dict[str, list[Block]]
-    notices: list = field(default_factory=list)  # coverage.Notice: what the user must know (set by the caller)
-
-    @property
-    def notices(self) -> list[tuple[str, str]]:
-        """(zh, en) sentences about something that changes the numbers of a whole sheet — a missing
-        order status column, targets read as 万元 by their magnitude. The CLI's refresh summary and
-        the dashboard's info block show them; each is also a row of the cleaning log."""
-        rows = tg.notice_rows(self.log)
-        return [(f"{s}：{r}", f"{s}: {e}") for s, r, e in zip(rows["sheet"], rows["reason"], rows["reason_en"],
-                                                            strict=True)]
+    # coverage.Notice (zh, en, code): what changes the numbers of a whole sheet — a missing status column,
+    # targets read as 万元 by their size. The CLI's refresh summary and the dashboard's info block show them.
+    notices: list = field(default_factory=list)
 
     @property
     def excluded_rows(self) -> int:
@@ -159,8 +152,10 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
               "alerts": alerts, "problems": probs, "customer_types": ctypes,
               **{f"by_{d}": t for d, t in dims.items()}}
     sheets = layout(frames, log, settings=settings, as_of=as_of)
-    return Result(as_of, settings, {"orders": orders, "targets": targets, "customers": customers,
-                                    "followups": followups, "leads": leads, "playbook": playbook}, log, frames, sheets)
+    clean_tables = {"orders": orders, "targets": targets, "customers": customers, "followups": followups,
+                    "leads": leads, "playbook": playbook}
+    return Result(as_of, settings, clean_tables, log, frames, sheets,
+                  coverage.missing_columns(tables, clean_tables, log, settings))
 
 
 def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings, as_of: dt.date

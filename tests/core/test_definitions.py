@@ -211,7 +211,8 @@ def test_targets_10000_times_too_small_are_read_as_wan_and_said_loudly():
     targets = pd.DataFrame([("2024-01", "张三", 40)], columns=["period", "salesperson", "target"])
     res = run(tables(Q1, targets=(targets, "销售目标")), settings=Settings(as_of=dt.date(2024, 4, 2)), today=TODAY)
     assert res.frames["performance"].iloc[0]["completion"] == pytest.approx(1.13)  # S0 表1: 45.2 / 40
-    assert len(res.notices) == 1 and "万元" in res.notices[0][0]
+    unit = [n for n in res.notices if n.code == "target_unit_guessed"]
+    assert len(unit) == 1 and "量级" in unit[0].zh
 
 
 # -- 6. lapsed customers -----------------------------------------------------------------------------------
@@ -293,7 +294,8 @@ def test_a_missing_status_column_is_one_log_line_and_a_notice():
     res = run({"orders": raw(rows)}, settings=S, today=TODAY)
     status_rows = res.log[res.log["column"].isin(["status", "订单状态"]) | res.log["rule"].str.startswith("status")]
     assert len(status_rows) == 1 and "50" in status_rows["reason"].iloc[0]
-    assert len(res.notices) == 1 and "订单状态" in res.notices[0][0]
+    status = [n for n in res.notices if n.code == "no_status"]
+    assert len(status) == 1 and "订单状态" in status[0].zh
     assert res.frames["kpi"].set_index("metric").loc["revenue", "current"] == 5000
 
 

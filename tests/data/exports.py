@@ -238,8 +238,7 @@ def cases(out: Path) -> list[Case]:
     rows = [["月份", "销售负责人", "目标"], *[[m, rep, v / 1e4] for (m, rep), v in tj.items()]]
     lj = write_xlsx(out / "J_目标无单位.xlsx", rows)
     made.append(Case("targets_no_unit", [("orders", fx), ("targets", lj)], sales_truth(a),
-                     completion=completion_truth(sales_truth(a), tj),
-                     xfail={"completion": "needs i10-numbers: a targets unit from magnitude against sales"}))
+                     completion=completion_truth(sales_truth(a), tj)))
 
     # K 客户档案 with ids + orders with only names (full names and 简称)
     k_cust = [["客户编码", "客户名称", "客户简称", "行业", "客户级别", "负责人", "联系电话", "首次成交日期"],
@@ -251,8 +250,7 @@ def cases(out: Path) -> list[Case]:
             *[[r["date"].isoformat(), r["cust"]["short"] if i % 4 == 0 else r["cust"]["name"], r["rep"],
                r["amount"], r["status"]] for i, r in enumerate(k)]]
     ok = write_text(out / "K_订单仅名称.csv", rows)
-    made.append(Case("names_without_ids", [("customers", wk), ("orders", ok)], sales_truth(k), customers=len(custs),
-                     xfail={"customers": "needs i10-numbers: orders linked to 客户档案 by full name or 简称"}))
+    made.append(Case("names_without_ids", [("customers", wk), ("orders", ok)], sales_truth(k), customers=len(custs)))
 
     # L follow-ups by name (tab-separated), with ids on the orders
     fl = [(custs[int(rng.integers(len(custs)))], AS_OF - dt.timedelta(days=int(rng.integers(1, 300))))
@@ -264,7 +262,7 @@ def cases(out: Path) -> list[Case]:
     for c, _d in fl:
         counts[c["id"]] += 1
     made.append(Case("followups_by_name", [("customers", wk), ("orders", fx), ("followups", tl)], sales_truth(a),
-                     followups=dict(counts), xfail={"followups": "needs i10-numbers: follow-ups linked to customers by name"}))
+                     followups=dict(counts)))
 
     # M duplicates across imports: no ids; the same file twice, then a file overlapping it by 60 rows
     m = orders(rng, custs, n=300)
@@ -287,8 +285,7 @@ def cases(out: Path) -> list[Case]:
                r["status"]] for r in n]]
     wn = write_xlsx(out / "N_草稿作废.xlsx", rows)
     made.append(Case("draft_and_void", [("orders", wn)], sales_truth(n), customers=counted_customers(n),
-                     draft_rows=sum(r["status"] == "草稿" for r in n),
-                     xfail={"drafts": "needs i10-numbers: 草稿 is a known status that is not a sale"}))
+                     draft_rows=sum(r["status"] == "草稿" for r in n)))
 
     # O S0 表1 style: monthly rows and a "2024年Q1总计" row per rep, which is the Q1 target
     to = {}
@@ -302,8 +299,7 @@ def cases(out: Path) -> list[Case]:
         to[("2024Q1", rep)] = sum(months.values())
     wo = write_text(out / "O_总计周期目标.csv", rows)
     made.append(Case("total_periods", [("orders", fx), ("targets", wo)], sales_truth(a),
-                     completion=completion_truth(sales_truth(a), to),
-                     xfail={"completion": "needs i10-numbers: 2024年Q1总计 rows are the quarter's target"}))
+                     completion=completion_truth(sales_truth(a), to)))
     (out / "truth.json").write_text(json.dumps({c.name: {"imports": [[k, str(p)] for k, p in c.imports],
                                                           **c.truth()} for c in made}, ensure_ascii=False,
                                                indent=1, default=str), encoding="utf-8")
