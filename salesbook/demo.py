@@ -27,13 +27,17 @@ def sample(n_customers: int = 300, n_orders: int = 4000, *, end: dt.date = dt.da
     rng = np.random.default_rng(seed)
     start = dt.date(end.year - 2, 1, 1)
     regions = list(REPS)
+    days = (end - start).days
+    # about a third of the customers are won during the data: their first deal and orders start then
+    acquire_day = np.where(rng.random(n_customers) < 0.3, rng.integers(30, max(31, days - 30), n_customers), 0)
     cust = []
     for i in range(n_customers):
         region = regions[rng.choice(len(regions), p=[0.35, 0.25, 0.25, 0.15])]
         stem = _STEMS[i % len(_STEMS)] + ("" if i < len(_STEMS) else str(i // len(_STEMS)))
         name = f"{CITIES[region][i % len(CITIES[region])]}{stem}{_SUFFIX[i % len(_SUFFIX)]}"
         rep = REPS[region][i % len(REPS[region])]
-        first = start - dt.timedelta(days=int(rng.integers(0, 1500)))
+        first = (start + dt.timedelta(days=int(acquire_day[i])) if acquire_day[i]
+                 else start - dt.timedelta(days=int(rng.integers(0, 1500))))
         has_scores = rng.random() < 0.7
         cust.append({
             "customer_id": f"C{i + 1:04d}", "customer_name": name, "short_name": stem,
@@ -52,7 +56,6 @@ def sample(n_customers: int = 300, n_orders: int = 4000, *, end: dt.date = dt.da
     weight = np.where(active, weight, 0)
     # some customers go silent: their orders stop after a churn date
     churn_day = np.where(rng.random(n_customers) < 0.2, rng.integers(200, 650, n_customers), 10_000)
-    days = (end - start).days
     rows = []
     cust_idx = rng.choice(n_customers, size=n_orders, p=weight / weight.sum())
     # seasonality: stronger Q4, weak February
@@ -60,8 +63,11 @@ def sample(n_customers: int = 300, n_orders: int = 4000, *, end: dt.date = dt.da
                       - 0.3 * ((start + dt.timedelta(d)).month == 2) + 0.25 * (d / days) for d in range(days + 1)])
     order_days = rng.choice(days + 1, size=n_orders, p=day_w / day_w.sum())
     for k, (ci, d) in enumerate(zip(cust_idx, order_days, strict=True)):
-        if d > churn_day[ci]:
-            d = int(rng.integers(0, churn_day[ci]))
+        lo, hi = int(acquire_day[ci]), int(min(churn_day[ci], days))
+        if hi <= lo:  # won after they would have gone quiet: they stay
+            hi = days
+        if not lo <= d <= hi:
+            d = int(rng.integers(lo, hi + 1))
         c = cust[ci]
         product = list(PRODUCTS)[int(rng.choice(len(PRODUCTS), p=[0.4, 0.3, 0.2, 0.1]))]
         base = PRODUCTS[product] * float(rng.lognormal(10.3, 0.7)) * (1 + 2.5 * (weight[ci] > 3))

@@ -65,7 +65,8 @@ def refreshed(small_book, tmp_path_factory):
     plan_row = next(i for i, r in enumerate(_rows(wb["维护计划"]), start=1) if r[0] == typed_for)
     fu_rows = _rows(wb["跟进记录"])
     fu_col = {h: i for i, h in enumerate(fu_rows[0])}
-    last_date = max(r[fu_col["跟进日期"]] for r in fu_rows[1:] if r[fu_col["跟进日期"]])
+    as_of = wb["仪表盘"]["B2"].value  # records after the as-of date do not count: the new one is on it
+    last_date = max(r[fu_col["跟进日期"]] for r in fu_rows[1:] if r[fu_col["跟进日期"]] and r[fu_col["跟进日期"]] <= as_of)
     book = engine.open_book(path)
     book.sheets["维护计划"].range((plan_row, col["维护内容"] + 1)).value = "经理：下周上门"
     new = [None] * len(fu_rows[0])
@@ -84,10 +85,11 @@ def test_plan_starts_from_the_latest_record_and_keeps_what_the_user_typed(refres
     plan = {r[0]: r for r in body}
     fu = _rows(wb["跟进记录"])
     fc = {h: i for i, h in enumerate(fu[0])}
+    as_of = wb["仪表盘"]["B2"].value  # records after the as-of date do not count
     latest = {}
     for n, r in enumerate(fu[1:]):  # by date, then sheet order: the last record wins
         cid, d = r[fc["客户编号"]], r[fc["跟进日期"]]
-        if cid and isinstance(d, dt.datetime) and (cid not in latest or d >= latest[cid][0]):
+        if cid and isinstance(d, dt.datetime) and d <= as_of and (cid not in latest or d >= latest[cid][0]):
             latest[cid] = (d, n, r[fc["维护内容"]])
     assert plan[typed_for][col["维护内容"]] == "经理：下周上门"           # typed: kept
     assert plan[updated_for][col["维护内容"]] == "续约洽谈（新）"         # a stale pre-fill follows the new record
