@@ -258,6 +258,14 @@ class WorkbookModel:
         position = {sid: i for i, sid in enumerate(order)}
         old_position = {i: sid for i, sid in enumerate(self.original_order)}
         kept = []
+        fresh: dict[tuple[int, str], bytes] = {}  # salesbook's sheet-local names, as they are now
+        for sid, owned in prints.items():
+            s = next(x for x in self.sheets if id(x) == sid)
+            quoted = "'" + s.name.replace("'", "''") + "'"
+            for name, (area, hidden) in owned.items():
+                extra = ' hidden="1"' if hidden else ""
+                fresh[(sid, name)] = (f'<{p}definedName name="{name}" localSheetId="{position[sid]}"{extra}>'
+                                      f"{escape_text(quoted + '!' + _absolute(area))}</{p}definedName>").encode()
         block = re.search(rb"<(?:\w+:)?definedNames\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?definedNames>)", data, re.S)
         existing = list(_DEFINED.finditer(block.group(1) or b"")) if block else []
         for m in existing:
@@ -268,18 +276,15 @@ class WorkbookModel:
                 sid = old_position.get(int(local))
                 if sid is None or sid not in position:
                     continue
-                if a.get("name") in _OWNED_NAMES and sid in prints:
-                    continue  # a salesbook sheet rewritten: its print area, titles and filter are set below
+                if a.get("name") in _OWNED_NAMES and sid in prints:  # a salesbook sheet rewritten:
+                    el = fresh.pop((sid, a["name"]), None)  # its name set in place (same bytes if unchanged)
+                    if el is not None:
+                        kept.append(el)
+                    continue
                 if position[sid] != int(local):
                     el = re.sub(rb'localSheetId="\d+"', b'localSheetId="%d"' % position[sid], el, count=1)
             kept.append(el)
-        for sid, owned in prints.items():
-            for name, (area, hidden) in owned.items():
-                s = next(x for x in self.sheets if id(x) == sid)
-                quoted = "'" + s.name.replace("'", "''") + "'"
-                extra = ' hidden="1"' if hidden else ""
-                kept.append(f'<{p}definedName name="{name}" localSheetId="{position[sid]}"{extra}>'
-                            f"{escape_text(quoted + '!' + _absolute(area))}</{p}definedName>".encode())
+        kept.extend(fresh.values())  # names the file did not have yet
         new_block = (f"<{p}definedNames>".encode() + b"".join(kept) + f"</{p}definedNames>".encode()) if kept else b""
         if block:
             data = data[:block.start()] + new_block + data[block.end():]
