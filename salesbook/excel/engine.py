@@ -777,9 +777,7 @@ class FileRange(base.Range):
 
     # -- formats --------------------------------------------------------------------
     def _style(self, **changes) -> None:
-        part = self.part
-        for r, c in self._cells():
-            part.set_style(r, c, **changes)
+        self.part.set_styles(self._cells(), **changes)
 
     @property
     def number_format(self) -> str:

@@ -106,26 +106,32 @@ def text_width(s: str) -> int:
 
 def column_width(values: Sequence, kind: str) -> float:
     """The widest value of one column as Excel would show it (an estimate in width units)."""
-    s = pd.Series(list(values), dtype="object")
-    s = s[s.notna()]
-    if s.empty:
-        return 0.0
-    text = s[s.map(lambda v: isinstance(v, str))].drop_duplicates()
+    distinct = pd.unique(np.asarray(list(values), dtype="object"))  # a log column repeats itself
+    kinds = pd.Series([type(v) for v in distinct], dtype="object")
+    s = pd.Series(distinct, dtype="object")
     width = 0.0
+    text = s[(kinds == str).to_numpy()]
     if not text.empty:
-        lines = text.str.split("\n").explode()
-        width = float((lines.str.len() + lines.str.count(_WIDE.pattern)).max())
-    if s.map(lambda v: isinstance(v, (dt.date, dt.datetime))).any():
-        timed = s.map(lambda v: isinstance(v, dt.datetime) and bool(v.hour or v.minute or v.second)).any()
+        width = float(text_widths(text).max())
+    dates = s[kinds.isin([dt.date, dt.datetime, pd.Timestamp]).to_numpy()]
+    if not dates.empty:
+        timed = any(isinstance(v, dt.datetime) and (v.hour or v.minute or v.second) for v in dates)
         width = max(width, 16.0 if timed else 10.0)
-    nums = pd.to_numeric(s[s.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))],
-                         errors="coerce").dropna()
+    numeric = kinds.map(lambda t: issubclass(t, (int, float, np.number)) and not issubclass(t, (bool, np.bool_)))
+    nums = pd.to_numeric(s[numeric.to_numpy(dtype=bool)], errors="coerce").dropna()
     if not nums.empty:
         big = float(nums.abs().max())
         shown = {"pct": f"{big * 100:.1f}%", "growth": f"+{big * 100:.1f}%", "int": f"{big:.0f}",
                  "num": f"{big:,.1f}", "pp": f"+{big:.1f}个百分点", "amount": f"{big:,.2f}"}
         width = max(width, float(text_width(shown.get(kind, f"{big:,.2f}"))) + (1 if (nums < 0).any() else 0))
     return width
+
+
+def text_widths(text: pd.Series) -> pd.Series:
+    """:func:`text_width` of each text of a Series (vectorised; multi-line texts by their longest line)."""
+    lines = text.str.split("\n").explode()
+    per_line = lines.str.len() + lines.str.count(_WIDE.pattern)
+    return per_line.groupby(level=0).max().reindex(text.index)
 
 
 @dataclass
@@ -197,17 +203,31 @@ def lines(value, width: float) -> int:
                for part in value.split("\n"))
 
 
+def column_lines(values: Sequence, width: float) -> list[int]:
+    """:func:`lines` of each value of a column (worked out once per distinct value)."""
+    known: dict = {}
+    out = []
+    for v in values:
+        n = known.get(v)
+        if n is None:
+            n = known[v] = lines(v, width)
+        out.append(n)
+    return out
+
+
 def paint_values(sheet: xw.Sheet, column: int, first_row: int, values: Sequence,
                  palette: dict[str, tuple[int, int, int]]) -> None:
     """Fill each cell of a column by its value: one Range call per colour and chunk of runs."""
     runs: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
-    start = 0
-    for i in range(1, len(values) + 1):
-        if i == len(values) or values[i] != values[start]:
-            colour = palette.get(str(values[start]).strip()) if values[start] is not None else None
-            if colour is not None:
-                runs.setdefault(colour, []).append((first_row + start, first_row + i - 1))
-            start = i
+    arr = np.asarray(list(values), dtype="object")
+    if not len(arr):
+        return
+    starts = np.flatnonzero(np.r_[True, arr[1:] != arr[:-1]])  # where a run of equal values begins
+    ends = np.r_[starts[1:], len(arr)] - 1
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        colour = palette.get(str(arr[a]).strip()) if arr[a] is not None else None
+        if colour is not None:
+            runs.setdefault(colour, []).append((first_row + a, first_row + b))
     letter = col_letter(column)
     for colour, spans in runs.items():
         for address in _addresses(letter, spans):
@@ -253,8 +273,7 @@ def finish(sheet: xw.Sheet, layout: SheetLayout, last_row: int) -> None:
     heights: dict[int, float] = {}
     for w, col in layout.wrapped():
         sheet.range((w.first, col), (w.last, col)).wrap_text = True
-        for i, r in enumerate(w.rows):
-            n = lines(r[col - 1], widths[col])
+        for i, n in enumerate(column_lines([r[col - 1] for r in w.rows], widths[col])):
             if n > 1:
                 heights[w.first + i] = max(heights.get(w.first + i, 0), n * LINE_HEIGHT + 2)
     for w in layout.written:  # a header wider than its column wraps
