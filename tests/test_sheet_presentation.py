@@ -7,7 +7,6 @@ writer); expectations come from the sheet's own cells (header row, last row, val
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 import zipfile
@@ -195,8 +194,8 @@ def test_autofilter_is_where_the_schema_puts_it_and_the_package_validates(path):
         (str(p) for p in (Path("/tmp/node_modules/.bin/ooxml-validate"),) if p.exists()), None)
     if validator is None:
         pytest.skip("@ooxml-tools/validate is not installed (npm install @ooxml-tools/validate)")
-    done = subprocess.run([validator, "-f", "xlsx", "--of", "json", str(path)], capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run([validator, "-f", "xlsx", "--of", "json", str(path)], check=False, capture_output=True,
+                          text=True, timeout=300)
     assert json.loads(done.stdout or "[]") == [], done.stdout[:2000]
 
 

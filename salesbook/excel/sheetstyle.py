@@ -195,12 +195,18 @@ class SheetLayout:
 
 def lines(value, width: float) -> int:
     """How many lines a wrapped text takes in a column ``width`` units wide (an estimate that
-    errs on the tall side: Excel breaks Latin text at spaces)."""
+    errs on the tall side: Excel breaks Latin text at spaces, and other fonts set Latin wider)."""
     if not isinstance(value, str) or not value:
         return 1
     room = max(width - 1.0, 1.0)
-    return sum(1 if text_width(part) <= room else math.ceil(text_width(part) * 1.1 / room)
-               for part in value.split("\n"))
+
+    def one(part: str) -> int:
+        if text_width(part) <= room:
+            return 1
+        wide = len(_WIDE.findall(part))
+        return math.ceil((2.0 * wide + 1.2 * (len(part) - wide)) * 1.05 / room)
+
+    return sum(one(part) for part in value.split("\n"))
 
 
 def column_lines(values: Sequence, width: float) -> list[int]:
@@ -284,16 +290,16 @@ def finish(sheet: xw.Sheet, layout: SheetLayout, last_row: int) -> None:
             sheet.range((w.header_row, 1), (w.header_row, len(w.headers))).wrap_text = True
             heights[w.header_row] = n * LINE_HEIGHT + 2
     if heights:
-        printing.fit_row_heights(sheet, min(heights), max(heights), heights)
+        printing.fit_row_heights(sheet, 1, max(last_row, max(heights)), heights)
     main = next((w for w in layout.written if w.block.key == layout.rules.main), None)
     ncols = max((len(w.headers) for w in layout.written), default=1)
     printed = ncols - sum(1 for w in ([main] if main else []) for c in w.block.cols if c.key in layout.rules.keys)
-    if main is not None:
-        width = len(main.headers)
-        if layout.rules.freeze and main.header_row <= MAX_FREEZE_ROW:
-            printing.freeze_rows(sheet, main.header_row)
-        printing.autofilter(sheet, f"A{main.header_row}:{col_letter(width)}{max(main.last, main.header_row)}")
-        printing.print_titles(sheet, f"{main.title_row}:{main.header_row}")
+    # set or reset each time: in Excel a cleared sheet keeps its panes, filter and titles
+    frozen = main is not None and layout.rules.freeze and main.header_row <= MAX_FREEZE_ROW
+    printing.freeze_rows(sheet, main.header_row if frozen else 0)
+    printing.autofilter(sheet, None if main is None else
+                        f"A{main.header_row}:{col_letter(len(main.headers))}{max(main.last, main.header_row)}")
+    printing.print_titles(sheet, None if main is None else f"{main.title_row}:{main.header_row}")
     if printed < ncols:  # internal keys are not printed
         printing.set_print_area(sheet, f"A1:{col_letter(printed)}{max(last_row, 1)}")
     total = sum(widths.get(c, 8.43) for c in range(1, printed + 1))
