@@ -36,7 +36,7 @@ def test_the_alert_count_is_modest_and_every_data_quality_alert_is_a_group(book)
     keys = [r[header.index("预警编号")] for r in rows]
     _, customers = _table(book, "客户档案", "客户编号")
     assert 0 < len(rows) < len(customers), f"{len(rows)} alerts for {len(customers)} customers"
-    log_header, log = _table(book, "清洗日志", "规则")
+    log_header, log = _table(book, "清洗日志", "原值")  # the log itself, under its summary
     col = {h: log_header.index(h) for h in ("工作表", "列", "规则", "处理")}
     expected = {(r[col["规则"]], f"{r[col['工作表']]} · {r[col['列']]}") for r in log
                 if r[col["规则"]] in alerts_data.DATA_RULES and r[col["处理"]] in ("flagged", "excluded")}
@@ -62,7 +62,7 @@ def test_the_key_is_the_last_column_and_owners_are_people(book):
 def test_flag_paints_every_row_behind_a_grouped_alert(book):
     actions.flag(book)
     painted = {(s, int(r)) for s, r, *_ in flags.registry(book).itertuples(index=False, name=None)}
-    log_header, log = _table(book, "清洗日志", "规则")
+    log_header, log = _table(book, "清洗日志", "原值")  # the log itself, under its summary
     col = {h: log_header.index(h) for h in ("工作表", "行", "规则", "处理")}
     wanted = {(r[col["工作表"]], int(r[col["行"]])) for r in log
               if r[col["规则"]] in alerts_data.DATA_RULES and r[col["处理"]] in ("flagged", "excluded")}

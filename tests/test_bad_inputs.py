@@ -66,8 +66,11 @@ def _has_vba(path: Path) -> bool:
         return "xl/vbaProject.bin" in z.namelist()
 
 
-def _frame(wb, name: str, header_row: int = 2) -> pd.DataFrame:
+def _frame(wb, name: str, header_row: int = 2, header: str | None = None) -> pd.DataFrame:
+    """The table under ``header_row``, or under the first row holding the cell ``header``."""
     rows = list(wb[name].values)
+    if header is not None:
+        header_row = next(i for i, r in enumerate(rows, start=1) if header in r)
     body = []
     for r in rows[header_row:]:
         if not any(v is not None for v in r):
@@ -81,7 +84,7 @@ def _check(check: str, path: Path, output: str) -> None:
     kind, _, arg = check.partition(":")
     if kind in ("excluded", "logged"):
         sheet, row, column = arg.split(":")
-        log = _frame(wb, "清洗日志")
+        log = _frame(wb, "清洗日志", header="行")  # the log under its summary
         hit = log[(log["工作表"] == sheet) & (log["行"] == int(row))
                   & log["列"].astype(str).str.contains(column, regex=False)]
         if kind == "excluded":

@@ -51,7 +51,9 @@ def test_new_import_refresh(tmp_path):
     assert "CRM备注" in headers
     # the unreadable date stays exactly as typed; the row is in the cleaning log with its reason
     assert ws.cell(5, headers.index("下单日期") + 1).value == "not a date"
-    log = pd.DataFrame(list(wb["清洗日志"].values)[2:], columns=list(wb["清洗日志"].values)[1])
+    rows = list(wb["清洗日志"].values)
+    at = next(i for i, r in enumerate(rows) if "行" in r)  # the log's header, under the summary
+    log = pd.DataFrame(rows[at + 1:], columns=rows[at])
     bad = log[(log["规则"] == "date") & (log["处理"] == "excluded")]
     assert bad["行"].tolist() == [5] and "下单日期" in bad["列"].iloc[0]
     rfm = pd.DataFrame(list(wb["RFM"].values)[2:], columns=list(wb["RFM"].values)[1]).set_index("客户编号")

@@ -160,8 +160,9 @@ def test_user_columns_survive_refresh_and_orphans_are_archived(path):
     flat = [c for r in values for c in r]
     assert flat.count("completion_low|2020-01 已离职员工") == 1
     archive_at = next(i for i, r in enumerate(values) if r[0] and str(r[0]).startswith("已归档"))
-    archived = values[archive_at + 2]
-    assert archived[0] == "completion_low|2020-01 已离职员工" and archived[1] == "已完成"
+    archive_header, archived = values[archive_at + 1], values[archive_at + 2]
+    assert archived[archive_header.index("问题编号")] == "completion_low|2020-01 已离职员工"
+    assert archived[archive_header.index("状态")] == "已完成"
     plan_header, plan = _table(book, "维护计划")
     match = [r for r in plan[2:] if r[plan_header.index("客户编号")] == plan_id]
     assert match[0][plan_header.index("维护内容")] == "已上门拜访，确认续约"

@@ -202,7 +202,8 @@ def shared_part_losses(before: Package, after: Package) -> list[str]:
             out.append(f"sheet {name} lost")
         elif (sb[name]["part"], sb[name]["state"]) != (info["part"], info["state"]):
             out.append(f"sheet {name} moved or changed state: {info} → {sb[name]}")
-    out += [f"defined name {n} lost or changed" for n in set(defined_names(before)) - set(defined_names(after))]
+    out += [f"defined name {n} lost or changed" for n in set(defined_names(before)) - set(defined_names(after))
+            if n[1] is None or not owned_sheet(n[1])]  # salesbook's sheets' print areas and filters are its own
     return out
 
 

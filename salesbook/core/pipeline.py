@@ -18,7 +18,7 @@ import pandas as pd
 from ..settings import Settings
 from . import alerts as al
 from . import breakdown as bd
-from . import clean, coverage, followup, linking, performance, problems, rfm, tiers
+from . import clean, coverage, followup, linking, logsummary, performance, problems, rfm, tiers
 from . import playbook as pb
 from . import targets as tg
 from .tables import Block, cols
@@ -244,8 +244,13 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
                               ("action", "建议行动"), ("decision", "处理结果", "text", True),
                               ("decision_note", "核实说明", "text", True), ("key", "预警编号")),
                          id_col="key")],
-        "cleaning_log": [Block("cleaning_log", "清洗日志", "Cleaning log", log,
-                               cols(("sheet", "工作表"), ("row", "行", "int"), ("column", "列"),
-                                    ("old_value", "原值"), ("new_value", "新值"), ("rule", "规则"),
-                                    ("action", "处理"), ("reason", "原因"), ("reason_en", "reason")))],
+        "cleaning_log": [Block("log_summary", *logsummary.headline(log), logsummary.summary(log),
+                               cols(("action_label", "处理"), ("sheet", "工作表"), ("count", "数量（行/值）", "int"),
+                                    ("column", "列"), ("rule", "规则"), ("reason", "原因"), ("reason_en", "reason"),
+                                    ("rows", "示例行"))),
+                         Block("cleaning_log", "清洗日志（未计入分析的行在前，其次需核对，最后已自动规范）",
+                               "Cleaning log (rows left out first, then flagged, then fixed)", logsummary.ordered(log),
+                               cols(("action", "处理"), ("sheet", "工作表"), ("row", "行", "int"), ("column", "列"),
+                                    ("rule", "规则"), ("reason", "原因"), ("reason_en", "reason"),
+                                    ("old_value", "原值"), ("new_value", "新值")))],
     }

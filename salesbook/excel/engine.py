@@ -459,6 +459,8 @@ class FileSheet(base.Sheet):
         return self.book_impl.model.sheets.index(self.part) + 1
 
     def range(self, arg1, arg2=None) -> FileRange:
+        if isinstance(arg1, str) and "," in arg1 and arg2 is None:
+            return FileAreas(self, [_parse_address(a) for a in arg1.split(",")])
         r1, c1, r2, c2 = self._coords(arg1)
         if arg2 is not None:
             s1, d1, s2, d2 = self._coords(arg2)
@@ -531,6 +533,26 @@ class FileSheet(base.Sheet):
     def set_print_area(self, address: str) -> None:
         self.part.print_area = address.replace("$", "")
 
+    def set_row_heights(self, heights: dict[int, float]) -> None:
+        """Several rows' heights in points at once (Excel autofits instead; see printing.fit_row_heights)."""
+        self.book_impl.count("sheet.row_heights")
+        self.part.row_heights.update(heights)
+
+    def set_print_titles(self, rows: str | None) -> None:
+        """Rows repeated at the top of each printed page, e.g. '1:2' (None: none)."""
+        self.book_impl.count("sheet.print_titles")
+        self.part.print_titles = rows.replace("$", "") if rows else None
+
+    def set_autofilter(self, address: str | None) -> None:
+        """Filter buttons on the first row of ``address`` (header row to last data row)."""
+        self.book_impl.count("sheet.autofilter")
+        self.part.autofilter = address.replace("$", "") if address else None
+
+    @property
+    def freeze_panes(self) -> FileFreezePanes:
+        """xlwings' ``sheet.freeze_panes`` interface: ``freeze_at("1:2")``, ``freeze_at("B3")``."""
+        return FileFreezePanes(self)
+
     def set_charts(self, charts: list[tuple[bytes, bytes]]) -> None:
         """Charts as (chart part XML, drawing anchor XML); the sheet must have been cleared."""
         self.book_impl.count("chart.add", len(charts))
@@ -541,6 +563,32 @@ class FileSheet(base.Sheet):
 
     def __hash__(self) -> int:
         return id(self.part)
+
+
+class FileFreezePanes:
+    """Frozen rows and columns of a salesbook sheet, as xlwings' ``FreezePanes`` does it in Excel."""
+
+    def __init__(self, sheet: FileSheet) -> None:
+        self.sheet = sheet
+
+    def freeze_at(self, frozen_range: str) -> None:
+        """'1:2' freezes rows 1–2, 'A:B' columns A–B, 'C3' the rows above and columns left of C3."""
+        self.sheet.book_impl.count("sheet.freeze_panes")
+        a = frozen_range.replace("$", "").split("!")[-1].upper()
+        rows_only = re.fullmatch(r"(\d+):(\d+)", a)
+        cols_only = re.fullmatch(r"([A-Z]{1,3}):([A-Z]{1,3})", a)
+        if rows_only:
+            frozen = (int(rows_only.group(2)), 0)
+        elif cols_only:
+            frozen = (0, col_index(cols_only.group(2)))
+        else:
+            r, c = _parse_cell(a)
+            frozen = (r - 1, c - 1)
+        self.sheet.part.frozen = frozen
+
+    def unfreeze(self) -> None:
+        self.sheet.book_impl.count("sheet.freeze_panes")
+        self.sheet.part.frozen = (0, 0)
 
 
 class FileNote:
@@ -729,9 +777,7 @@ class FileRange(base.Range):
 
     # -- formats --------------------------------------------------------------------
     def _style(self, **changes) -> None:
-        part = self.part
-        for r, c in self._cells():
-            part.set_style(r, c, **changes)
+        self.part.set_styles(self._cells(), **changes)
 
     @property
     def number_format(self) -> str:
@@ -844,6 +890,41 @@ class FileRange(base.Range):
 
     def __hash__(self) -> int:
         return hash((id(self.part), self.r1, self.c1, self.r2, self.c2))
+
+
+class FileAreas(FileRange):
+    """Several rectangles as one range, like Excel's ``Range("C3:C5,C9:C12")``: formats are set on
+    every cell of every area in one call. Values are read and written per area, not here."""
+
+    def __init__(self, sheet: FileSheet, areas: list[tuple[int, int, int, int]]) -> None:
+        super().__init__(sheet, min(a[0] for a in areas), min(a[1] for a in areas),
+                         max(a[2] for a in areas), max(a[3] for a in areas))
+        self.areas = areas
+
+    def _cells(self):
+        for r1, c1, r2, c2 in self.areas:
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    yield r, c
+
+    def __len__(self) -> int:
+        return sum((r2 - r1 + 1) * (c2 - c1 + 1) for r1, c1, r2, c2 in self.areas)
+
+    def __iter__(self):
+        for r, c in self._cells():
+            yield FileRange(self.sheet_impl, r, c, r, c)
+
+    def get_address(self, row_absolute=True, col_absolute=True, external=False) -> str:
+        return ",".join(FileRange(self.sheet_impl, *a).get_address(row_absolute, col_absolute, external)
+                        for a in self.areas)
+
+    @property
+    def raw_value(self):
+        raise NotImplementedError("values of a multi-area range are read per area")
+
+    @raw_value.setter
+    def raw_value(self, data) -> None:
+        raise NotImplementedError("values of a multi-area range are written per area")
 
 
 class FileFont:

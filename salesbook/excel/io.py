@@ -15,18 +15,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import xlwings as xw
-from openpyxl.utils import get_column_letter
 
 from .. import schema
 from ..core.parse import key_text
-from ..core.pipeline import RawTable, Result
+from ..core.pipeline import Result
 from ..core.tables import NEW_LABEL, Block
-from ..errors import Problem, SchemaError
+from ..errors import Problem
 from ..settings import Settings
+from . import sheetstyle
 from .cellstate import put
 from .inputs import (  # noqa: F401  the reading side lives in inputs.py; these names stay importable here
-    BIG_READ, HEADER_SCAN_ROWS, MAX_HEADER_COLUMNS, Values, _find_header, _is_empty, append_rows, read_table,
-    read_tables, table_values, unknown_columns,
+    BIG_READ,
+    HEADER_SCAN_ROWS,
+    MAX_HEADER_COLUMNS,
+    Values,
+    _find_header,
+    _is_empty,
+    append_rows,
+    read_table,
+    read_tables,
+    table_values,
+    unknown_columns,
 )
 
 HEADER_FILL = (31, 78, 121)
@@ -42,7 +51,6 @@ def row_kinds(block: Block, col) -> list[str]:
     """Per-row kinds of a 'row' column: the frame's ``<key>_kind`` column, else its ``kind`` column."""
     name = f"{col.key}_kind" if f"{col.key}_kind" in block.df else "kind"
     return block.df[name].tolist() if name in block.df else []
-_MIN_WIDTH = {"date": 12, "amount": 14, "row": 14, "text": 10}
 
 
 def sheet_names(book: xw.Book) -> list[str]:
@@ -158,15 +166,19 @@ ARCHIVED_ON = ("归档日期", "archived_on")
 
 def write_blocks(sheet: xw.Sheet, blocks: list[Block], *, settings: Settings, lang: str, start_row: int = 1,
                  preserved: dict[str, dict[str, dict[str, Any]]] | None = None,
-                 today: dt.date | None = None) -> int:
+                 today: dt.date | None = None, sheet_key: str | None = None) -> int:
     """Write blocks one under another; returns the next free row.
 
     ``preserved`` (block key → id → user column → value) is what users typed in the user-owned
     columns last time: it is written back by id, and ids that no longer have a row go to an
-    archive block under the table instead of vanishing."""
+    archive block under the table instead of vanishing. ``sheet_key`` picks the sheet's
+    presentation rules (:mod:`.sheetstyle`): internal keys at the far right, widths, colours,
+    frozen header, filter and print setup."""
+    rules = sheetstyle.rules_for(sheet_key)
+    layout = sheetstyle.SheetLayout(rules)
     row = start_row
-    widths: dict[int, float] = {}
     for block in blocks:
+        block = sheetstyle.keys_last(block, rules)
         saved = (preserved or {}).get(block.key, {})
         headers, rows = _cell_values(block, settings, lang, saved)
         ncols = max(len(headers), 1)
@@ -179,35 +191,47 @@ def write_blocks(sheet: xw.Sheet, blocks: list[Block], *, settings: Settings, la
         head.color = HEADER_FILL
         head.font.bold = True
         head.font.color = (255, 255, 255)
+        written = sheetstyle.Written(block, row, row + 1, headers, rows)
+        layout.written.append(written)
         if rows:
             _apply_formats(sheet, block, row + 2, len(rows), lang)
-        for j, (h, c) in enumerate(zip(headers, block.cols, strict=True)):
-            widths[j] = max(widths.get(j, 8), _MIN_WIDTH.get(c.kind, 8), min(40, 2.2 * len(str(h)) + 2))
+            sheetstyle.dress_block(sheet, written, rules)
         row += len(rows) + 3
         if block.user_cols and block.id_col:
-            row = _write_archive(sheet, block, saved, row, lang, today or dt.date.today())
-    for j, w in widths.items():
-        sheet.range((1, j + 1)).column_width = w
+            row = _write_archive(sheet, block, saved, row, lang, today or dt.date.today(), layout)
+    sheetstyle.finish(sheet, layout, row - 2)
     return row
 
 
 def _write_archive(sheet: xw.Sheet, block: Block, saved: dict[str, dict[str, Any]], row: int, lang: str,
-                   today: dt.date) -> int:
+                   today: dt.date, layout: sheetstyle.SheetLayout) -> int:
+    """The archive under a table: each column in the table's own column (the date right of them)."""
     current = {key_text(v) for v in block.df[block.id_col]}
     gone = {i: v for i, v in saved.items() if i not in current}
     if not gone:
         return row
     zh = lang == "zh"
-    id_c = block.col(block.id_col)
-    header = [id_c.zh if zh else id_c.key, *[(c.zh if zh else c.key) for c in block.user_cols],
-              ARCHIVED_ON[0 if zh else 1]]
-    body = [[i, *[v.get(c.key) for c in block.user_cols],
-             v.get("_archived_on") or dt.datetime.combine(today, dt.time())] for i, v in sorted(gone.items())]
-    title = [ARCHIVE_TITLE[0 if zh else 1]] + [None] * (len(header) - 1)
+    where = {c.key: j for j, c in enumerate(block.cols)}
+    width = len(block.cols) + 1
+    date_col = width - 1
+    header: list[Any] = [None] * width
+    for c in (block.col(block.id_col), *block.user_cols):
+        header[where[c.key]] = c.zh if zh else c.key
+    header[date_col] = ARCHIVED_ON[0 if zh else 1]
+    body = []
+    for i, v in sorted(gone.items()):
+        line: list[Any] = [None] * width
+        line[where[block.id_col]] = i
+        for c in block.user_cols:
+            line[where[c.key]] = v.get(c.key)
+        line[date_col] = v.get("_archived_on") or dt.datetime.combine(today, dt.time())
+        body.append(line)
+    title = [ARCHIVE_TITLE[0 if zh else 1]] + [None] * (width - 1)
     put(sheet.range((row, 1)), [title, header, *body])
-    sheet.range((row, 1), (row, len(header))).font.bold = True
-    sheet.range((row + 1, 1), (row + 1, len(header))).color = TITLE_FILL
-    sheet.range((row + 2, len(header)), (row + 1 + len(body), len(header))).number_format = "yyyy-mm-dd"
+    sheet.range((row, 1), (row, width)).font.bold = True
+    sheet.range((row + 1, 1), (row + 1, width)).color = TITLE_FILL
+    sheet.range((row + 2, width), (row + 1 + len(body), width)).number_format = "yyyy-mm-dd"
+    layout.extra[width] = max(layout.extra.get(width, 0), sheetstyle.MIN_WIDTH["date"])
     return row + len(body) + 3
 
 
@@ -279,7 +303,7 @@ def write_results(book: xw.Book, result: Result, *, lang: str = "zh", now: dt.da
             meeting_sheet.write(sheet, result, changelog.latest(book), acknowledged_alerts(book, result), lang=lang)
         else:
             write_blocks(sheet, result.sheets[key], settings=result.settings, lang=lang, preserved=preserved,
-                         today=result.as_of)
+                         today=result.as_of, sheet_key=key)
         written[key] = name
     app.status_bar = False
     return written

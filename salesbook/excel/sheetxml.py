@@ -178,6 +178,9 @@ class SheetPart:
         self.page: dict[str, Any] = {}
         self.breaks: list[int] = []
         self.print_area: str | None = None
+        self.print_titles: str | None = None  # rows repeated on each printed page, e.g. "1:2"
+        self.frozen: tuple[int, int] = (0, 0)  # (rows, columns) frozen at the top left
+        self.autofilter: str | None = None  # the filtered range, header row included, e.g. "A2:H98"
         self.charts: list[tuple[bytes, bytes]] = []  # (chart part XML, anchor XML with {rid})
         self._cols: list[tuple[int, int, dict[str, str]]] | None = None
         self._xml: bytes | None = None
@@ -390,6 +393,22 @@ class SheetPart:
                 self.rows.setdefault(r, {})[c] = [None, styles.derive(self._default_style(r, c), **changes), None]
         self._mutated()
 
+    def set_styles(self, cells, **changes) -> None:
+        """:meth:`set_style` on many cells; a cell holding a new value derives its format once per
+        distinct starting format (a column of 100,000 cells costs a dict lookup each)."""
+        styles = self.book.styles()
+        derived: dict[int, int] = {}
+        for r, c in cells:
+            e = self._edit(r, c)
+            if e is None or e[2] is not None:
+                self.set_style(r, c, **changes)
+                continue
+            new = derived.get(e[1])
+            if new is None:
+                new = derived[e[1]] = styles.derive(e[1], **changes)
+            e[1] = new
+        self._mutated()
+
     def restore_xml(self, r: int, c: int, xml: str) -> None:
         """Put a cell's element back exactly as it was saved (an empty string: no element)."""
         self.rows.setdefault(r, {})[c] = [PARSE if xml else None, cx.style_of(xml.encode()) if xml else 0,
@@ -474,6 +493,9 @@ class SheetPart:
         self.breaks.clear()
         self.charts.clear()
         self.print_area = None
+        self.print_titles = None
+        self.frozen = (0, 0)
+        self.autofilter = None
         self._mutated()
 
     # -- saving -------------------------------------------------------------------------
@@ -626,7 +648,7 @@ class SheetPart:
         if pr:
             out.append(f"<sheetPr>{pr}</sheetPr>")
         out.append(f'<dimension ref="{dim}"/>')
-        out.append('<sheetViews><sheetView workbookViewId="0"/></sheetViews>')
+        out.append(f"<sheetViews>{_sheet_view(*self.frozen)}</sheetViews>")
         out.append('<sheetFormatPr defaultRowHeight="15"/>')
         out.append(self._cols_xml())
         out.append("<sheetData>")
@@ -638,6 +660,8 @@ class SheetPart:
             if body or attrs:
                 out.append(f'<row r="{r}"{attrs}>{body}</row>')
         out.append("</sheetData>")
+        if self.autofilter:  # CT_Worksheet order: after sheetData (and sheetProtection), before pageMargins
+            out.append(f'<autoFilter ref="{self.autofilter}"/>')
         out.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')
         if self.page:
             attrs = f' paperSize="{self.page.get("paper", 9)}"'
@@ -653,6 +677,17 @@ class SheetPart:
             out.append('<drawing r:id="{drawing_rid}"/>')
         out.append("</worksheet>")
         return "".join(out).encode()
+
+
+def _sheet_view(rows: int, cols: int) -> str:
+    """A ``<sheetView>`` with the top ``rows`` and left ``cols`` frozen (a plain view when both are 0)."""
+    if not rows and not cols:
+        return '<sheetView workbookViewId="0"/>'
+    top_left = ref(rows + 1, cols + 1)
+    pane = "bottomRight" if rows and cols else ("bottomLeft" if rows else "topRight")
+    split = (f' xSplit="{cols}"' if cols else "") + (f' ySplit="{rows}"' if rows else "")
+    return (f'<sheetView workbookViewId="0"><pane{split} topLeftCell="{top_left}" activePane="{pane}" '
+            f'state="frozen"/><selection pane="{pane}" activeCell="{top_left}" sqref="{top_left}"/></sheetView>')
 
 
 def _excel_value(v):

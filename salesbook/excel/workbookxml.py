@@ -217,7 +217,7 @@ class WorkbookModel:
     def _write_workbook(self) -> None:
         order = [id(s) for s in self.sheets]
         names = {id(s): s.name for s in self.sheets}
-        prints = {id(s): s.print_area for s in self.sheets if s.cleared}
+        prints = {id(s): _sheet_names(s) for s in self.sheets if s.cleared}
         unchanged = (order == self.original_order and names == self.original_names
                      and self.states == self.original_states and not any(prints.values())
                      and not any(s.cleared for s in self.sheets))
@@ -258,6 +258,14 @@ class WorkbookModel:
         position = {sid: i for i, sid in enumerate(order)}
         old_position = {i: sid for i, sid in enumerate(self.original_order)}
         kept = []
+        fresh: dict[tuple[int, str], bytes] = {}  # salesbook's sheet-local names, as they are now
+        for sid, owned in prints.items():
+            s = next(x for x in self.sheets if id(x) == sid)
+            quoted = "'" + s.name.replace("'", "''") + "'"
+            for name, (area, hidden) in owned.items():
+                extra = ' hidden="1"' if hidden else ""
+                fresh[(sid, name)] = (f'<{p}definedName name="{name}" localSheetId="{position[sid]}"{extra}>'
+                                      f"{escape_text(quoted + '!' + _absolute(area))}</{p}definedName>").encode()
         block = re.search(rb"<(?:\w+:)?definedNames\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?definedNames>)", data, re.S)
         existing = list(_DEFINED.finditer(block.group(1) or b"")) if block else []
         for m in existing:
@@ -268,20 +276,15 @@ class WorkbookModel:
                 sid = old_position.get(int(local))
                 if sid is None or sid not in position:
                     continue
-                if a.get("name") == "_xlnm.Print_Area" and prints.get(sid) is not None:
-                    continue  # replaced below
-                if a.get("name") == "_xlnm.Print_Area" and sid in prints:
-                    continue  # a salesbook sheet rewritten without a print area
+                if a.get("name") in _OWNED_NAMES and sid in prints:  # a salesbook sheet rewritten:
+                    el = fresh.pop((sid, a["name"]), None)  # its name set in place (same bytes if unchanged)
+                    if el is not None:
+                        kept.append(el)
+                    continue
                 if position[sid] != int(local):
                     el = re.sub(rb'localSheetId="\d+"', b'localSheetId="%d"' % position[sid], el, count=1)
             kept.append(el)
-        for sid, area in prints.items():
-            if area:
-                s = next(x for x in self.sheets if id(x) == sid)
-                quoted = "'" + s.name.replace("'", "''") + "'"
-                cells = "!" + ":".join("$" + re.sub(r"(\d+)", r"$\1", part) for part in area.split(":"))
-                kept.append(f'<{p}definedName name="_xlnm.Print_Area" localSheetId="{position[sid]}">'
-                            f"{escape_text(quoted + cells)}</{p}definedName>".encode())
+        kept.extend(fresh.values())  # names the file did not have yet
         new_block = (f"<{p}definedNames>".encode() + b"".join(kept) + f"</{p}definedNames>".encode()) if kept else b""
         if block:
             data = data[:block.start()] + new_block + data[block.end():]
@@ -296,6 +299,27 @@ class WorkbookModel:
         self.xml = data
         self.original_order, self.original_names = order, names
         self.original_states = dict(self.states)
+
+
+_OWNED_NAMES = ("_xlnm.Print_Area", "_xlnm.Print_Titles", "_xlnm._FilterDatabase")
+
+
+def _sheet_names(sheet: SheetPart) -> dict[str, tuple[str, bool]]:
+    """The sheet-local defined names of a salesbook sheet: name → (range, hidden)."""
+    out = {}
+    if sheet.print_area:
+        out["_xlnm.Print_Area"] = (sheet.print_area, False)
+    if sheet.print_titles:
+        out["_xlnm.Print_Titles"] = (sheet.print_titles, False)
+    if sheet.autofilter:  # Excel keeps the filtered range in this hidden name
+        out["_xlnm._FilterDatabase"] = (sheet.autofilter, True)
+    return out
+
+
+def _absolute(area: str) -> str:
+    """'A1:C3' → '$A$1:$C$3'; rows '1:2' → '$1:$2'."""
+    return ":".join(re.sub(r"^([A-Z]*)(\d*)$", lambda m: (f"${m.group(1)}" if m.group(1) else "")
+                           + (f"${m.group(2)}" if m.group(2) else ""), part) for part in area.split(":"))
 
 
 def _as_excel_values(rows: list[list]) -> None:
