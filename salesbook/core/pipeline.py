@@ -18,7 +18,7 @@ import pandas as pd
 from ..settings import Settings
 from . import alerts as al
 from . import breakdown as bd
-from . import clean, coverage, followup, linking, logsummary, performance, problems, rfm, tiers
+from . import clean, coverage, followup, linking, logsummary, outlook, performance, problems, rfm, tiers
 from . import playbook as pb
 from . import targets as tg
 from .tables import Block, cols
@@ -125,13 +125,15 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
     as_of = resolve_as_of(orders, settings, today)
     say("业绩分析 performance")
     perf = performance.performance(orders, targets, settings=settings, as_of=as_of)
+    perf = outlook.with_attainment(perf, orders, settings=settings, as_of=as_of)
     kpi = bd.kpi_table(orders, leads, settings=settings, as_of=as_of, customers=customers)
     trend = bd.monthly_trend(orders, targets, settings=settings, as_of=as_of, customers=customers)
     dims = {d: bd.by_dimension(orders, d, settings=settings, as_of=as_of, targets=targets, customers=customers)
             for d in ("product_line", "salesperson", "region", "channel")}
     ctypes = bd.customer_types(orders, settings=settings, as_of=as_of, customers=customers)
     say("RFM 与客户分层 RFM and tiers")
-    rfm_t = rfm.rfm(orders, settings=settings, as_of=as_of)
+    rfm_t, churn_fit = outlook.with_churn(rfm.rfm(orders, settings=settings, as_of=as_of), orders,
+                                          settings=settings, as_of=as_of)
     tier_t = tiers.tiers(orders, customers, leads, rfm_t, settings=settings, as_of=as_of)
     plan = followup.followup_plan(tier_t, followups, orders, customers, playbook, settings=settings, as_of=as_of)
     say("异常预警 alerts")
@@ -151,15 +153,15 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
     frames = {"performance": perf, "kpi": kpi, "trend": trend, "rfm": rfm_t, "tiers": tier_t, "plan": plan,
               "alerts": alerts, "problems": probs, "customer_types": ctypes,
               **{f"by_{d}": t for d, t in dims.items()}}
-    sheets = layout(frames, log, settings=settings, as_of=as_of)
+    sheets = layout(frames, log, settings=settings, as_of=as_of, churn_fit=churn_fit)
     clean_tables = {"orders": orders, "targets": targets, "customers": customers, "followups": followups,
                     "leads": leads, "playbook": playbook}
     return Result(as_of, settings, clean_tables, log, frames, sheets,
                   coverage.missing_columns(tables, clean_tables, log, settings))
 
 
-def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings, as_of: dt.date
-           ) -> dict[str, list[Block]]:
+def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings, as_of: dt.date,
+           churn_fit=None) -> dict[str, list[Block]]:
     """Output sheets as blocks with Chinese headers and column kinds."""
     ytd = f"{as_of.year}年1月1日–{as_of:%m月%d日}"
     kpi = f["kpi"].copy()
@@ -168,7 +170,8 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
                      ("region", "区域"), ("actual", "销售额", "amount"), ("target", "目标值", "amount"),
                      ("gap", "差额", "amount"), ("completion", "完成率", "pct"), ("yoy", "同比", "growth"),
                      ("mom", "环比", "growth"), ("band", "状态"), ("elapsed", "时间进度", "pct"),
-                     ("pace", "进度判断"), ("note", "备注"))
+                     ("pace", "进度判断"), *((("p_hit", "达成概率", "pct"),) if "p_hit" in f["performance"] else ()),
+                     ("note", "备注"))
     dim_cols = {
         "product_line": cols(("product_line", "产品线"), ("revenue", "销售额", "amount"), ("share", "占比", "pct"),
                              ("share_change", "占比变化", "pp"), ("orders", "订单量", "int"),
@@ -209,8 +212,9 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
     return {
         "performance": [Block("performance", "业绩分析", "Performance", f["performance"], perf_cols)],
         "breakdown": breakdown,
-        "rfm": [Block("rfm", f"RFM 客户价值（截至 {as_of:%Y-%m-%d}，窗口 {settings.rfm_window_days} 天）",
-                      "RFM", f["rfm"],
+        "rfm": [Block("rfm", f"RFM 客户价值（截至 {as_of:%Y-%m-%d}，窗口 {settings.rfm_window_days} 天）"
+                             + (f"；{outlook.churn_title(churn_fit)}" if churn_fit else ""),
+                      "RFM" + (f" — {outlook.churn_title(churn_fit, 'en')}" if churn_fit else ""), f["rfm"],
                       cols(("customer_id", "客户编号"), ("customer_name", "客户名称"), ("last_order", "最近下单", "date"),
                            ("recency_days", "R 最近购买(天前)", "int"), ("frequency", "F 购买频次", "int"),
                            ("monetary", "M 购买金额", "amount"), ("r_score", "R分", "int"), ("f_score", "F分", "int"),
@@ -218,7 +222,9 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
                            ("revenue_share", "营收占比", "pct"), ("cum_share", "累计占比", "pct"),
                            ("pareto_top20", "TOP20%", "flag"), ("avg_cycle_days", "平均采购周期(天)", "num"),
                            ("top_product", "偏好产品"), ("top_product_share", "偏好占比", "pct"),
-                           ("lifetime_amount", "累计采购", "amount")))],
+                           ("lifetime_amount", "累计采购", "amount"),
+                           *((("p_alive", "活跃概率", "pct"), ("expected_90d", "未来90天预计订单", "num"))
+                             if "p_alive" in f["rfm"] else ())))],
         "tiers": [Block("tiers", "客户分层（VIP/核心/普通/潜在）与 A/B/C", "Customer tiers", f["tiers"],
                         cols(("customer_id", "客户编号"), ("customer_name", "客户名称"), ("tier", "客户层级"),
                              ("half_year_amount", "近半年采购", "amount"), ("years", "合作年限", "num"),
