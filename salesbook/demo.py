@@ -144,7 +144,7 @@ def _dirty(odf: pd.DataFrame, cdf: pd.DataFrame, tdf: pd.DataFrame, rng) -> tupl
     odf.loc[pick[5], "status"] = "待定"  # unknown: flagged and left out
     odf.loc[pick[6], "order_date"] = "上周五"  # unreadable: left out, kept in the sheet
     odf.loc[pick[7], "customer_name"] = "  " + str(odf.loc[pick[7], "customer_name"]) + "　"
-    odf.loc[pick[8], "amount"] = float(odf.loc[pick[8], "amount"]) * 10000  # 元/万元 slip
+    odf.loc[pick[8], "amount"] = round(float(odf.loc[pick[8], "amount"]) / 10000, 2)  # typed in 万 into a 元 column
     odf.loc[pick[9], "status"] = None  # missing: counted as 已成交
     dup = odf.loc[[pick[10]]].copy()  # same order twice
     extra = odf.loc[[pick[11]]].copy()

@@ -8,11 +8,13 @@ made by the real ``salesbook report --pdf`` (LibreOffice) and rendered with pdft
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import re
 import shutil
 import subprocess
 import zipfile
 from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree as ET
 
 import openpyxl
 import pandas as pd
@@ -20,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl.utils.cell import range_boundaries
 
+from salesbook import actions
 from salesbook.cli import main
 from salesbook.core import meeting
 
@@ -88,10 +91,13 @@ def charts_of(path: Path, sheet: str) -> list[dict]:
             kinds = [el.tag.split("}")[1] for el in plot if el.tag.endswith("Chart")]
             series = [{"cat": (s.find("c:cat//c:f", NS).text if s.find("c:cat//c:f", NS) is not None else None),
                        "val": s.find("c:val//c:f", NS).text} for s in plot.iter(f"{{{NS['c']}}}ser")]
-            title = "".join(t.text or "" for t in chart.find(".//c:title", NS).iter(f"{{{NS['a']}}}t"))
+            title_el = chart.find(".//c:title", NS)
+            title = "".join(t.text or "" for t in title_el.iter(f"{{{NS['a']}}}t"))
+            title_ref = title_el.find(".//c:strRef/c:f", NS)
             cell = lambda m: (int(m.find("xdr:col", NS).text), int(m.find("xdr:row", NS).text))  # noqa: E731
             to = anchor.find("xdr:to", NS)
             out.append({"kinds": kinds, "title": title, "series": series, "anchor": anchor.tag.split("}")[1],
+                        "title_ref": title_ref.text if title_ref is not None else None,
                         "from": cell(anchor.find("xdr:from", NS)), "to": cell(to) if to is not None else None})
         return out
 
@@ -119,16 +125,20 @@ def test_the_dashboard_has_six_native_charts_bound_to_its_own_cells(demo_book):
     assert len(found) == 6
     assert [c["kinds"] for c in found] == [["barChart", "lineChart"], ["barChart", "lineChart"], ["pieChart"],
                                            ["barChart"], ["barChart"], ["barChart", "lineChart"]]
-    assert [c["title"][:4] for c in found] == ["月度销售", "完成率（", "产品线占", "客户层级", "RFM ", "客户集中"]
     wb = openpyxl.load_workbook(demo_book, data_only=True)
+    for c in found:  # each title is a cell of the chart's own data slot (Excel shows the cell's text)
+        assert c["title_ref"] and c["title_ref"].startswith("'仪表盘'!$")
+        c["title"] = _cells(wb, c["title_ref"])[0]
+    assert [c["title"][:4] for c in found] == ["月度销售", "完成率（", "产品线占", "客户层级", "RFM ", "客户集中"]
     for chart in found:
         assert chart["anchor"] == "twoCellAnchor"  # moves and sizes with its cells
         for s in chart["series"]:
             assert s["val"].startswith("'仪表盘'!$") and s["cat"].startswith("'仪表盘'!$")
             values, cats = _cells(wb, s["val"]), _cells(wb, s["cat"])
-            assert len(values) == len(cats) > 0
+            assert len(values) == len(cats) > 0  # a fixed slot: short tables end in empty rows
             assert all(isinstance(v, (int, float)) for v in values if v is not None)
-            assert all(c not in (None, "") for c in cats)
+            assert all(c not in (None, "") for c, v in zip(cats, values, strict=True) if v is not None)
+            assert cats[0] not in (None, "")
     # no two charts overlap
     boxes = [(c["from"], c["to"]) for c in found]
     for i, (a0, a1) in enumerate(boxes):
@@ -138,8 +148,8 @@ def test_the_dashboard_has_six_native_charts_bound_to_its_own_cells(demo_book):
     # the numbers behind the charts are the analysis' numbers
     by = {c["title"][:4]: c for c in found}
     tiers = _sheet_frame(wb, "客户分层")
-    tier_chart = dict(zip(_cells(wb, by["客户层级"]["series"][0]["cat"]), _cells(wb, by["客户层级"]["series"][0]["val"]),
-                          strict=True))
+    tier_chart = {k: v for k, v in zip(_cells(wb, by["客户层级"]["series"][0]["cat"]),
+                                        _cells(wb, by["客户层级"]["series"][0]["val"]), strict=True) if k}
     assert tier_chart == {k: tiers["客户层级"].tolist().count(k) for k in ("VIP", "核心", "普通", "潜在")}
     rfm = _sheet_frame(wb, "RFM")
     seg_chart = dict(zip(_cells(wb, by["RFM "]["series"][0]["cat"]), _cells(wb, by["RFM "]["series"][0]["val"]),
@@ -147,11 +157,11 @@ def test_the_dashboard_has_six_native_charts_bound_to_its_own_cells(demo_book):
     assert {k: v for k, v in seg_chart.items() if v} == dict(collections.Counter(rfm["客户分层"]))
     months = _cells(wb, by["月度销售"]["series"][0]["cat"])
     assert months == sorted(months) and len(months) == 12
-    people = _cells(wb, by["完成率（"]["series"][0]["cat"])
-    completion = _cells(wb, by["完成率（"]["series"][0]["val"])
+    people = [p for p in _cells(wb, by["完成率（"]["series"][0]["cat"]) if p]
+    completion = [v for v in _cells(wb, by["完成率（"]["series"][0]["val"]) if v is not None]
     assert completion == sorted(completion, reverse=True) and len(set(people)) == len(people) > 3
-    assert set(_cells(wb, by["完成率（"]["series"][1]["val"])) == {1}  # the 100% line
-    pareto = _cells(wb, by["客户集中"]["series"][1]["val"])
+    assert set(_cells(wb, by["完成率（"]["series"][1]["val"])) - {None} == {1}  # the 100% line
+    pareto = [v for v in _cells(wb, by["客户集中"]["series"][1]["val"]) if v is not None]
     assert pareto == sorted(pareto) and 0 < pareto[-1] <= 1
     assert re.search(r"前 20% 客户贡献 \d+%", by["客户集中"]["title"])
 
@@ -279,3 +289,61 @@ def test_an_acknowledged_alert_leaves_the_meeting_pack(work_copy):
                      if r[5])
     assert message not in text
     assert "说明" in text  # the other alerts are still listed
+
+
+def _dashboard_chart_parts(path: Path) -> dict[str, bytes]:
+    """The dashboard's chart parts by name (found through the sheet's drawing relationships)."""
+    with zipfile.ZipFile(path) as z:
+        wb = ET.fromstring(z.read("xl/workbook.xml"))
+        rid = next(s.get(f"{{{NS['r']}}}id") for s in wb.iter(f"{{{NS['main']}}}sheet") if s.get("name") == "仪表盘")
+        sheet_part = _rels(z, "xl/workbook.xml")[rid]
+        drawing = ET.fromstring(z.read(sheet_part)).find("main:drawing", NS)
+        drawing_part = _rels(z, sheet_part)[drawing.get(f"{{{NS['r']}}}id")]
+        return {name: z.read(name) for name in _rels(z, drawing_part).values()}
+
+
+def test_a_restyled_chart_survives_two_refreshes_while_its_numbers_change(small_book, tmp_path):
+    from salesbook.excel import engine
+
+    path = tmp_path / "改过样式.xlsm"
+    shutil.copy(small_book, path)
+    parts = _dashboard_chart_parts(path)
+    monthly = next(n for n, x in parts.items() if b"<c:lineChart>" in x or b"<lineChart>" in x)
+    xml = parts[monthly].decode()
+    # the user's restyle: horizontal bars, and a red first series
+    restyled = xml.replace('<barDir val="col"/>', '<barDir val="bar"/>', 1)
+    restyled = re.sub(r"(<ser>.*?</tx>)<spPr>.*?</spPr>", r'\1<spPr><a:solidFill xmlns:a="http://schemas.openxml'
+                      r'formats.org/drawingml/2006/main"><a:srgbClr val="FF0000"/></a:solidFill></spPr>',
+                      restyled, count=1, flags=re.S)
+    assert restyled != xml and 'val="bar"' in restyled and "FF0000" in restyled
+    copy = tmp_path / "tmp.xlsm"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, restyled.encode() if info.filename == monthly else zin.read(info.filename))
+    shutil.move(copy, path)
+    before = openpyxl.load_workbook(path, data_only=True)["仪表盘"]
+    slot = [before.cell(r, 21).value for r in range(18, 30)]  # the monthly slot's sales (U18:U29)
+
+    book = engine.open_book(path)
+    actions.refresh(book, today=dt.date(2026, 11, 24))
+    book.save()
+    orders = book.sheets["订单明细"]
+    last = orders.used_range.last_cell.row
+    header = orders.range("A1").expand("right").value
+    row = [None] * len(header)
+    latest = max(v for v in orders.range((2, header.index("下单日期") + 1), (last, header.index("下单日期") + 1)).value
+                 if isinstance(v, dt.datetime))
+    for name, value in (("订单编号", "SO-新-1"), ("下单日期", latest), ("客户编号", "C0001"), ("金额", 1_000_000),
+                        ("订单状态", "已成交"), ("销售负责人", "王芳")):
+        row[header.index(name)] = value
+    orders.range((last + 1, 1)).value = row
+    book.save()
+    book = engine.open_book(path)
+    actions.refresh(book, today=dt.date(2026, 11, 24))
+    book.save()
+
+    assert _dashboard_chart_parts(path)[monthly] == restyled.encode()  # byte for byte: nobody rewrote it
+    after = openpyxl.load_workbook(path, data_only=True)["仪表盘"]
+    now = [after.cell(r, 21).value for r in range(18, 30)]
+    assert now[-1] == pytest.approx(slot[-1] + 100, abs=0.01)  # +1,000,000 元 = +100 万元 in the last month
+    assert now[:-1] == pytest.approx(slot[:-1])

@@ -100,7 +100,9 @@ def fit(history: pd.DataFrame, *, min_repeat_buyers: int = MIN_REPEAT_BUYERS) ->
     scale = float(h["T"].mean()) or 1.0  # α is in time units: start it near the data's scale
 
     def nll(log_params: np.ndarray) -> float:
-        return -float((hist.w * hist.loglik(np.exp(log_params))).sum()) / len(h)  # not np.dot: BLAS threads cost more here
+        with np.errstate(all="ignore"):  # the optimiser may try parameters where the terms overflow
+            value = -float((hist.w * hist.loglik(np.exp(log_params))).sum()) / len(h)  # not np.dot: BLAS threads
+        return value if np.isfinite(value) else 1e300
 
     start = np.log([1.0, scale, 1.0, 1.0])
     # quasi-Newton on log-parameters; Nelder-Mead (slower, no gradient) only if it fails

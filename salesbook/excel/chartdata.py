@@ -4,10 +4,16 @@ A :class:`ChartTable` is what one chart shows: a header, rows and how to draw th
 writes the tables into a sheet (one under the other) and returns :class:`~.charts.ChartSpec`
 objects bound to those cells, so the dashboard and the report sheet share one definition of
 each chart and every chart's data is visible, editable cells.
+
+The dashboard's charts are part of the template (the user owns and may restyle them), bound to
+fixed *slots*: each table has a fixed place and a fixed number of rows (:data:`SLOTS`), its title
+in a cell the chart's title points at. A refresh only writes the slots (:func:`fill`), padding
+short tables with empty rows; :func:`slot_specs` gives the charts the template build draws.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,4 +131,97 @@ def place(sheet: xw.Sheet, items: list[ChartTable], areas: dict[str, str | tuple
                                tuple(Series(title, cells(j), kind, secondary) for title, j, kind, secondary in item.series),
                                area, span=span, y_format=item.y_format, y2_format=item.y2_format))
         row = last + 2
+    return specs
+
+
+# the dashboard's chart tables: fixed columns and rows, so a chart built once in the template stays bound
+SLOTS: dict[str, tuple[int, int]] = {  # key → (columns, data rows)
+    "monthly": (3, 12), "completion": (3, 10), "products": (2, 7), "tiers": (2, 4),
+    "segments": (2, len(rfm.SEGMENT_EN)), "pareto": (3, 20),
+}
+SLOT_KINDS = {  # key → (kind, series: (column, bar|line, secondary), y format, y2 format, number formats)
+    "monthly": ("combo", ((1, "bar", False), (2, "line", False)), "#,##0", None, {1: "#,##0.0", 2: "#,##0.0"}),
+    "completion": ("combo", ((1, "bar", False), (2, "line", False)), "0%", None, {1: "0.0%", 2: "0%"}),
+    "products": ("pie", ((1, "bar", False),), None, None, {1: "#,##0.0"}),
+    "tiers": ("column", ((1, "bar", False),), None, None, {1: "0"}),
+    "segments": ("column", ((1, "bar", False),), None, None, {1: "0"}),
+    "pareto": ("combo", ((1, "bar", False), (2, "line", True)), "#,##0", "0%", {1: "#,##0.0", 2: "0%"}),
+}
+
+
+def no_completion(lang: str) -> ChartTable:
+    """The completion slot when no target is at the salesperson grain: a title that says so, no rows."""
+    zh = lang == "zh"
+    return ChartTable("completion", "完成率（按销售负责人）：没有可用的销售目标" if zh else
+                      "Completion by salesperson: no usable targets", "combo",
+                      ["销售负责人" if zh else "salesperson", "完成率" if zh else "completion", "100%"], [],
+                      {1: "0.0%", 2: "0%"}, ())
+
+
+def slot_tables(result: Result, lang: str) -> list[ChartTable]:
+    """Every dashboard slot's table (the completion slot says when there is nothing to show)."""
+    found = {t.key: t for t in tables(result, lang) if t.key in SLOTS}
+    found.setdefault("completion", no_completion(lang))
+    return [found[k] for k in SLOTS if k in found]
+
+
+_STATIC_TITLE = re.compile(r"[：:].*\d+%.*$")  # a computed tail ("：前 20% 客户贡献 41%") is not cached
+
+
+def slot_rows(row: int) -> dict[str, tuple[int, int, int]]:
+    """key → (title row, first data row, last data row) of each slot, one under the other from ``row``."""
+    out = {}
+    for key, (_width, n) in SLOTS.items():
+        out[key] = (row, row + 2, row + 1 + n)
+        row += n + 3
+    return out
+
+
+def _fit(item: ChartTable) -> ChartTable:
+    """The table cut to its slot: the first rows (pie: the largest, the rest summed as 其他/other)."""
+    _width, n = SLOTS[item.key]
+    if len(item.rows) <= n:
+        return item
+    if item.kind == "pie":
+        rows = sorted(item.rows, key=lambda r: -(r[1] or 0))
+        rest = sum(r[1] or 0 for r in rows[n - 1:])
+        other = "其他" if item.header[0] == "产品线" else "other"
+        return ChartTable(**{**item.__dict__, "rows": [*rows[: n - 1], [other, rest]]})
+    return ChartTable(**{**item.__dict__, "rows": item.rows[:n]})
+
+
+def fill(sheet: xw.Sheet, items: list[ChartTable], *, column: int, row: int) -> None:
+    """Write each table into its slot (title, header, rows, empty rows to the slot's end): cells only."""
+    where = slot_rows(row)
+    for item in items:
+        if item.key not in SLOTS:
+            continue
+        item = _fit(item)
+        width, n = SLOTS[item.key]
+        title_row, first, last = where[item.key]
+        body = [list(r) + [None] * (width - len(r)) for r in item.rows] + [[None] * width] * (n - len(item.rows))
+        put(sheet.range((title_row, column)), [[item.title] + [None] * (width - 1), item.header[:width], *body])
+        sheet.range((title_row, column)).font.bold = True
+        for j, fmt in item.formats.items():
+            sheet.range((first, column + j), (last, column + j)).number_format = fmt
+
+
+def slot_specs(sheet_name: str, areas: dict[str, str], *, column: int, row: int,
+               texts: dict[str, ChartTable] | None = None) -> list[ChartSpec]:
+    """The dashboard's charts bound to the slots (titles and series names from the slots' cells;
+    ``texts``: the tables whose title and headers are the references' cached text)."""
+    quoted = "'" + sheet_name.replace("'", "''") + "'"
+    letter = lambda j: get_column_letter(column + j)  # noqa: E731
+    specs = []
+    for key, (title_row, first, last) in slot_rows(row).items():
+        kind, series, y_format, y2_format, _formats = SLOT_KINDS[key]
+        cells = lambda j, first=first, last=last: f"{letter(j)}{first}:{letter(j)}{last}"  # noqa: E731
+        text = (texts or {}).get(key)
+        title = _STATIC_TITLE.sub("", text.title) if text else ""
+        specs.append(ChartSpec(
+            title, kind, cells(0),
+            tuple(Series(text.header[j] if text else "", cells(j), k, secondary,
+                         title_ref=f"{quoted}!${letter(j)}${title_row + 1}") for j, k, secondary in series),
+            areas[key], y_format=y_format, y2_format=y2_format,
+            title_ref=f"{quoted}!${letter(0)}${title_row}", sheet=quoted))
     return specs

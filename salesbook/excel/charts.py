@@ -27,6 +27,7 @@ class Series:
     values: str  # A1 range of the values (no header)
     kind: str = "bar"  # bar | line
     secondary: bool = False
+    title_ref: str | None = None  # the series name from this cell ('Sheet'!$B$2) instead of ``title``
 
 
 @dataclass(frozen=True)
@@ -40,11 +41,36 @@ class ChartSpec:
     y_format: str | None = None
     y2_format: str | None = None
     extra: dict = field(default_factory=dict)
+    title_ref: str | None = None  # the chart title from this cell; ``title`` is then its cached text
+    sheet: str | None = None  # the quoted sheet name for references (default: the sheet drawn on)
 
 
 def _ref(ws, a1: str) -> Reference:
     c1, r1, c2, r2 = range_boundaries(a1)
     return Reference(ws, min_col=c1, min_row=r1, max_col=c2, max_row=r2)
+
+
+def _str_ref(ref: str, cached: str):
+    """A reference to one cell with its cached text: Excel shows the cell, clients that do not follow
+    references in chart titles (LibreOffice) the cached text."""
+    from openpyxl.chart.data_source import StrData, StrRef, StrVal
+
+    return StrRef(f=ref, strCache=StrData(ptCount=1, pt=[StrVal(idx=0, v=cached)]) if cached else None)
+
+
+def _series_label(s: Series):
+    from openpyxl.chart.series import SeriesLabel
+
+    return SeriesLabel(strRef=_str_ref(s.title_ref, s.title)) if s.title_ref else SeriesLabel(v=s.title)
+
+
+def _title(spec: ChartSpec):
+    if not spec.title_ref:
+        return spec.title
+    from openpyxl.chart.text import Text
+    from openpyxl.chart.title import Title
+
+    return Title(tx=Text(strRef=_str_ref(spec.title_ref, spec.title)), overlay=False)
 
 
 def _openpyxl_chart(ws, spec: ChartSpec):
@@ -53,7 +79,7 @@ def _openpyxl_chart(ws, spec: ChartSpec):
         chart = PieChart()
         for s in spec.series:
             chart.add_data(_ref(ws, s.values))
-            chart.series[-1].tx = None
+            chart.series[-1].tx = _series_label(s) if s.title_ref else None
         chart.set_categories(cats)
         chart.dataLabels = DataLabelList()
         chart.dataLabels.showPercent = True
@@ -69,9 +95,7 @@ def _openpyxl_chart(ws, spec: ChartSpec):
         for s in spec.series:
             target = chart if s.kind == "bar" else (lines2 if s.secondary else lines)
             target.add_data(_ref(ws, s.values))
-            from openpyxl.chart.series import SeriesLabel
-
-            target.series[-1].tx = SeriesLabel(v=s.title)
+            target.series[-1].tx = _series_label(s)
             if s.kind == "line":
                 target.series[-1].smooth = False
         chart.set_categories(cats)
@@ -90,9 +114,29 @@ def _openpyxl_chart(ws, spec: ChartSpec):
             chart += lines2
         chart.x_axis.delete = False
         chart.y_axis.delete = False
-    chart.title = spec.title
+    chart.title = _title(spec)
     chart.legend.position = "b"
     return chart
+
+
+class _TemplateSheet:
+    """What the chart builder needs of an openpyxl worksheet at template build time."""
+
+    def __init__(self, ws) -> None:
+        from openpyxl.utils import get_column_letter
+
+        self.title = ws.title
+        self.column_width = lambda col: ws.column_dimensions[get_column_letter(col)].width
+
+
+def add_to_template(ws, specs: list[ChartSpec]) -> None:
+    """Draw ``specs`` on an openpyxl worksheet (the template build): the charts then belong to the
+    workbook, and a refresh only writes the cells they are bound to."""
+    ref = _TemplateSheet(ws)
+    for spec in specs:
+        chart = _openpyxl_chart(ref, spec)
+        chart.anchor = _cell_anchor(ref, spec.area, spec.span)
+        ws.add_chart(chart)
 
 
 GAP_PT = 4  # white space between neighbouring charts

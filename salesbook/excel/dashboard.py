@@ -1,14 +1,17 @@
-"""仪表盘 Dashboard: KPI cards and native charts, rebuilt by every refresh.
+"""仪表盘 Dashboard: KPI cards and native charts; a refresh writes cells only.
 
 Layout: an info block (A1:B6; B3 is the refresh stamp the UDF cache keys on) with the data notices
-beside it (D1:D6: the missing columns that change the numbers, see :mod:`salesbook.core.coverage`), eight KPI cards
-(big number, change against the previous period, green/red status), and six charts bound to
-small data tables at the right of the sheet (column T onwards), so the numbers behind every
-chart are cells users can read and restyled charts keep pointing at them.
+beside it (D1:D6: the missing columns that change the numbers, see :mod:`salesbook.core.coverage`),
+eight KPI cards (big number, change against the previous period, green/red status), and six charts
+bound to fixed chart-data slots at the right of the sheet (column T, from row 16; see
+:data:`.chartdata.SLOTS`). The charts, the grid widths, the print area and the page setup are built
+once into the template (:func:`build`); they belong to the workbook, so a user can restyle a chart
+and the next refresh — in Excel or headless — only rewrites the numbers it is bound to.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -16,12 +19,13 @@ import xlwings as xw
 
 from ..core.numtext import points
 from ..core.pipeline import Result
-from . import chartdata, charts, printing
+from . import chartdata, charts
 from .cellstate import put
 
 GOOD, BAD, NEUTRAL = (198, 239, 206), (255, 199, 206), (242, 242, 242)
 CARD_FILL = (31, 78, 121)
-DATA_COL = 20  # column T: chart data tables start here
+DATA_COL, DATA_ROW = 20, 16  # column T, row 16: the chart data slots start here
+CARDS_LAST_ROW = 15  # info block, notices and the two rows of KPI cards
 COLS, COL_WIDTH = 16, 14  # the printed grid: cards and charts are laid out on 16 equal columns
 PRINT_AREA = "A1:P63"
 # metric, label, kind, higher is better
@@ -56,13 +60,51 @@ def write(sheet: xw.Sheet, result: Result, *, lang: str, now: dt.datetime | None
     sheet.range("B2").number_format = "yyyy-mm-dd"
     sheet.range("B3").number_format = "yyyy-mm-dd hh:mm"
     sheet.range("A2:B6").font.size = 9  # so the stamp fits a grid column
-    sheet.range((1, 1), (1, COLS)).column_width = COL_WIDTH
     _cards(sheet, result, zh)
-    sheet.range((1, DATA_COL)).column_width = 16
-    tables = [t for t in chartdata.tables(result, lang) if t.key in AREAS]
-    charts.render(sheet, chartdata.place(sheet, tables, AREAS, column=DATA_COL, row=16))
-    printing.set_print_area(sheet, PRINT_AREA)  # cards and charts; the chart data stays on screen
-    printing.fit_to_width(sheet, landscape=True, one_page=True)
+    # the charts are the template's (the user may restyle them): only the cells they are bound to change
+    chartdata.fill(sheet, chartdata.slot_tables(result, lang), column=DATA_COL, row=DATA_ROW)
+
+
+def clear(sheet: xw.Sheet) -> None:
+    """Empty the cells the dashboard writes (info, notices, cards, chart data), nothing else: the sheet's
+    charts, widths and page setup come from the template and stay as the user left them."""
+    sheet.range((1, 1), (CARDS_LAST_ROW, COLS)).clear()
+    last = max(last for _title, _first, last in chartdata.slot_rows(DATA_ROW).values())
+    width = max(w for w, _n in chartdata.SLOTS.values())
+    sheet.range((DATA_ROW, DATA_COL), (last, DATA_COL + width - 1)).clear()
+
+
+def build(ws, lang: str) -> None:
+    """The dashboard of the template (openpyxl worksheet): grid widths, the chart-data slots' titles and
+    headers, the six charts bound to them, print area and page setup. Built once; refresh fills the cells."""
+    import datetime as _dt
+
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    from ..core import pipeline
+    from ..settings import Settings
+
+    for c in range(1, COLS + 1):
+        ws.column_dimensions[get_column_letter(c)].width = COL_WIDTH
+    ws.column_dimensions[get_column_letter(DATA_COL)].width = 16
+    empty = pipeline.run({}, settings=Settings(), today=_dt.date(2024, 1, 1))
+    where = chartdata.slot_rows(DATA_ROW)
+    items = chartdata.slot_tables(empty, lang)
+    for item in items:
+        title_row = where[item.key][0]
+        ws.cell(title_row, DATA_COL, item.title).font = ws.cell(title_row, DATA_COL).font.copy(bold=True)
+        for j, h in enumerate(item.header):
+            ws.cell(title_row + 1, DATA_COL + j, h)
+    texts = {t.key: t for t in items}  # titles cached in the charts (for clients that do not follow cells)
+    texts["completion"] = dataclasses.replace(
+        texts["completion"], title="完成率（按销售负责人，今年累计）" if lang == "zh" else "Completion by salesperson (YTD)")
+    charts.add_to_template(ws, chartdata.slot_specs(ws.title, AREAS, column=DATA_COL, row=DATA_ROW, texts=texts))
+    ws.print_area = PRINT_AREA  # cards and charts; the chart data stays on screen
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 NOTICE_COL, NOTICE_LINES = 4, 5  # column D, rows 2–6: beside the info block, above the cards

@@ -288,20 +288,23 @@ def write_results(book: xw.Book, result: Result, *, lang: str = "zh", now: dt.da
         sheet = ensure_sheet(book, name, after=previous)
         previous = name
         preserved = read_user_columns(sheet, result.sheets.get(key, []))
-        sheet.clear()
         if key == "dashboard":
             from . import dashboard
 
+            dashboard.clear(sheet)  # its charts, widths and page setup are the template's: cells only
             dashboard.write(sheet, result, lang=lang, now=now)
         elif key == "report":
             from . import report_sheet
 
+            sheet.clear()
             report_sheet.write(sheet, result, lang=lang)
         elif key == "meeting":
             from . import changelog, meeting_sheet
 
+            sheet.clear()
             meeting_sheet.write(sheet, result, changelog.latest(book), acknowledged_alerts(book, result), lang=lang)
         else:
+            sheet.clear()
             write_blocks(sheet, result.sheets[key], settings=result.settings, lang=lang, preserved=preserved,
                          today=result.as_of, sheet_key=key)
         written[key] = name

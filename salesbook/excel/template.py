@@ -30,7 +30,7 @@ from ..core import parse
 from ..core import playbook as pb
 from ..core.clean import LEAD_STAGES
 from ..settings import Settings
-from . import saving, vba
+from . import dashboard, saving, vba
 
 TEMPLATE = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
 CONF_SHEET = "xlwings.conf"
@@ -103,6 +103,8 @@ def build_template(path: Path, *, lang: str = "zh", deterministic: bool = True) 
             "Click Sales → Refresh analysis on the ribbon, or run `salesbook refresh`, to fill this sheet."
         ws["A1"].font = Font(italic=True, color="FF808080")
         ws.sheet_properties.tabColor = "FF5B9BD5"
+        if key == "dashboard":
+            dashboard.build(ws, lang)  # its charts belong to the workbook; refresh writes their cells
     wb.move_sheet(CONF_SHEET, offset=len(wb.sheetnames))  # last, hidden
     wb.active = 0
     # the xlwings version of the VBA module, readable without pyOpenVBA (salesbook doctor)
