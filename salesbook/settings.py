@@ -102,6 +102,9 @@ class Settings:
     alert_silent_factor: float = _f(1.5, "预警：沉默天数 > 平均购买周期 × 此值",
                                     "Alert: silent days > own purchase cycle × this")
     alert_silent_min_days: int = _f(30, "预警：且沉默 ≥ 天数", "Alert: and silent ≥ days", "int", 0, WINDOW_DAYS_MAX)
+    alert_p_alive: float = _f(0.5, "预警：高价值客户活跃概率（BG/NBD）低于此值即有流失风险（模型可用时）",
+                              "Alert: a valuable customer with P(alive) (BG/NBD) below this is a churn risk (when the "
+                              "model fits)", "float", 0, 1)
     alert_outlier_z: float = _f(4.0, "预警：金额稳健 z 分数（对数）≥", "Alert: robust z-score of log amount ≥")
     alert_unit_slip: float = _f(1000, "预警：金额 ≥ 客户中位数 × 此值（疑似 元/万元 混用）",
                                 "Alert: amount ≥ customer median × this (元/万元 mix-up)")

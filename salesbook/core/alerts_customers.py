@@ -17,7 +17,7 @@ import pandas as pd
 from ..settings import Settings
 from .alerts_common import HIGH, LOW, MEDIUM, customer_owners, frame, recent_orders
 from .moneytext import money
-from .numtext import number
+from .numtext import number, pct
 
 
 def silent_alerts(rfm_table: pd.DataFrame, orders: pd.DataFrame, customers: pd.DataFrame, *,
@@ -26,7 +26,10 @@ def silent_alerts(rfm_table: pd.DataFrame, orders: pd.DataFrame, customers: pd.D
 
     A cycle needs ≥ 3 orders on distinct days; the silence must also be at least
     ``alert_silent_min_days`` (a 2-day cycle does not make a customer 'silent' after 5 days).
-    Severity 高 for a customer with M score ≥ 4, 中 otherwise. Customers silent beyond the RFM
+    A valuable customer (M score ≥ 4) is judged by the churn model instead when it fits (the RFM sheet
+    has 活跃概率): silent for at least those days with P(alive) below ``alert_p_alive`` (SPEC §4 RFM,
+    issue 13) — the message says which rule spoke. Without a fit (too few repeat buyers) every customer
+    is judged by the cycle rule. Severity 高 for a customer with M score ≥ 4, 中 otherwise. Customers silent beyond the RFM
     window are lapsed (a win-back case, not a warning): one 低 alert per owner lists them."""
     a = pd.Timestamp(as_of)
     o = orders[orders["is_order"] & (orders["order_date"] <= a)]
@@ -38,12 +41,19 @@ def silent_alerts(rfm_table: pd.DataFrame, orders: pd.DataFrame, customers: pd.D
     t["cycle"] = (t["last"] - t["first"]).dt.days / (t["n"] - 1).where(t["n"] > 1)
     t["recency"] = (a - t["last"]).dt.days
     t["revenue"] = o.groupby("customer_id")["revenue"].sum()
-    t = t[(t["n"] >= 3) & (t["cycle"] > 0) & (t["recency"] > settings.alert_silent_factor * t["cycle"])
-          & (t["recency"] >= settings.alert_silent_min_days)]
+    m_score = rfm_table.set_index("customer_id")["m_score"] if not rfm_table.empty else pd.Series(dtype=float)
+    p_alive = (rfm_table.set_index("customer_id")["p_alive"] if "p_alive" in rfm_table and not rfm_table.empty
+               else pd.Series(dtype=float))
+    t["p_alive"] = p_alive.reindex(t.index)
+    by_cycle = (t["n"] >= 3) & (t["cycle"] > 0) & (t["recency"] > settings.alert_silent_factor * t["cycle"])
+    # valuable customers are judged by the churn model when it fits (P(alive) known); others by their cycle
+    by_model = t["p_alive"].notna() & (m_score.reindex(t.index) >= 4)
+    t["model"] = by_model
+    silent = by_cycle.where(~by_model, (t["n"] >= 2) & (t["p_alive"] < settings.alert_p_alive))
+    t = t[silent & (t["recency"] >= settings.alert_silent_min_days)]
     if t.empty:
         return frame([])
     t["stake"] = t["revenue"] / t["n"]
-    m_score = rfm_table.set_index("customer_id")["m_score"] if not rfm_table.empty else pd.Series(dtype=float)
     names = o.dropna(subset=["customer_name"]).groupby("customer_id")["customer_name"].last()
     owners = customer_owners(orders, customers)
     cust_rows = customers.drop_duplicates("customer_id").set_index("customer_id")["row"] \
@@ -59,8 +69,19 @@ def silent_alerts(rfm_table: pd.DataFrame, orders: pd.DataFrame, customers: pd.D
         return "orders", (int(last_rows[cid]) if cid in last_rows.index else None)
 
     def text(cid, r) -> str:
+        if r["model"]:
+            return (f"{r['name']} 已 {int(r['recency'])} 天未下单，活跃概率 {pct(r['p_alive'], 0)}（BG/NBD 模型，"
+                    f"低于 {pct(settings.alert_p_alive, 0)}；{int(r['n'])} 次下单，平均每次 {money(r['stake'], settings)}）")
         return (f"{r['name']} 已 {int(r['recency'])} 天未下单，超过其平均采购周期 {number(r['cycle'], 1)} 天的 "
                 f"{settings.alert_silent_factor:g} 倍（{int(r['n'])} 次下单，平均每次 {money(r['stake'], settings)}）")
+
+    def text_en(r) -> str:
+        if r["model"]:
+            return (f"{r['name']}: no order for {int(r['recency'])} days, P(alive) {pct(r['p_alive'], 0)} (BG/NBD "
+                    f"model, below {pct(settings.alert_p_alive, 0)}; {money(r['stake'], settings, 'en')} per order day)")
+        return (f"{r['name']}: no order for {int(r['recency'])} days, over {settings.alert_silent_factor:g}× "
+                f"its average purchase cycle of {number(r['cycle'], 1)} days "
+                f"({money(r['stake'], settings, 'en')} per order day)")
 
     rows = []
     for cid, r in t[~t["lapsed"]].iterrows():
@@ -70,10 +91,8 @@ def silent_alerts(rfm_table: pd.DataFrame, orders: pd.DataFrame, customers: pd.D
             key=f"silent|{cid}", rule="silent", severity=HIGH if m is not None and pd.notna(m) and m >= 4 else MEDIUM,
             subject=f"{cid} {r['name']}", owner=r["owner"], stake=float(r["stake"]), members=(str(r["name"]),),
             message=text(cid, r) + "，有流失风险",
-            message_en=f"{r['name']}: no order for {int(r['recency'])} days, over {settings.alert_silent_factor:g}× "
-                       f"its average purchase cycle of {number(r['cycle'], 1)} days "
-                       f"({money(r['stake'], settings, 'en')} per order day)",
-            value=int(r["recency"]), baseline=float(r["cycle"]), action="本周内电话回访，了解需求变化与竞品情况",
+            message_en=text_en(r),
+            value=int(r["recency"]), baseline=float(r["p_alive"] if r["model"] else r["cycle"]), action="本周内电话回访，了解需求变化与竞品情况",
             sheet=sheet, row=row, column="customer_id"))
     gone = t[t["lapsed"]].assign(owner=lambda d: d["owner"].fillna("未指定"))
     for owner, g in gone.groupby("owner", sort=True):

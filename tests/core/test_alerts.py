@@ -329,3 +329,33 @@ def test_every_flagged_or_excluded_row_is_in_exactly_one_group(entries):
     expected = {(rule, f"{sheet} · {col}" if col else sheet): rows for (rule, sheet, col), rows in groups.items()}
     assert got == expected
     assert list(a["count"]) == [len(c) for c in a["cells"]]
+
+
+def test_a_valuable_customer_is_judged_by_p_alive_when_the_model_fits():
+    from salesbook.core import alerts_customers
+
+    as_of = dt.date(2025, 6, 30)
+    days = [dt.date(2025, 1, 1) + dt.timedelta(days=10 * i) for i in range(10)]  # every 10 days until April
+    orders = pd.DataFrame({"order_id": [f"O{i}" for i in range(20)], "customer_id": ["V"] * 10 + ["W"] * 10,
+                           "customer_name": ["大客户"] * 10 + ["小客户"] * 10,
+                           "order_date": pd.to_datetime(days * 2), "revenue": [1e5] * 10 + [1e3] * 10,
+                           "is_order": True, "salesperson": "张三", "row": range(2, 22)})
+    rfm_table = pd.DataFrame({"customer_id": ["V", "W"], "m_score": [5, 2], "p_alive": [0.3, 0.3]})
+    s = Settings(alert_silent_min_days=30, alert_p_alive=0.5)
+    out = alerts_customers.silent_alerts(rfm_table, orders, pd.DataFrame(columns=["customer_id", "row"]),
+                                         settings=s, as_of=as_of)
+    by = out.set_index("subject")["message"]
+    v = next(m for k, m in by.items() if k.startswith("V"))
+    assert "活跃概率 30%" in v and "BG/NBD" in v  # the model spoke for the valuable customer
+    w = next(m for k, m in by.items() if k.startswith("W"))
+    assert "平均采购周期" in w  # the small one: the cycle rule (silent 80 days on a 10-day cycle)
+    # P(alive) above the line: the valuable customer is not alerted, though its cycle says silent
+    calm = rfm_table.assign(p_alive=[0.9, 0.9])
+    out = alerts_customers.silent_alerts(calm, orders, pd.DataFrame(columns=["customer_id", "row"]), settings=s,
+                                         as_of=as_of)
+    assert not out["subject"].str.startswith("V").any() and out["subject"].str.startswith("W").any()
+    # no fit (p_alive empty): the cycle rule for everyone
+    none = rfm_table.assign(p_alive=[float("nan")] * 2)
+    out = alerts_customers.silent_alerts(none, orders, pd.DataFrame(columns=["customer_id", "row"]), settings=s,
+                                         as_of=as_of)
+    assert out["message"].str.contains("平均采购周期").all() and len(out) == 2
