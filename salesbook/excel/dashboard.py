@@ -79,6 +79,7 @@ def build(ws, lang: str) -> None:
     headers, the six charts bound to them, print area and page setup. Built once; refresh fills the cells."""
     import datetime as _dt
 
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -93,7 +94,7 @@ def build(ws, lang: str) -> None:
     items = chartdata.slot_tables(empty, lang)
     for item in items:
         title_row = where[item.key][0]
-        ws.cell(title_row, DATA_COL, item.title).font = ws.cell(title_row, DATA_COL).font.copy(bold=True)
+        ws.cell(title_row, DATA_COL, item.title).font = Font(bold=True)
         for j, h in enumerate(item.header):
             ws.cell(title_row + 1, DATA_COL + j, h)
     texts = {t.key: t for t in items}  # titles cached in the charts (for clients that do not follow cells)
