@@ -105,7 +105,7 @@ def stage_table(states: pd.DataFrame, *, settings: Settings) -> pd.DataFrame:
         rows.append({
             "stage": stage, "reached": reached[i],
             "conversion": ratio(reached[i + 1], reached[i]) if i + 1 < len(STAGES) else float("nan"),
-            "lost": lost if is_open else np.nan, "open": int(len(here)) if is_open else np.nan,
+            "lost": lost if is_open else np.nan, "open": len(here) if is_open else np.nan,
             "amount": amount, "probability": p, "weighted": amount * p if is_open else float("nan"),
             "avg_days_in_stage": float(here["days_in_stage"].mean()) if is_open and here["days_in_stage"].notna().any()
             else float("nan"),
@@ -113,7 +113,7 @@ def stage_table(states: pd.DataFrame, *, settings: Settings) -> pd.DataFrame:
             else float("nan"),
         })
     lost_all = states[states["state"] == LOST]
-    rows.append({"stage": LOST, "reached": int(len(lost_all)), "conversion": float("nan"), "lost": np.nan,
+    rows.append({"stage": LOST, "reached": len(lost_all), "conversion": float("nan"), "lost": np.nan,
                  "open": np.nan, "amount": float(lost_all["est_amount"].sum()), "probability": float("nan"),
                  "weighted": float("nan"), "avg_days_in_stage": float("nan"),
                  "avg_days_to_reach": _mean_days(lost_all["closed_on"] - lost_all["created"])})
@@ -207,9 +207,9 @@ def summary(states: pd.DataFrame, *, settings: Settings, as_of: dt.date) -> pd.D
         ("cycle", "平均成交周期(天)", _mean_days(won["closed_on"] - won["created"]), "num"),
         ("stalled", f"停滞线索（停留 > {settings.funnel_stall_days} 天）", n_stalled, "int"),
         ("won_month", "本月已成交", won_in(month_start), "amount"),
-        ("due_month", "本月预计成交（加权）", due_by(month_end), "amount"),
+        ("due_month", "本月加权预计成交", due_by(month_end), "amount"),
         ("won_quarter", "本季已成交", won_in(quarter_start), "amount"),
-        ("due_quarter", "本季预计成交（加权）", due_by(quarter_end), "amount"),
+        ("due_quarter", "本季加权预计成交", due_by(quarter_end), "amount"),
         ("basis", "预计成交日", basis, "text"),
     ]
     return pd.DataFrame(rows, columns=["metric", "label", "value", "kind"])

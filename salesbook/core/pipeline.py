@@ -277,7 +277,7 @@ def funnel_blocks(f: dict[str, pd.DataFrame], *, settings: Settings, as_of: dt.d
         Block("funnel_stages", "各阶段转化", "Stages", f["funnel_stages"],
               cols(("stage", "阶段"), ("reached", "到达线索数", "int"), ("conversion", "转入下一阶段", "pct"),
                    ("lost", "在此阶段丢单", "int"), ("open", "在途线索", "int"),
-                   ("amount", "预估金额(在途/成交/丢单)", "amount"), ("probability", "成交概率", "pct"),
+                   ("amount", "预估金额", "amount"), ("probability", "成交概率", "pct"),
                    ("weighted", "加权金额", "amount"), ("avg_days_in_stage", "在途平均停留(天)", "num"),
                    ("avg_days_to_reach", "自创建平均到达(天)", "num"))),
         Block("funnel_stalled", f"停滞线索（当前阶段停留超过 {stall} 天）", f"Stalled leads (over {stall} days in stage)",
@@ -287,7 +287,7 @@ def funnel_blocks(f: dict[str, pd.DataFrame], *, settings: Settings, as_of: dt.d
                    ("entered", "进入阶段", "date"), ("since", "起算依据"), ("days_in_stage", "停留天数", "int"))),
     ]
     if not f["funnel_lost_reasons"].empty:
-        blocks.append(Block("funnel_lost_reasons", "丢单原因", "Lost reasons", f["funnel_lost_reasons"],
+        blocks.append(Block("funnel_lost_reasons", "丢单原因统计（已丢单线索）", "Lost reasons", f["funnel_lost_reasons"],
                             cols(("reason", "丢单原因"), ("count", "丢单数", "int"), ("share", "占比", "pct"),
                                  ("amount", "预估金额", "amount"), ("top_stage", "多在此阶段丢单"))))
     return blocks
