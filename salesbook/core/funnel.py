@@ -215,6 +215,18 @@ def summary(states: pd.DataFrame, *, settings: Settings, as_of: dt.date) -> pd.D
     return pd.DataFrame(rows, columns=["metric", "label", "value", "kind"])
 
 
+def lead_kpis(leads: pd.DataFrame, start, end) -> dict[str, float]:
+    """线索转化率 and 成交周期 for [start, end] from the same lead states (SPEC §4): leads won in the range
+    / leads closed (won or lost) in it, by the recorded closing date; mean days created → won of the
+    leads won in it. A closing date after ``end`` does not count (the lead was still open then)."""
+    s = lead_states(leads, as_of=pd.Timestamp(end).date())
+    closed = s[s["state"].isin([WON, LOST]) & (s["closed_on"] >= pd.Timestamp(start))
+               & (s["closed_on"] <= pd.Timestamp(end))]
+    won = closed[closed["state"] == WON]
+    return {"lead_conversion": ratio(len(won), len(closed)),
+            "deal_cycle_days": _mean_days(won["closed_on"] - won["created"])}
+
+
 def funnel(leads: pd.DataFrame, *, settings: Settings, as_of: dt.date) -> dict[str, pd.DataFrame]:
     """All funnel tables for the 销售漏斗 sheet: summary, stages, stalled, lost_reasons."""
     states = lead_states(leads, as_of=as_of)

@@ -119,6 +119,15 @@ def test_without_won_leads_nothing_is_expected_and_the_summary_says_why(leads):
     assert "funnel_cycle_days" in v["basis"]
 
 
+def test_lead_kpis_count_leads_closed_in_the_range(leads):
+    # closed in 2026-07-01..2026-10-31: L4 won (40 days), L5 won (60), L6 lost → 2/3, mean 50
+    k = fn.lead_kpis(leads, dt.date(2026, 7, 1), dt.date(2026, 10, 31))
+    assert k["lead_conversion"] == pytest.approx(2 / 3) and k["deal_cycle_days"] == pytest.approx(50)
+    # November to as-of: nothing closed (L8 and L10 close after it)
+    k = fn.lead_kpis(leads, dt.date(2026, 11, 1), AS_OF)
+    assert pd.isna(k["lead_conversion"]) and pd.isna(k["deal_cycle_days"])
+
+
 def test_stage_probabilities_come_from_the_settings(leads):
     s = Settings(funnel_prob_need=0.5, funnel_prob_proposal=0.5, funnel_prob_negotiation=1.0)
     t = fn.funnel(leads, settings=s, as_of=AS_OF)["stages"]
