@@ -192,7 +192,9 @@ def summary(states: pd.DataFrame, *, settings: Settings, as_of: dt.date) -> pd.D
     def due_by(end):
         return float(weighted[(due >= a) & (due <= end)].sum())
 
-    if np.isnan(cyc):
+    if states.empty:
+        basis = "线索表中没有截至分析截止日的线索"
+    elif np.isnan(cyc):
         basis = "无已成交线索可估计成交周期：请在参数填写 funnel_cycle_days"
     elif settings.funnel_cycle_days is not None:
         basis = f"创建日期 + {settings.funnel_cycle_days} 天（参数）"

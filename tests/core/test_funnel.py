@@ -46,7 +46,10 @@ def leads() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def tables(leads):
-    return fn.funnel(leads, settings=Settings(), as_of=AS_OF)
+    before = leads.copy()
+    out = fn.funnel(leads, settings=Settings(), as_of=AS_OF)
+    pd.testing.assert_frame_equal(leads, before)  # the input is not changed
+    return out
 
 
 def test_states_as_of_the_date_roll_back_changes_made_after_it(leads):
@@ -126,6 +129,15 @@ def test_lead_kpis_count_leads_closed_in_the_range(leads):
     # November to as-of: nothing closed (L8 and L10 close after it)
     k = fn.lead_kpis(leads, dt.date(2026, 11, 1), AS_OF)
     assert pd.isna(k["lead_conversion"]) and pd.isna(k["deal_cycle_days"])
+
+
+def test_no_leads_gives_zero_counts_and_says_so():
+    out, _ = clean.clean_leads(pd.DataFrame({"stage": pd.Series(dtype=object), "_row": pd.Series(dtype="int64")}))
+    t = fn.funnel(out, settings=Settings(), as_of=AS_OF)
+    assert t["stages"]["reached"].tolist() == [0, 0, 0, 0, 0]
+    assert t["stalled"].empty and t["lost_reasons"].empty
+    v = t["summary"].set_index("metric")["value"]
+    assert v["leads"] == 0 and v["weighted"] == 0 and pd.isna(v["win_rate"]) and "没有" in v["basis"]
 
 
 def test_stage_probabilities_come_from_the_settings(leads):
