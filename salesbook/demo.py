@@ -125,6 +125,14 @@ def sample(n_customers: int = 300, n_orders: int = 4000, *, end: dt.date = dt.da
                       "stage_date": created + dt.timedelta(days=int(rng.integers(10, 90)))
                       if stage in ("成交", "丢单") else None})
     ldf = pd.DataFrame(leads)
+    # the funnel's extras from their own generator, so the draws above (and the dirt below) do not move
+    lrng = np.random.default_rng(seed + 1)
+    for i, lead in ldf.iterrows():
+        if lead["stage"] in ("方案提交", "商务谈判"):  # entered the current stage in the last two months
+            ldf.loc[i, "stage_date"] = max(lead["created"], end - dt.timedelta(days=int(lrng.integers(1, 60))))
+        elif lead["stage"] == "丢单":
+            ldf.loc[i, "lost_stage"] = lrng.choice(["需求确认", "方案提交", "商务谈判", None])
+            ldf.loc[i, "lost_reason"] = lrng.choice(["价格过高", "选择竞品", "预算取消", "需求不匹配", None])
     cdf = cdf.drop(columns="_region")
     if dirty:
         odf, cdf, tdf = _dirty(odf, cdf, tdf, rng)

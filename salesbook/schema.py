@@ -181,6 +181,11 @@ LEADS = SheetSpec("leads", "线索", "Leads", (
     C("created", "创建日期", "Created", "date", aliases=("创建时间",), width=12, fmt=DATE_FMT, weak=("日期",)),
     C("stage_date", "阶段日期", "Stage date", "date", width=12, fmt=DATE_FMT,
       aliases=("成交日期", "结束日期", "赢单日期", "阶段变更时间")),
+    # optional, for 丢单 leads: where the lead stopped and why (销售漏斗 Funnel)
+    C("lost_stage", "丢单阶段", "Lost at stage", aliases=("丢失阶段", "输单阶段", "lost stage", "lost at"), width=12),
+    C("lost_reason", "丢单原因", "Lost reason",
+      aliases=("丢失原因", "输单原因", "赢单/输单原因", "失败原因", "lost reason", "loss reason", "closed lost reason"),
+      width=20),
 ))
 
 SETTINGS = SheetSpec("settings", "参数", "Settings", (
@@ -209,6 +214,7 @@ OUTPUT_SHEETS = (
     ("dashboard", "仪表盘", "Dashboard"),
     ("performance", "业绩分析", "Performance"),
     ("breakdown", "多维拆解", "Breakdown"),
+    ("funnel", "销售漏斗", "Funnel"),
     ("rfm", "RFM", "RFM"),
     ("tiers", "客户分层", "Tiers"),
     ("followup_plan", "维护计划", "Follow-up plan"),

@@ -91,6 +91,19 @@ class Settings:
     score_weight_sales: float = _f(0.6, "综合评分权重：销售额", "Score weight: sales")
     score_weight_collection: float = _f(0.3, "综合评分权重：回款率", "Score weight: collection rate")
     score_weight_new: float = _f(0.1, "综合评分权重：新客户", "Score weight: new customers")
+    # sales funnel (S4 漏斗分析): stall threshold, win probability of an open lead by stage, cycle for close dates
+    funnel_stall_days: int = _f(30, "销售漏斗：在途线索停留当前阶段超过此天数 = 停滞",
+                                "Funnel: an open lead longer than this many days in its stage is stalled",
+                                "int", 0, WINDOW_DAYS_MAX)
+    funnel_prob_need: float = _f(0.1, "销售漏斗：需求确认 阶段成交概率", "Funnel: win probability at 需求确认",
+                                 "float", 0, 1)
+    funnel_prob_proposal: float = _f(0.3, "销售漏斗：方案提交 阶段成交概率", "Funnel: win probability at 方案提交",
+                                     "float", 0, 1)
+    funnel_prob_negotiation: float = _f(0.6, "销售漏斗：商务谈判 阶段成交概率",
+                                        "Funnel: win probability at 商务谈判", "float", 0, 1)
+    funnel_cycle_days: int | None = _f(None, "销售漏斗：预计成交日 = 创建日期 + 此天数（空 = 历史成交线索的平均成交周期）",
+                                       "Funnel: expected close = created + this many days (empty = mean cycle "
+                                       "of the leads won so far)", "int", 1, WINDOW_DAYS_MAX)
     # alerts (S0 异常情况跟进, S3 triggers)
     alert_completion_below: float = _f(0.8, "预警：完成率低于", "Alert: completion below")
     alert_mom_drop: float = _f(0.2, "预警：环比下降 ≥", "Alert: month-on-month drop ≥")

@@ -339,14 +339,24 @@ def clean_leads(raw: pd.DataFrame, *, sheet: str = "线索", labels: Mapping[str
     gets that customer's id (so a won lead and its customer are one company); others stay unlinked."""
     log = Log(sheet, labels or {})
     df = _ensure(raw.copy(), ("lead_id", "name", "customer_id", "stage", "est_amount", "owner", "created",
-                              "stage_date"))
+                              "stage_date", "lost_stage", "lost_reason"))
     df = df[~_blank_rows(df, [c for c in df.columns if c != "_row"])]
     out = pd.DataFrame({"row": df["_row"].astype("int64")}, index=df.index)
-    for c in ("lead_id", "name", "customer_id", "stage", "owner"):
+    for c in ("lead_id", "name", "customer_id", "stage", "owner", "lost_stage", "lost_reason"):
         out[c] = parse.key_texts(df[c])
     unknown = ~out["stage"].isin(LEAD_STAGES)
     log.add(df.loc[unknown, "_row"], "stage", df.loc[unknown, "stage"], None, "stage", EXCLUDED,
             "未知跟进阶段（可用：" + "/".join(LEAD_STAGES) + "）", "unknown stage (use " + "/".join(LEAD_STAGES) + ")")
+    # 丢单阶段: one of the open stages, on a lost lead; anything else is flagged and read as blank
+    open_stages = LEAD_STAGES[:3]
+    bad = out["lost_stage"].notna() & ~unknown & (~out["lost_stage"].isin(open_stages) | out["stage"].ne("丢单"))
+    not_lost = bad & out["stage"].ne("丢单")
+    log.add(df.loc[bad & ~not_lost, "_row"], "lost_stage", df.loc[bad & ~not_lost, "lost_stage"], None, "lost_stage",
+            FLAGGED, "未知丢单阶段，按只到达需求确认计（可用：" + "/".join(open_stages) + "）",
+            "unknown lost-at stage, counted as reaching 需求确认 only (use " + "/".join(open_stages) + ")")
+    log.add(df.loc[not_lost, "_row"], "lost_stage", df.loc[not_lost, "lost_stage"], None, "lost_stage", FLAGGED,
+            "线索未丢单，丢单阶段不计入", "the lead is not lost: its lost-at stage is not used")
+    out["lost_stage"] = out["lost_stage"].astype(object).mask(bad, None)
     out["est_amount"] = parse.map_unique(df["est_amount"], parse.parse_amount).astype("float64")
     for c in ("created", "stage_date"):
         out[c] = pd.to_datetime(parse.map_unique(df[c], parse.parse_date), errors="coerce").astype("datetime64[ns]")

@@ -19,6 +19,7 @@ from ..settings import Settings
 from . import alerts as al
 from . import breakdown as bd
 from . import clean, coverage, followup, linking, logsummary, outlook, performance, problems, rfm, tiers
+from . import funnel as fn
 from . import playbook as pb
 from . import targets as tg
 from .tables import Block, cols
@@ -131,6 +132,7 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
     dims = {d: bd.by_dimension(orders, d, settings=settings, as_of=as_of, targets=targets, customers=customers)
             for d in ("product_line", "salesperson", "region", "channel")}
     ctypes = bd.customer_types(orders, settings=settings, as_of=as_of, customers=customers)
+    funnel_t = fn.funnel(leads, settings=settings, as_of=as_of)
     say("RFM 与客户分层 RFM and tiers")
     rfm_t, churn_fit = outlook.with_churn(rfm.rfm(orders, settings=settings, as_of=as_of), orders,
                                           settings=settings, as_of=as_of)
@@ -152,7 +154,7 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
 
     frames = {"performance": perf, "kpi": kpi, "trend": trend, "rfm": rfm_t, "tiers": tier_t, "plan": plan,
               "alerts": alerts, "problems": probs, "customer_types": ctypes,
-              **{f"by_{d}": t for d, t in dims.items()}}
+              **{f"by_{d}": t for d, t in dims.items()}, **{f"funnel_{k}": t for k, t in funnel_t.items()}}
     sheets = layout(frames, log, settings=settings, as_of=as_of, churn_fit=churn_fit)
     clean_tables = {"orders": orders, "targets": targets, "customers": customers, "followups": followups,
                     "leads": leads, "playbook": playbook}
@@ -212,6 +214,7 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
     return {
         "performance": [Block("performance", "业绩分析", "Performance", f["performance"], perf_cols)],
         "breakdown": breakdown,
+        **({"funnel": funnel_blocks(f, settings=settings, as_of=as_of)} if "funnel_stages" in f else {}),
         "rfm": [Block("rfm", f"RFM 客户价值（截至 {as_of:%Y-%m-%d}，窗口 {settings.rfm_window_days} 天）"
                              + (f"；{outlook.churn_title(churn_fit)}" if churn_fit else ""),
                       "RFM" + (f" — {outlook.churn_title(churn_fit, 'en')}" if churn_fit else ""), f["rfm"],
@@ -260,3 +263,31 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
                                     ("rule", "规则"), ("reason", "原因"), ("reason_en", "reason"),
                                     ("old_value", "原值"), ("new_value", "新值")))],
     }
+
+
+def funnel_blocks(f: dict[str, pd.DataFrame], *, settings: Settings, as_of: dt.date) -> list[Block]:
+    """The 销售漏斗 sheet: headline numbers, the stages, stalled leads and (when typed) lost reasons."""
+    summary = f["funnel_summary"].copy()
+    summary["label"] = summary["label"].where(summary["kind"] != "amount",
+                                              summary["label"] + f"({settings.display_unit})")
+    stall = settings.funnel_stall_days
+    blocks = [
+        Block("funnel_summary", f"销售漏斗（截至 {as_of:%Y-%m-%d}）", f"Sales funnel (as of {as_of:%Y-%m-%d})", summary,
+              cols(("label", "指标"), ("value", "数值", "row"))),
+        Block("funnel_stages", "各阶段转化", "Stages", f["funnel_stages"],
+              cols(("stage", "阶段"), ("reached", "到达线索数", "int"), ("conversion", "转入下一阶段", "pct"),
+                   ("lost", "在此阶段丢单", "int"), ("open", "在途线索", "int"),
+                   ("amount", "预估金额", "amount"), ("probability", "成交概率", "pct"),
+                   ("weighted", "加权金额", "amount"), ("avg_days_in_stage", "在途平均停留(天)", "num"),
+                   ("avg_days_to_reach", "自创建平均到达(天)", "num"))),
+        Block("funnel_stalled", f"停滞线索（当前阶段停留超过 {stall} 天）", f"Stalled leads (over {stall} days in stage)",
+              f["funnel_stalled"],
+              cols(("lead_id", "线索编号"), ("name", "客户名称"), ("owner", "负责人"), ("state", "当前阶段"),
+                   ("est_amount", "预估金额", "amount"), ("weighted", "加权金额", "amount"),
+                   ("entered", "进入阶段", "date"), ("since", "起算依据"), ("days_in_stage", "停留天数", "int"))),
+    ]
+    if not f["funnel_lost_reasons"].empty:
+        blocks.append(Block("funnel_lost_reasons", "丢单原因统计（已丢单线索）", "Lost reasons", f["funnel_lost_reasons"],
+                            cols(("reason", "丢单原因"), ("count", "丢单数", "int"), ("share", "占比", "pct"),
+                                 ("amount", "预估金额", "amount"), ("top_stage", "多在此阶段丢单"))))
+    return blocks

@@ -51,6 +51,7 @@ class SheetRules:
 RULES: dict[str, SheetRules] = {
     "performance": SheetRules("performance"),
     "breakdown": SheetRules(None, freeze=False),  # seven small tables, each with its own header
+    "funnel": SheetRules(None, freeze=False),  # summary, stages, stalled leads, lost reasons
     "rfm": SheetRules("rfm"),
     "tiers": SheetRules("tiers"),
     "followup_plan": SheetRules("plan"),
