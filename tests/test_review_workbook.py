@@ -103,3 +103,15 @@ def test_no_full_mobile_number_is_printed(book):
     for name in ("分析报告", "例会材料"):
         text = "\n".join(str(v) for r in wb[name].iter_rows(values_only=True) for v in r if v is not None)
         assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", text), name
+
+
+def test_the_report_counts_prospects_by_class_as_the_tiers_sheet_does(book):
+    wb = openpyxl.load_workbook(book)
+    tiers = list(wb["客户分层"].iter_rows(values_only=True))
+    h = next(i for i, r in enumerate(tiers) if "客户层级" in r)
+    rows = [dict(zip(tiers[h], r, strict=True)) for r in tiers[h + 1:] if r[0]]
+    text = "\n".join(str(r[0]) for r in wb["分析报告"].iter_rows(values_only=True) if r[0])
+    for c in ("A", "B", "C"):
+        n = sum(1 for r in rows if r["客户层级"] == "潜在" and r["A/B/C"] == c)
+        assert f"{c} 类 {n} 家" in text
+        assert (f"对 {n} 家{c}类潜在客户/线索" in text) == (n > 0)
