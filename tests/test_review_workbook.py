@@ -96,10 +96,22 @@ def test_leads_are_prospects_with_a_class_and_the_plan_uses_s2_template3(book):
     assert [r[1] for r in book_rows] == ["A", "B", "C"]
 
 
-def test_no_full_mobile_number_is_printed(book):
-    wb = openpyxl.load_workbook(book)
+def test_no_full_mobile_number_is_printed(book, tmp_path):
+    path = tmp_path / book.name
+    shutil.copy(book, path)
+    wb = openpyxl.load_workbook(path, keep_vba=True)
     phones = {str(r[6]) for r in wb["客户档案"].iter_rows(min_row=2, values_only=True) if r[6]}
     assert any(re.fullmatch(r"1[3-9]\d{9}", p) for p in phones)  # the demo has mobiles to hide
+    leads = wb["线索"]
+    header = [c.value for c in leads[1]]
+    rep = next(r[header.index("负责人")] for r in leads.iter_rows(min_row=2, values_only=True) if r[0])
+    row = {"线索编号": "L9999", "客户名称": "王先生13812345678", "跟进阶段": "需求确认", "负责人": rep}
+    leads.append([row.get(h) for h in header])  # a lead named by its phone, as leads often are
+    wb.save(path)
+    invoke("refresh", path)
+    wb = openpyxl.load_workbook(path)
+    pack = "\n".join(str(v) for r in wb["例会材料"].iter_rows(values_only=True) for v in r if v is not None)
+    assert "王先生138****5678" in pack  # due this week (never contacted), on its owner's page, masked
     for name in ("分析报告", "例会材料"):
         text = "\n".join(str(v) for r in wb[name].iter_rows(values_only=True) for v in r if v is not None)
         assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", text), name

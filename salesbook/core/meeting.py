@@ -175,4 +175,5 @@ def _page(kind, subject, title, numbers, changes, alerts, plan, words, as_of) ->
     al = al.assign(message=al["message"].map(mask_phones))
     due = plan[pd.to_datetime(plan["next_due"]) <= as_of + pd.Timedelta(days=DUE_DAYS)]
     due = due.sort_values(["overdue_days", "next_due"], ascending=[False, True])
+    due = due.assign(**{c: due[c].map(mask_phones) for c in ("customer_id", "customer_name", "focus")})
     return Page(kind, subject, title, numbers, ch.head(15), al.head(15), due.head(15))
