@@ -7,6 +7,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings as hsettings
+from hypothesis import strategies as st
 
 from salesbook.core import followup, meeting, review, tiers
 from salesbook.core import playbook as pb
@@ -148,3 +150,27 @@ def test_improvement_star_is_the_biggest_rise_between_the_last_two_closed_months
 def test_phone_numbers_are_masked():
     assert mask_phones("请回电 13812345678 或 +86 15900001111。") == "请回电 138****5678 或 +86 159****1111。"
     assert mask_phones("订单 SO13812345678 与 021-62345678") == "订单 SO13812345678 与 021-62345678"
+
+
+_STAGES = ["需求确认", "方案提交", "商务谈判", "成交", "丢单"]
+
+
+@hsettings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["甲", "乙", "丙", "丁"]), st.sampled_from(_STAGES),
+                          st.booleans()), max_size=12))
+def test_every_open_unlinked_company_is_one_prospect_scored_by_its_latest_stage(rows):
+    leads = pd.DataFrame({
+        "lead_id": [f"L{i}" for i in range(len(rows))], "name": [r[0] for r in rows],
+        "customer_id": ["C1" if r[2] else None for r in rows], "stage": [r[1] for r in rows],
+        "owner": "张伟", "created": pd.date_range("2026-01-01", periods=len(rows), freq="D"),
+    })
+    p = tiers.lead_prospects(leads, settings=S)
+    open_ = [(i, r) for i, r in enumerate(rows) if not r[2] and r[1] != "丢单"]
+    latest = {r[0]: (i, r[1]) for i, r in open_}  # the later lead of a name speaks for the company
+    assert sorted(p["customer_name"]) == sorted(latest)
+    stage_score = {"需求确认": 2, "方案提交": 3, "商务谈判": 4, "成交": 5}
+    for _, r in p.iterrows():
+        i, stage = latest[r["customer_name"]]
+        assert r["customer_id"] == f"L{i}" and r["tier"] == "潜在"
+        assert r["abc_score"] == stage_score[stage]
+        assert r["abc_class"] == ("A" if stage_score[stage] >= S.abc_a_min else "B" if stage_score[stage] >= S.abc_b_min else "C")
