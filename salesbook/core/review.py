@@ -11,6 +11,7 @@ changed; typing 已审核 again accepts the new numbers. Any other text in 状�
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from dataclasses import dataclass
 
@@ -45,7 +46,7 @@ class Review:
 
 def normal_status(text: object) -> str:
     """The typed status, English words mapped to the Chinese ones; empty → 草稿."""
-    if text is None or (isinstance(text, float) and text != text) or not str(text).strip():
+    if text is None or (isinstance(text, float) and math.isnan(text)) or not str(text).strip():
         return DRAFT
     s = str(text).strip()
     return STATUS_ZH.get(s.lower(), s)
@@ -99,7 +100,7 @@ def decide(typed: dict, stored: dict, current_fp: str, current_summary: str, lan
 
 
 def _date_text(v: object) -> str:
-    if v is None or (isinstance(v, float) and v != v):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     if hasattr(v, "strftime"):
         return v.strftime("%Y-%m-%d")

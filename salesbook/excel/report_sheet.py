@@ -13,10 +13,10 @@ before the sheet is rewritten and kept; :mod:`..core.review` decides when 已审
 
 from __future__ import annotations
 
-import xlwings as xw
-
 import datetime as dt
 from typing import Any
+
+import xlwings as xw
 
 from ..core import report
 from ..core import review as rv

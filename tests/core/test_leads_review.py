@@ -7,7 +7,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings as hsettings
+from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from salesbook.core import followup, meeting, review, tiers
