@@ -5,6 +5,9 @@ Cadence and monthly service quota come from 参数 per tier (VIP 月度, 核心 
 latest record) and last contact + cadence (SPEC §4): a broken promise and a missed cadence
 both make a customer overdue, once that date has passed. A customer never contacted is due on
 the as-of date. 维护内容 and 下一步计划 start from the latest follow-up record.
+A 潜在 customer or lead with an A/B/C class takes 维护重点 and 激励策略 from the 策略库 row of its
+class (S2 模板3: A 专项小组+定制方案+高层互访+优先交付, B 行业案例+体验会+灵活付款, C 标准手册+线上客服);
+its cadence stays the 潜在 tier's (per-tier settings).
 """
 
 from __future__ import annotations
@@ -36,6 +39,12 @@ def followup_plan(tiers_table: pd.DataFrame, followups: pd.DataFrame, orders: pd
     plan["focus"] = plan["tier"].map(lambda t: book.get(t, {}).get("focus", ""))
     plan["frequency"] = plan["tier"].map(lambda t: book.get(t, {}).get("frequency", ""))
     plan["incentive"] = plan["tier"].map(lambda t: book.get(t, {}).get("action", ""))
+    if "abc_class" in tiers_table:  # S2 模板3 for the customers-to-be
+        classes = pb.lookup(playbook, pb.CLASS)
+        cls = tiers_table["abc_class"].fillna("").astype(str)
+        use = (plan["tier"] == "潜在") & cls.isin(list(classes))
+        plan.loc[use, "focus"] = cls[use].map(lambda c: classes[c]["focus"])
+        plan.loc[use, "incentive"] = cls[use].map(lambda c: classes[c]["action"])
     plan["cadence_days"] = plan["tier"].map(settings.cadence).astype("int64")
     plan["quota"] = plan["tier"].map(settings.quota).astype("int64")
 
@@ -47,6 +56,8 @@ def followup_plan(tiers_table: pd.DataFrame, followups: pd.DataFrame, orders: pd
     rep = top.set_index("customer_id")["salesperson"]  # the rep with most orders of each customer
     plan["owner"] = _lookup(plan["customer_id"], owner.astype(object)).fillna(
         _lookup(plan["customer_id"], rep.astype(object)))
+    if "owner" in tiers_table:  # a lead's 负责人
+        plan["owner"] = plan["owner"].fillna(tiers_table["owner"])
 
     past = followups[followups["date"] <= as_of_ts]
     g = past.groupby("customer_id")

@@ -4,6 +4,11 @@ Each page: the numbers (this month and year to date, completion, rank), what cha
 last refresh for that person's or region's customers, open alerts (not marked 已核实/忽略; ranked
 by severity and money at stake, as in 异常预警), and follow-ups due within seven days of the
 as-of date (overdue first). Mobile numbers in any text are masked (138****5678).
+
+业绩提升之星 (S3: "每月评选"): among the salespeople with a monthly target in both of the last two
+closed months, the one whose completion rose the most from the earlier month to the later one;
+ties go to the higher revenue in the later month, then to the name. The running month is left
+out: its completion is only part of a month.
 """
 
 from __future__ import annotations
@@ -20,6 +25,49 @@ DUE_DAYS = 7
 CHANGE_COLS = ["type", "subject", "before", "after"]
 ALERT_COLS = ["severity", "rule_name", "subject", "owner", "stake", "message"]
 DUE_COLS = ["customer_id", "customer_name", "tier", "next_due", "overdue_days", "focus"]
+
+
+@dataclass(frozen=True)
+class Star:
+    """业绩提升之星: who, which month against which, both completion rates and the later month's sales."""
+
+    salesperson: str
+    month: pd.Period
+    previous: pd.Period
+    completion: float
+    previous_completion: float
+    revenue: float
+
+    @property
+    def change(self) -> float:
+        return self.completion - self.previous_completion
+
+
+def improvement_star(performance: pd.DataFrame) -> Star | None:
+    """The salesperson with the biggest rise in monthly completion over the month before (see above);
+    None when no one has targets in both of the last two closed months."""
+    p = performance
+    if p.empty:
+        return None
+    m = p[(p["freq"] == "M") & p["salesperson"].notna() & p["product_line"].isna() & p["region"].isna()
+          & (p["elapsed"] >= 1) & p["target"].gt(0) & p["completion"].notna()]
+    m = m.assign(month=m["period"].astype(str)).drop_duplicates(["month", "salesperson"], keep="last")
+    months = sorted(set(m["period"]))
+    if len(months) < 2:
+        return None
+    last, before = months[-1], months[-1] - 1
+    now = m[m["period"] == last].set_index("salesperson")
+    prev = m[m["period"] == before].set_index("salesperson")
+    both = now.index.intersection(prev.index)
+    if both.empty:
+        return None
+    t = pd.DataFrame({"completion": now.loc[both, "completion"], "previous": prev.loc[both, "completion"],
+                      "revenue": now.loc[both, "actual"]})
+    t["change"] = t["completion"] - t["previous"]
+    t = t.rename_axis("salesperson").reset_index()
+    best = t.sort_values(["change", "revenue", "salesperson"], ascending=[False, False, True], kind="stable").iloc[0]
+    return Star(str(best["salesperson"]), last, before, float(best["completion"]), float(best["previous"]),
+                float(best["revenue"]))
 
 
 @dataclass(frozen=True)
@@ -127,4 +175,5 @@ def _page(kind, subject, title, numbers, changes, alerts, plan, words, as_of) ->
     al = al.assign(message=al["message"].map(mask_phones))
     due = plan[pd.to_datetime(plan["next_due"]) <= as_of + pd.Timedelta(days=DUE_DAYS)]
     due = due.sort_values(["overdue_days", "next_due"], ascending=[False, True])
+    due = due.assign(**{c: due[c].map(mask_phones) for c in ("customer_id", "customer_name", "focus")})
     return Page(kind, subject, title, numbers, ch.head(15), al.head(15), due.head(15))

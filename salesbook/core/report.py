@@ -39,6 +39,16 @@ def mask_phones(text: str) -> str:
     return _MOBILE.sub(r"\1****\2", text) if isinstance(text, str) else text
 
 
+def lead_rows(result: Result) -> pd.Series:
+    """Which 客户分层 rows are unconverted leads (keyed by 线索编号, not a known customer)."""
+    t, leads = result.frames["tiers"], result.clean.get("leads")
+    if leads is None or leads.empty or "lead_id" not in leads:
+        return pd.Series(False, index=t.index)
+    customers = result.clean["customers"]
+    known = set(customers["customer_id"]) if "customer_id" in customers else set()
+    return t["customer_id"].isin(set(leads["lead_id"].dropna()) - known) & t["total_orders"].eq(0)
+
+
 def open_alerts(result: Result, acknowledged=frozenset()) -> pd.DataFrame:
     """The alerts not marked 已核实/忽略 (their keys in ``acknowledged``), in rank order."""
     a = result.frames["alerts"]
@@ -97,11 +107,15 @@ def build(result: Result, lang: str = "zh", acknowledged=frozenset()) -> pd.Data
 
     start, end = orders["order_date"].min(), orders["order_date"].max()
     dated = pd.notna(start)
+    n_leads = int(lead_rows(result).sum())
+    n_cust = len(tiers_t) - n_leads
     add(0, f"本报告基于 {f'{start:%Y-%m-%d} 至 {end:%Y-%m-%d} 的 ' if dated else ''}{len(orders):,} 笔订单、"
-           f"{len(tiers_t):,} 家客户，分析截止日为 {result.as_of:%Y-%m-%d}。目的是评估目标完成情况、识别高价值与"
+           f"{n_cust:,} 家客户" + (f"及 {n_leads:,} 条未成交线索" if n_leads else "")
+        + f"，分析截止日为 {result.as_of:%Y-%m-%d}。目的是评估目标完成情况、识别高价值与"
            "流失风险客户，并为下一阶段的客户维护与销售策略提供依据。",
         f"This report covers {len(orders):,} orders{f' from {start:%Y-%m-%d} to {end:%Y-%m-%d}' if dated else ''} "
-        f"and {len(tiers_t):,} customers, as of {result.as_of:%Y-%m-%d}. It assesses progress against targets, "
+        f"and {n_cust:,} customers" + (f" plus {n_leads:,} open leads" if n_leads else "")
+        + f", as of {result.as_of:%Y-%m-%d}. It assesses progress against targets, "
         "identifies high-value and at-risk customers, and sets out how to serve each group next.")
     add(0, f"金额单位为{unit}；订单状态计入销售额的有：{'、'.join(s.revenue_statuses)}；"
            f"清洗过程中有 {result.excluded_rows} 行数据未计入分析（见清洗日志）。",
@@ -148,6 +162,13 @@ def build(result: Result, lang: str = "zh", acknowledged=frozenset()) -> pd.Data
 
     parts = [tier_part(t) for t in ("VIP", "核心", "普通", "潜在")]
     add(2, "客户层级：" + "；".join(p[0] for p in parts) + "。", "Customer tiers: " + "; ".join(p[1] for p in parts) + ".")
+    prospects = tiers_t[(tiers_t["tier"] == "潜在") & tiers_t["abc_class"].isin(["A", "B", "C"])]
+    classes = prospects["abc_class"].value_counts()
+    if len(classes):
+        add(2, f"潜在客户与线索按 A/B/C 评分（行业潜力、需求紧急度、成交可能性加权）：A 类 {int(classes.get('A', 0))} 家，"
+               f"B 类 {int(classes.get('B', 0))} 家，C 类 {int(classes.get('C', 0))} 家。",
+            f"Potential customers and leads by A/B/C score (industry potential, urgency, win likelihood): "
+            f"A {int(classes.get('A', 0))}, B {int(classes.get('B', 0))}, C {int(classes.get('C', 0))}.")
     if not rfm_t.empty:
         segs = rfm_t["segment"].value_counts()
         top_share = rfm_t.loc[rfm_t["pareto_top20"].astype(bool), "revenue_share"].sum()
@@ -186,6 +207,14 @@ def build(result: Result, lang: str = "zh", acknowledged=frozenset()) -> pd.Data
     if counts.get("潜在", 0) and "潜在" in book_t:
         add(4, f"对 {int(counts['潜在'])} 家潜在客户：{book_t['潜在']['action']}。",
             f"For the {int(counts['潜在'])} potential customers: {book_t['潜在']['action']}.")
+
+    book_c = pb.lookup(playbook, pb.CLASS)
+    for c in ("A", "B", "C"):
+        n = int(classes.get(c, 0))
+        if n and c in book_c:
+            add(4, f"对 {n} 家{c}类潜在客户/线索（S2 模板3）：{book_c[c]['focus']}；{book_c[c]['action']}。",
+                f"For the {n} class-{c} prospects and leads (S2 template 3): {book_c[c]['focus']}; "
+                f"{book_c[c]['action']}.")
 
     for r in probs.head(8).itertuples():
         stake = getattr(r, "stake", None)

@@ -9,6 +9,14 @@ first_deal_date, else the first counted order. Lower edges are inclusive:
     潜在  in Customers or Leads with no counted order
 
 The rules are exhaustive and exclusive: :func:`tier_of` is total, and a test checks it.
+
+Leads are customers-to-be: a lead linked to a customer (by 客户编号, or by name when the leads were
+cleaned) is that customer and never a second row; an unlinked lead that is not 丢单 (a lost lead
+is nobody's prospect) is one 潜在 row keyed by its 线索编号, leads of the same name counted once.
+Its A/B/C score uses S2's weights over what a lead has: 行业潜力 and 需求紧急度 when the 线索 sheet
+carries them, 成交可能性 typed there or else from how far the lead got (需求确认 2 · 方案提交 3 ·
+商务谈判 4 · 成交 5 — S2: "基于沟通深度"). A lead has no purchases, so no 客户价值 (the M score):
+that weight is left out and the others are renormalised, exactly as for a customer missing a score.
 """
 
 from __future__ import annotations
@@ -39,10 +47,11 @@ def tier_of(amount: float, years: float, has_orders: bool, *, settings: Settings
 
 def tiers(orders: pd.DataFrame, customers: pd.DataFrame, leads: pd.DataFrame, rfm_table: pd.DataFrame, *,
           settings: Settings, as_of: dt.date) -> pd.DataFrame:
-    """One row per known customer (orders ∪ customers ∪ leads with a customer id).
+    """One row per known customer (orders ∪ customers ∪ leads with a customer id), then one 潜在
+    row per unlinked open or won lead (see the module docstring).
 
     Columns: customer_id, customer_name, tier, half_year_amount, years, first_date, total_orders,
-    abc_score, abc_class, reason.
+    abc_score, abc_class, reason, owner (a lead's 负责人; empty for customers: the plan finds theirs).
     """
     as_of_ts = pd.Timestamp(as_of)
     counted = orders[orders["status"].isin(settings.revenue_statuses) & (orders["order_date"] <= as_of_ts)]
@@ -77,11 +86,59 @@ def tiers(orders: pd.DataFrame, customers: pd.DataFrame, leads: pd.DataFrame, rf
     abc = _abc(out.index, cust, rfm_table, settings=settings)
     out = out.join(abc)
     out = out.reset_index()
+    out["owner"] = None
+    prospects = lead_prospects(leads, settings=settings)
+    if not prospects.empty:  # a lead named like a known customer is that customer
+        prospects = prospects[~prospects["customer_name"].isin(set(out["customer_name"].dropna()))]
+    if not prospects.empty:
+        out = pd.concat([out, prospects], ignore_index=True) if len(out) else prospects
     order = {t: i for i, t in enumerate(TIERS)}
     out = out.sort_values(["tier", "half_year_amount"], key=lambda c: c.map(order) if c.name == "tier" else -c,
                           kind="stable").reset_index(drop=True)
     return out[["customer_id", "customer_name", "tier", "half_year_amount", "years", "first_date", "total_orders",
-                "abc_score", "abc_class", "reason"]]
+                "abc_score", "abc_class", "reason", "owner"]].reset_index(drop=True)
+
+
+LEAD_STAGE_SCORE = {"需求确认": 2, "方案提交": 3, "商务谈判": 4, "成交": 5}
+LOST = "丢单"
+
+
+def lead_prospects(leads: pd.DataFrame, *, settings: Settings) -> pd.DataFrame:
+    """潜在 rows for the leads linked to no customer and not lost, with their A/B/C score.
+
+    A lead's customer_id is its 线索编号 (the only key it has); leads sharing a name are one
+    company (the latest created speaks for it). Columns as :func:`tiers`."""
+    cols = ["customer_id", "customer_name", "tier", "half_year_amount", "years", "first_date", "total_orders",
+            "abc_score", "abc_class", "reason", "owner"]
+    if leads is None or leads.empty or "stage" not in leads:
+        return pd.DataFrame(columns=cols)
+    linked = leads["customer_id"].notna() if "customer_id" in leads else pd.Series(False, index=leads.index)
+    open_ = leads[~linked & (leads["stage"] != LOST)].copy()
+    key = open_["lead_id"] if "lead_id" in open_ else pd.Series(None, index=open_.index, dtype=object)
+    open_ = open_.assign(_key=key.where(key.notna(), open_.get("name")))
+    open_ = open_.dropna(subset=["_key"])
+    if "created" in open_:
+        open_ = open_.sort_values("created", kind="stable", na_position="first")
+    name = open_["name"] if "name" in open_ else pd.Series(None, index=open_.index, dtype=object)
+    open_ = open_.assign(_name=name.where(name.notna(), open_["_key"]))
+    open_ = open_.drop_duplicates("_name", keep="last").drop_duplicates("_key", keep="last")
+    if open_.empty:
+        return pd.DataFrame(columns=cols)
+    scores = pd.DataFrame(index=open_.index)
+    for col in ("industry_potential", "urgency", "win_likelihood"):
+        scores[col] = pd.to_numeric(open_[col], errors="coerce") if col in open_ else np.nan
+    scores["win_likelihood"] = scores["win_likelihood"].fillna(open_["stage"].map(LEAD_STAGE_SCORE))
+    scores["value"] = np.nan  # a lead has bought nothing: no 客户价值
+    abc = _weighted(scores, settings=settings)
+    out = pd.DataFrame({
+        "customer_id": open_["_key"].astype(object), "customer_name": open_["_name"].astype(object),
+        "tier": PROSPECT, "half_year_amount": 0.0, "years": 0.0,
+        "first_date": pd.Series(pd.NaT, index=open_.index, dtype="datetime64[ns]"), "total_orders": 0,
+        "abc_score": abc["abc_score"], "abc_class": abc["abc_class"],
+        "reason": "线索（" + open_["stage"].astype(str) + "），暂无成交订单",
+        "owner": open_["owner"].astype(object) if "owner" in open_ else None,
+    })
+    return out[cols].reset_index(drop=True)
 
 
 def _reasons(out: pd.DataFrame, *, settings: Settings) -> pd.Series:
@@ -107,10 +164,16 @@ def _abc(ids: pd.Index, cust: pd.DataFrame, rfm_table: pd.DataFrame, *, settings
         scores[col] = cust[col].reindex(ids) if col in cust else np.nan
     value = rfm_table.set_index("customer_id")["m_score"] if not rfm_table.empty else pd.Series(dtype=float)
     scores["value"] = value.reindex(ids).astype("float64")
-    weights = pd.Series({**parts, "value": settings.abc_weight_value})
+    return _weighted(scores, settings=settings)
+
+
+def _weighted(scores: pd.DataFrame, *, settings: Settings) -> pd.DataFrame:
+    """abc_score/abc_class from the columns industry_potential, urgency, win_likelihood, value."""
+    weights = pd.Series({"industry_potential": settings.abc_weight_potential, "urgency": settings.abc_weight_urgency,
+                         "win_likelihood": settings.abc_weight_win, "value": settings.abc_weight_value})
     present = scores.notna()
     wsum = present.mul(weights, axis=1).sum(axis=1)
     total = scores.fillna(0).mul(weights, axis=1).sum(axis=1)
     score = (total / wsum.where(wsum > 0)).round(2)
     cls = np.select([score >= settings.abc_a_min, score >= settings.abc_b_min, score.notna()], ["A", "B", "C"], "")
-    return pd.DataFrame({"abc_score": score, "abc_class": cls}, index=ids)
+    return pd.DataFrame({"abc_score": score, "abc_class": cls}, index=scores.index)

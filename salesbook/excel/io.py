@@ -296,8 +296,9 @@ def write_results(book: xw.Book, result: Result, *, lang: str = "zh", now: dt.da
         elif key == "report":
             from . import report_sheet
 
+            typed_review = report_sheet.read_review(sheet)  # the manager's 审核 block survives the rewrite
             sheet.clear()
-            report_sheet.write(sheet, result, lang=lang)
+            report_sheet.write(sheet, result, lang=lang, review=typed_review)
         elif key == "meeting":
             from . import changelog, meeting_sheet
 

@@ -1,6 +1,7 @@
 """例会材料 Meeting pack sheet: one printed page per salesperson and per region.
 
-Open alerts (not marked 已核实/忽略) are listed as ranked in 异常预警, with owner and money at stake."""
+Open alerts (not marked 已核实/忽略) are listed as ranked in 异常预警, with owner and money at stake.
+Above the first page, the month's 业绩提升之星 (S3) with both completion rates."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pandas as pd
 import xlwings as xw
 
 from ..core import meeting
+from ..core.numtext import pct, points
 from ..core.pipeline import Result
 from . import printing
 from .cellstate import put
@@ -26,11 +28,41 @@ def _rows(df: pd.DataFrame, header: list[str], none: str) -> list[list[Any]]:
     return [header, *[list(r) for r in zip(*cols, strict=True)]]
 
 
+def _star(sheet: xw.Sheet, result: Result, lang: str) -> int:
+    """Write 业绩提升之星 from row 1; returns the next free row."""
+    zh = lang == "zh"
+    star = meeting.improvement_star(result.frames["performance"])
+    if star is None:
+        put(sheet.range((1, 1)), "业绩提升之星：暂无（需要最近两个已结束月份都有个人目标）" if zh else
+            "Most improved: none (needs personal targets in both of the last two closed months)")
+        sheet.range((1, 1)).font.bold = True
+        return 3
+    factor, unit = result.settings.unit_factor, result.settings.display_unit
+    m, b = f"{star.month:%Y-%m}", f"{star.previous:%Y-%m}"
+    put(sheet.range((1, 1)), f"业绩提升之星 · {m}" if zh else f"Most improved · {m}")
+    sheet.range((1, 1)).font.bold = True
+    sheet.range((1, 1)).font.size = 14
+    rows = [["销售负责人" if zh else "salesperson", star.salesperson],
+            [f"{b} 完成率" if zh else f"completion {b}", star.previous_completion],
+            [f"{m} 完成率" if zh else f"completion {m}", star.completion],
+            ["提升(百分点)" if zh else "change (pp)", star.change * 100],
+            [f"{m} 销售额({unit})" if zh else f"sales {m} ({unit})", star.revenue / factor]]
+    put(sheet.range((2, 1)), rows)
+    for r, fmt in ((3, "pct"), (4, "pct"), (5, "num"), (6, "amount")):
+        sheet.range((r, 2)).number_format = _FMT[fmt]
+    said = (f"{star.salesperson} {m} 完成率 {pct(star.completion)}，较 {b} 的 {pct(star.previous_completion)} "
+            f"提升 {points(star.change)}，团队最大。" if zh else
+            f"{star.salesperson}: completion {pct(star.completion)} in {m} against {pct(star.previous_completion)} "
+            f"in {b}, {points(star.change, lang='en')}: the biggest rise in the team.")
+    put(sheet.range((7, 1)), said)
+    return 9
+
+
 def write(sheet: xw.Sheet, result: Result, changes: pd.DataFrame, acknowledged: set[str], *, lang: str = "zh") -> None:
     factor, unit = result.settings.unit_factor, result.settings.display_unit
     printing.clear_page_breaks(sheet)
-    row = 1
     zh = lang == "zh"
+    row = _star(sheet, result, lang)
     for i, page in enumerate(meeting.pages(result, changes, acknowledged, lang)):
         if i:
             printing.page_break_before(sheet, row)

@@ -4,15 +4,25 @@ One wide column of paragraphs (printed one page wide); after 客户整体概况 
 product mix, after 客户分层结果 the tiers and RFM segments, after 关键问题与需求 the completion by
 region and the Pareto chart. The charts' numbers sit in small tables right of the print area.
 Alerts the user marked 已核实/忽略 in 异常预警 are left out of the issues and actions.
+
+Under the title, S1 第七步's review block: 状态 / 审核人 / 审核日期, each a label with the manager's
+value in the cell below it (one column, so it prints with the text). The values are read back
+before the sheet is rewritten and kept; :mod:`..core.review` decides when 已审核 becomes
+需重新审核, with the fingerprints kept in a hidden sheet.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import xlwings as xw
 
 from ..core import report
+from ..core import review as rv
+from ..core.moneytext import money
 from ..core.pipeline import Result
-from . import chartdata, charts, printing
+from . import chartdata, charts, printing, store
 from .cellstate import put
 from .io import TITLE_FILL, acknowledged_alerts
 
@@ -30,15 +40,77 @@ def _display_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(text))
 
 
-def write(sheet: xw.Sheet, result: Result, *, lang: str = "zh", acknowledged: set[str] | None = None) -> None:
-    """Write the report; ``acknowledged`` alert keys (default: read from the workbook's 异常预警) are left out."""
+REVIEW_STORE = "_salesbook_review"
+REVIEW_HEADER = ["key", "value"]
+REVIEW_LABELS = {  # key → (Chinese label, English label); the value is the cell below the label
+    "status": ("审核状态（草稿/已审核）", "Review status (draft/reviewed)"),
+    "reviewer": ("审核人", "Reviewer"),
+    "date": ("审核日期", "Review date"),
+}
+REVIEW_FILL = (255, 242, 204)  # the cells the manager types in
+_SCAN_ROWS = 20
+
+
+def read_review(sheet: xw.Sheet) -> dict[str, Any]:
+    """status/reviewer/date as typed under their labels (either language); missing → None."""
+    values = sheet.range((1, 1), (_SCAN_ROWS + 1, 1)).options(ndim=1).value or []
+    found: dict[str, Any] = {}
+    for key, labels in REVIEW_LABELS.items():
+        for i, v in enumerate(values[:-1]):
+            if isinstance(v, str) and v.strip() in labels:
+                found[key] = values[i + 1]
+                break
+    return found
+
+
+def _stored(book: xw.Book) -> dict[str, str]:
+    return {str(k): ("" if v is None else str(v)) for k, v in store.read(book, REVIEW_STORE, REVIEW_HEADER)}
+
+
+def _review(sheet: xw.Sheet, result: Result, r_zh, typed: dict[str, Any] | None,
+            lang: str) -> rv.Review:
+    typed = read_review(sheet) if typed is None else typed
+    kpi = result.frames["kpi"].set_index("metric")
+    sales = money(kpi.loc["revenue", "ytd"], result.settings, "zh") if "revenue" in kpi.index else "—"
+    current = rv.summary(len(result.clean["orders"]), sales)
+    decided = rv.decide(typed, _stored(sheet.book), rv.fingerprint(r_zh["text"]), current, lang)
+    store.write(sheet.book, REVIEW_STORE, REVIEW_HEADER, [
+        ["reviewed_fp", decided.reviewed_fp], ["reviewed_summary", decided.reviewed_summary],
+        ["last_fp", decided.last_fp], ["last_summary", decided.last_summary], ["note", decided.note]])
+    return decided
+
+
+def write(sheet: xw.Sheet, result: Result, *, lang: str = "zh", acknowledged: set[str] | None = None,
+          review: dict[str, Any] | None = None) -> None:
+    """Write the report; ``acknowledged`` alert keys (default: read from the workbook's 异常预警) are left out.
+
+    ``review``: the review block as typed (:func:`read_review`, read before the sheet was cleared);
+    default: read from the sheet now."""
     zh = lang == "zh"
     if acknowledged is None:
         acknowledged = acknowledged_alerts(sheet.book, result)
     r = report.build(result, lang, acknowledged)
+    decided = _review(sheet, result, r if zh else report.build(result, "zh", acknowledged),
+                      review, lang)
+    sheet.clear()
     title = f"客户分析报告（截至 {result.as_of:%Y-%m-%d}）" if zh else f"Customer analysis report (as of {result.as_of:%Y-%m-%d})"
     layout = _Layout()
     layout.add(title)
+    layout.add(None)
+    layout.add("审核（S1 第七步）" if zh else "Review", heading=True)
+    status = decided.status if zh else rv.STATUS_EN.get(decided.status, decided.status)
+    value_rows: dict[str, int] = {}
+    for key, value in (("status", status), ("reviewer", decided.reviewer), ("date", decided.date)):
+        layout.add(REVIEW_LABELS[key][0 if zh else 1])
+        value_rows[key] = len(layout.texts) + 1
+        layout.texts.append(None)
+        layout._advance(layout.ROW_PT)
+        layout.values[value_rows[key]] = value
+    if decided.note:
+        layout.add(decided.note)
+        note_row = len(layout.texts)
+    else:
+        note_row = 0
     layout.add(None)
     available = {t.key: t for t in chartdata.tables(result, lang)}
     areas: dict[str, tuple[str, tuple[float, float]]] = {}
@@ -55,6 +127,14 @@ def write(sheet: xw.Sheet, result: Result, *, lang: str = "zh", acknowledged: se
                 areas[key] = (f"A{top + 1}:A{top + CHART_ROWS - 1}", (i * share, (i + 1) * share))
         layout.add(None)
     put(sheet.range("A1"), [[t] for t in layout.texts])
+    for row, value in layout.values.items():  # the manager's own values, as typed (a date stays a date)
+        if value is not None:
+            put(sheet.range((row, 1)), value)
+        if isinstance(value, (dt.date, dt.datetime)):
+            sheet.range((row, 1)).number_format = "yyyy-mm-dd"
+        sheet.range((row, 1)).color = REVIEW_FILL
+    if note_row:
+        sheet.range((note_row, 1)).font.color = (192, 0, 0)
     sheet.range("A1").font.size = 16
     sheet.range("A1").font.bold = True
     for row in layout.headings:
@@ -85,6 +165,7 @@ class _Layout:
         self.headings: list[int] = []
         self.heights: dict[int, float] = {}
         self.breaks: list[int] = []
+        self.values: dict[int, Any] = {}  # row → a typed value written as is
         self.used = 0.0
 
     def _advance(self, height: float, *, keep: bool = False) -> None:

@@ -152,7 +152,7 @@ def _input_sheet(ws, spec: schema.SheetSpec, lang: str) -> None:
         for i, row in enumerate(pb.DEFAULT_ROWS, start=2):
             for j, v in enumerate(row, start=1):
                 ws.cell(i, j, v).alignment = Alignment(wrap_text=True, vertical="top")
-        _dropdown(ws, spec, "kind", (pb.TIER, pb.SEGMENT, pb.PROBLEM))
+        _dropdown(ws, spec, "kind", (pb.TIER, pb.SEGMENT, pb.PROBLEM, pb.CLASS))
     for key in ("industry_potential", "urgency", "win_likelihood", "satisfaction"):
         if any(c.key == key for c in spec.columns):
             j = [c.key for c in spec.columns].index(key) + 1
