@@ -108,7 +108,7 @@ def weekly_trend(orders: pd.DataFrame, *, settings: Settings, as_of: dt.date, we
 
     def monday(s: pd.Series) -> pd.Series:
         d = s.dt.normalize()
-        return d - pd.to_timedelta(d.dt.dayofweek, unit="D")
+        return d - pd.to_timedelta(d.dt.day_of_week, unit="D")
 
     t = _table(counted, monday(counted["order_date"]), idx, monday(fd))
     ends = [min(m + pd.Timedelta(days=6), a) for m in idx]
