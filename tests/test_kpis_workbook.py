@@ -48,10 +48,12 @@ def test_kpis_and_time_on_the_breakdown_sheet(small_book, tmp_path):
     by_label = {r[0]: r for r in body}
     assert {"人均销售额(万元)", "客户终身价值LTV(万元)", "客户流失率", "获客成本CAC·线上推广(万元)"} <= set(by_label)
     assert 0 <= by_label["客户流失率"][col["今年累计"]] <= 1
-    cac = by_label["获客成本CAC·线上推广(万元)"][col["本月"]]
-    if cac is not None:  # this month's spend (days 1..d of 31000) / new customers: a whole number of them
-        n = 31000 * as_of.day / calendar.monthrange(as_of.year, as_of.month)[1] / 10000 / cac
-        assert n >= 1 and n == pytest.approx(round(n))
+    # spend / new customers of the channel: the spend of the year so far (whole months, then days 1..d of
+    # this one) over the cell is a whole number of customers
+    cac = by_label["获客成本CAC·线上推广(万元)"][col["今年累计"]]
+    months = as_of.month - 1 + as_of.day / calendar.monthrange(as_of.year, as_of.month)[1]
+    n = 31000 * months / 10000 / cac
+    assert n >= 1 and n == pytest.approx(round(n))
     _, days = _table(rows, "日期")
     assert len(days) == 30 and days[-1][0] == as_of and days[0][0] == as_of - dt.timedelta(days=29)
     assert all(r[1] == "周" + "一二三四五六日"[r[0].weekday()] for r in days)
