@@ -36,7 +36,8 @@ def test_kpis_and_time_on_the_breakdown_sheet(small_book, tmp_path):
     shutil.copy(small_book, path)
     row = next(i for i, r in enumerate(_rows(before["参数"]), start=1) if r[0] == "acquisition_costs")
     book = engine.open_book(path)
-    book.sheets["参数"].range((row, 2)).value = "线上推广:31000"
+    channels = ("老客户转介绍", "线上推广", "展会", "电话营销", "渠道代理")  # the demo's
+    book.sheets["参数"].range((row, 2)).value = ";".join(f"{c}:31000" for c in channels)
     actions.refresh(book, now=dt.datetime(2030, 1, 1, 9, 0))
     book.save()
     wb = openpyxl.load_workbook(path)
@@ -46,14 +47,15 @@ def test_kpis_and_time_on_the_breakdown_sheet(small_book, tmp_path):
     header, body = _table(rows, "指标")
     col = {h: i for i, h in enumerate(header)}
     by_label = {r[0]: r for r in body}
-    assert {"人均销售额(万元)", "客户终身价值LTV(万元)", "客户流失率", "获客成本CAC·线上推广(万元)"} <= set(by_label)
+    assert {"人均销售额(万元)", "客户终身价值LTV(万元)", "客户流失率"} <= set(by_label)
     assert 0 <= by_label["客户流失率"][col["今年累计"]] <= 1
-    # spend / new customers of the channel: the spend of the year so far (whole months, then days 1..d of
-    # this one) over the cell is a whole number of customers
-    cac = by_label["获客成本CAC·线上推广(万元)"][col["今年累计"]]
+    # CAC = spend / new customers of the channel: the spend of the year so far (whole months, then days
+    # 1..d of this one) over each cell is a whole number of customers, and they add up to 新客户数
     months = as_of.month - 1 + as_of.day / calendar.monthrange(as_of.year, as_of.month)[1]
-    n = 31000 * months / 10000 / cac
-    assert n >= 1 and n == pytest.approx(round(n))
+    cacs = [by_label[f"获客成本CAC·{c}(万元)"][col["今年累计"]] for c in channels]
+    n = [31000 * months / 10000 / v for v in cacs if v is not None]
+    assert all(k >= 1 and k == pytest.approx(round(k)) for k in n)
+    assert sum(round(k) for k in n) == by_label["新客户数"][col["今年累计"]] > 0
     _, days = _table(rows, "日期")
     assert len(days) == 30 and days[-1][0] == as_of and days[0][0] == as_of - dt.timedelta(days=29)
     assert all(r[1] == "周" + "一二三四五六日"[r[0].weekday()] for r in days)
