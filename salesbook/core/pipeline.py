@@ -198,12 +198,11 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
     }
     dim_titles = {"product_line": ("按产品线", "By product line"), "salesperson": ("按销售负责人", "By salesperson"),
                   "region": ("按区域", "By region"), "channel": ("按渠道", "By channel")}
-    no_cac = ("" if settings.acquisition_costs else
-              ("；获客成本CAC 未设置（参数 acquisition_costs：渠道:每月金额）",
-               "; CAC not set (参数 acquisition_costs: channel:monthly amount)"))
+    no_cac = ("", "") if settings.acquisition_costs else (
+        "；获客成本CAC 未设置：在「参数」表 acquisition_costs 填 渠道:每月金额",
+        "; CAC not set: fill acquisition_costs on the Settings sheet with channel:monthly amount")
     breakdown = [
-        Block("kpi", f"核心指标（截至 {as_of:%Y-%m-%d}{no_cac and no_cac[0]}）",
-              f"KPIs (as of {as_of:%Y-%m-%d}{no_cac and no_cac[1]})", kpi,
+        Block("kpi", f"核心指标（截至 {as_of:%Y-%m-%d}）{no_cac[0]}", f"KPIs (as of {as_of:%Y-%m-%d}){no_cac[1]}", kpi,
               cols(("label", "指标"), ("current", "本月", "row"), ("previous", "上月同期", "row"),
                    ("change", "变化", "row"), ("ytd", "今年累计", "row"), ("last_year", "去年同期", "row"),
                    ("yoy", "同比", "row"))),
