@@ -104,6 +104,11 @@ class Settings:
     funnel_cycle_days: int | None = _f(None, "销售漏斗：预计成交日 = 创建日期 + 此天数（空 = 历史成交线索的平均成交周期）",
                                        "Funnel: expected close = created + this many days (empty = mean cycle "
                                        "of the leads won so far)", "int", 1, WINDOW_DAYS_MAX)
+    # KPIs (S4): monthly acquisition spend per channel, for CAC = spend / new customers of the channel
+    acquisition_costs: tuple[tuple[str, float], ...] = _f(
+        (), "每月获客费用（元），按渠道：渠道:金额;渠道:金额（如 线上推广:20000;展会:50000；空 = 不计算 CAC）",
+        "Monthly acquisition spend per channel in 元: channel:amount;channel:amount "
+        "(e.g. 线上推广:20000;展会:50000; empty = no CAC)", "costs")
     # alerts (S0 异常情况跟进, S3 triggers)
     alert_completion_below: float = _f(0.8, "预警：完成率低于", "Alert: completion below")
     alert_mom_drop: float = _f(0.2, "预警：环比下降 ≥", "Alert: month-on-month drop ≥")
@@ -174,6 +179,8 @@ class Settings:
 
 
 def _display(value: Any) -> Any:
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):  # channel costs
+        return ";".join(f"{k}:{v:g}" for k, v in value)
     if isinstance(value, tuple):
         return ",".join(f"{v:g}" if isinstance(v, (int, float)) else str(v) for v in value)
     return value
@@ -197,14 +204,14 @@ def _check_range(f: dataclasses.Field, value: Any, row: int | None, shown: Any =
                                 f"日期须在 {AS_OF_MIN:%Y-%m-%d} 至 {AS_OF_MAX:%Y-%m-%d} 之间",
                                 f"the date must be between {AS_OF_MIN:%Y-%m-%d} and {AS_OF_MAX:%Y-%m-%d}")
         return value
-    if kind in ("float", "int", "numbers"):
-        for v in value if kind == "numbers" else (value,):
+    if kind in ("float", "int", "numbers", "costs"):
+        for v in value if kind == "numbers" else [c for _, c in value] if kind == "costs" else (value,):
             if isinstance(v, bool) or not isinstance(v, numbers.Real):
                 raise SettingsError(f.name, shown, row, "不是有效的数值", "not a valid value")
             if not math.isfinite(v):
                 raise SettingsError(f.name, shown, row, "必须是有限的数（不能是 inf 或 nan）",
                                     "must be a finite number (not inf or nan)")
-            low = -NUMBER_ABS_MAX if lo is None else lo
+            low = (0 if kind == "costs" else -NUMBER_ABS_MAX) if lo is None else lo
             high = NUMBER_ABS_MAX if hi is None else hi
             if not low <= v <= high:
                 raise SettingsError(f.name, shown, row, f"必须在 {low:,g} 到 {high:,g} 之间",
@@ -259,8 +266,37 @@ def _coerce(f: dataclasses.Field, value: Any, row: int | None) -> Any:
             return tuple(p.strip() for p in str(value).replace("，", ",").split(",") if p.strip())
         if kind == "numbers":
             return tuple(float(p) for p in str(value).replace("，", ",").split(",") if p.strip())
+        if kind == "costs":
+            return _costs(f, value, row)
     except SettingsError:
         raise
     except (TypeError, ValueError, OverflowError):
         raise SettingsError(f.name, value, row, "不是有效的数值", "not a valid value") from None
     return value
+
+
+def _costs(f: dataclasses.Field, value: Any, row: int | None) -> tuple[tuple[str, float], ...]:
+    """'线上推广:20000;展会:5万' → (('线上推广', 20000.0), ('展会', 50000.0)); full-width ；： too.
+
+    A part without a channel or amount, an amount that is not a number, or a channel named
+    twice is refused with a message naming the part (nothing is guessed)."""
+    out: dict[str, float] = {}
+    for part in str(value).replace("；", ";").replace("：", ":").replace("\n", ";").split(";"):
+        if not part.strip():
+            continue
+        name, sep, amount = part.rpartition(":")
+        name, amount = name.strip(), amount.strip().replace(",", "").replace("，", "")
+        scale = 10000.0 if amount.endswith("万") else 1.0
+        try:
+            number = float(amount.rstrip("万").rstrip("元").strip()) * scale
+        except ValueError:
+            number = None
+        if not sep or not name or number is None:
+            raise SettingsError(f.name, _short(str(value)), row,
+                                f"“{part.strip()}”应写成 渠道:金额（多个用 ; 分隔）",
+                                f"'{part.strip()}' should read channel:amount (several separated by ;)")
+        if name in out:
+            raise SettingsError(f.name, _short(str(value)), row, f"渠道“{name}”写了两次",
+                                f"channel '{name}' is given twice")
+        out[name] = number
+    return tuple(out.items())

@@ -11,6 +11,8 @@ Definitions (for a date range [start, end]):
     复购率   customers with ≥ 2 counted orders in the range / customers with a counted order
     转化率   leads won in the range / leads closed (won or lost) in it, by the closing date
              (stage_date);  成交周期 mean days created → won of the leads won in the range
+    人均销售额, 客户流失率, LTV, CAC, 产品复购率: see :mod:`.kpi_customers` (definitions there);
+    the day and week trends: :mod:`.trends`
 
 Comparisons follow the one period rule of :mod:`.periods`. A rate's change (回款率, 退单率,
 新客户占比, 复购率, 转化率) is a difference in percentage points (kind ``pp``), a count's or
@@ -26,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..settings import Settings
+from . import kpi_customers as kc
 from . import periods
 from .parse import STATUS_CANCELLED, STATUS_DRAFT
 from .tables import growth, point_change, ratio
@@ -43,7 +46,9 @@ def first_order_dates(orders: pd.DataFrame, *, settings: Settings, as_of: dt.dat
 
 
 def kpis(orders: pd.DataFrame, start, end, *, settings: Settings, first_dates: pd.Series,
-         leads: pd.DataFrame | None = None) -> dict[str, float]:
+         leads: pd.DataFrame | None = None, base=None, data_start=None) -> dict[str, float]:
+    """The KPIs of the days [start, end] (module docstring). ``base`` (the span's comparison
+    base) and ``data_start`` add 客户流失率 and LTV; CAC rows come with 参数 acquisition_costs."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     o = _in(orders, start, end)
     counted = o[o["status"].isin(settings.revenue_statuses)]
@@ -68,7 +73,16 @@ def kpis(orders: pd.DataFrame, start, end, *, settings: Settings, first_dates: p
         "new_customers": new,
         "new_share": ratio(new, len(active)),
         "repeat_rate": ratio(int((active >= 2).sum()), len(active)),
+        "per_rep_revenue": kc.per_rep_revenue(counted),
     }
+    if data_start is not None:
+        every = orders[orders["status"].isin(settings.revenue_statuses)]
+        out["ltv"] = kc.ltv(every, end, data_start)
+        for ch, v in kc.cac(counted, start, end, firsts.index[firsts.index.isin(active.index)],
+                            dict(settings.acquisition_costs)).items():
+            out[f"cac:{ch}"] = v
+        if base is not None:
+            out["churn_rate"] = kc.churn_rate(every, (start, end), base, data_start)
     if leads is not None and not leads.empty:
         closing = leads["stage_date"]
         closed = leads[leads["stage"].isin(["成交", "丢单"]) & (closing >= start) & (closing <= end)]
@@ -79,13 +93,16 @@ def kpis(orders: pd.DataFrame, start, end, *, settings: Settings, first_dates: p
     return out
 
 
-RATES = frozenset({"collection_rate", "cancel_rate", "new_share", "repeat_rate", "lead_conversion"})
+RATES = frozenset({"collection_rate", "cancel_rate", "new_share", "repeat_rate", "churn_rate", "lead_conversion"})
 
 
+# rows of one kind stay together where the reading allows: the writer formats a run of equal kinds in one call
 KPI_LABELS = {
     "revenue": ("销售额", "amount"), "orders": ("订单量", "int"), "avg_ticket": ("客单价", "amount"),
+    "per_rep_revenue": ("人均销售额", "amount"), "ltv": ("客户终身价值LTV", "amount"), "cac": ("获客成本CAC", "amount"),
     "collection_rate": ("回款率", "pct"), "cancel_rate": ("退单率", "pct"), "customers": ("成交客户数", "int"),
     "new_customers": ("新客户数", "int"), "new_share": ("新客户占比", "pct"), "repeat_rate": ("复购率", "pct"),
+    "churn_rate": ("客户流失率", "pct"),
     "lead_conversion": ("线索转化率", "pct"), "deal_cycle_days": ("平均成交周期(天)", "num"),
 }
 
@@ -104,21 +121,26 @@ def kpi_table(orders: pd.DataFrame, leads: pd.DataFrame, *, settings: Settings, 
     prev = periods.base_span(month, 1, a)
     ly = periods.base_span(year, 12, a)
 
-    def at(sp):
-        return kpis(orders, sp[0], sp[1], settings=settings, first_dates=fd, leads=leads)
+    def at(sp, base):
+        return kpis(orders, sp[0], sp[1], settings=settings, first_dates=fd, leads=leads, base=base,
+                    data_start=start)
 
-    cur, ytd = at(periods.span(month, a)), at(periods.span(year, a))
-    prv, lst = at(prev), at(ly)
+    # each column's own base (客户流失率): the month before it, or the year before it, like-for-like
+    cur, ytd = at(periods.span(month, a), prev), at(periods.span(year, a), ly)
+    prv, lst = at(prev, periods.base_span(month, 2, a)), at(ly, periods.base_span(year, 24, a))
     rows = []
     for key, (label, kind) in KPI_LABELS.items():
-        if key not in cur:
-            continue
-        rows.append({"metric": key, "label": label, "kind": kind, "current": cur[key], "previous": prv[key],
-                     "ytd": ytd[key], "last_year": lst[key]})
+        keys = [k for k in cur if k.startswith("cac:")] if key == "cac" else [key]
+        for k in keys:
+            if k not in cur:
+                continue
+            text = f"{label}·{k[4:]}" if key == "cac" else label
+            rows.append({"metric": k, "label": text, "kind": kind, "current": cur[k], "previous": prv[k],
+                         "ytd": ytd[k], "last_year": lst[k]})
     t = pd.DataFrame(rows)
     rate = t["metric"].isin(RATES)
     # a mean over nothing (no lead won in the base) has no growth: unknown, not 新增
-    mean = t["metric"].eq("deal_cycle_days")
+    mean = t["metric"].isin(["deal_cycle_days", "ltv", "per_rep_revenue"]) | t["metric"].str.startswith("cac:")
     prev_known = pd.Series(periods.base_known(prev, start), index=t.index) & ~(mean & t["previous"].isna())
     ly_known = pd.Series(periods.base_known(ly, start), index=t.index) & ~(mean & t["last_year"].isna())
     t["change"] = growth(t["current"], t["previous"], prev_known).where(

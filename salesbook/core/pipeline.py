@@ -18,8 +18,9 @@ import pandas as pd
 from ..settings import Settings
 from . import alerts as al
 from . import breakdown as bd
-from . import clean, coverage, followup, linking, logsummary, outlook, performance, problems, rfm, tiers
+from . import clean, coverage, followup, linking, logsummary, outlook, performance, problems, rfm, tiers, trends
 from . import funnel as fn
+from . import kpi_customers as kc
 from . import playbook as pb
 from . import targets as tg
 from .tables import Block, cols
@@ -129,6 +130,9 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
     perf = outlook.with_attainment(perf, orders, settings=settings, as_of=as_of)
     kpi = bd.kpi_table(orders, leads, settings=settings, as_of=as_of, customers=customers)
     trend = bd.monthly_trend(orders, targets, settings=settings, as_of=as_of, customers=customers)
+    daily = trends.daily_trend(orders, settings=settings, as_of=as_of, customers=customers)
+    weekly = trends.weekly_trend(orders, settings=settings, as_of=as_of, customers=customers)
+    product_repeat = kc.product_repeat(orders, settings=settings, as_of=as_of)
     dims = {d: bd.by_dimension(orders, d, settings=settings, as_of=as_of, targets=targets, customers=customers)
             for d in ("product_line", "salesperson", "region", "channel")}
     ctypes = bd.customer_types(orders, settings=settings, as_of=as_of, customers=customers)
@@ -153,7 +157,8 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
     probs = problems.problems(alerts, plan, playbook, as_of=as_of)
 
     frames = {"performance": perf, "kpi": kpi, "trend": trend, "rfm": rfm_t, "tiers": tier_t, "plan": plan,
-              "alerts": alerts, "problems": probs, "customer_types": ctypes,
+              "alerts": alerts, "problems": probs, "customer_types": ctypes, "daily": daily, "weekly": weekly,
+              "product_repeat": product_repeat,
               **{f"by_{d}": t for d, t in dims.items()}, **{f"funnel_{k}": t for k, t in funnel_t.items()}}
     sheets = layout(frames, log, settings=settings, as_of=as_of, churn_fit=churn_fit)
     clean_tables = {"orders": orders, "targets": targets, "customers": customers, "followups": followups,
@@ -195,8 +200,11 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
     }
     dim_titles = {"product_line": ("按产品线", "By product line"), "salesperson": ("按销售负责人", "By salesperson"),
                   "region": ("按区域", "By region"), "channel": ("按渠道", "By channel")}
+    no_cac = ("", "") if settings.acquisition_costs else (
+        "；获客成本CAC 未设置：在「参数」表 acquisition_costs 填 渠道:每月金额",
+        "; CAC not set: fill acquisition_costs on the Settings sheet with channel:monthly amount")
     breakdown = [
-        Block("kpi", f"核心指标（截至 {as_of:%Y-%m-%d}）", f"KPIs (as of {as_of:%Y-%m-%d})", kpi,
+        Block("kpi", f"核心指标（截至 {as_of:%Y-%m-%d}）{no_cac[0]}", f"KPIs (as of {as_of:%Y-%m-%d}){no_cac[1]}", kpi,
               cols(("label", "指标"), ("current", "本月", "row"), ("previous", "上月同期", "row"),
                    ("change", "变化", "row"), ("ytd", "今年累计", "row"), ("last_year", "去年同期", "row"),
                    ("yoy", "同比", "row"))),
@@ -205,11 +213,23 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
                    ("completion", "完成率", "pct"), ("orders", "订单量", "int"), ("avg_ticket", "客单价", "amount"),
                    ("customers", "成交客户数", "int"), ("new_customers", "新客户数", "int"),
                    ("mom", "环比", "growth"), ("yoy", "同比", "growth"))),
+        Block("weekly", "周趋势（近12周，ISO 周，周一起）", "Weekly trend (last 12 ISO weeks, Monday start)", f["weekly"],
+              cols(("week", "周"), ("week_start", "周一", "date"), ("revenue", "销售额", "amount"),
+                   ("orders", "订单量", "int"), ("avg_ticket", "客单价", "amount"), ("customers", "成交客户数", "int"),
+                   ("new_customers", "新客户数", "int"), ("wow", "环比", "growth"), ("yoy", "同比", "growth"))),
+        Block("daily", "日趋势（近30天）", "Daily trend (last 30 days)", f["daily"],
+              cols(("day", "日期", "date"), ("weekday", "星期"), ("revenue", "销售额", "amount"),
+                   ("orders", "订单量", "int"), ("avg_ticket", "客单价", "amount"), ("customers", "成交客户数", "int"),
+                   ("new_customers", "新客户数", "int"), ("wow", "较上周同日", "growth"))),
         *[Block(f"by_{d}", f"{dim_titles[d][0]}（{ytd}）", f"{dim_titles[d][1]} (year to date)", f[f"by_{d}"],
                 dim_cols[d]) for d in ("product_line", "salesperson", "region", "channel")],
         Block("customer_types", f"按客户类型（{ytd}）", "By customer type (year to date)", f["customer_types"],
               cols(("type", "客户类型"), ("customers", "客户数", "int"), ("orders", "订单量", "int"),
                    ("revenue", "销售额", "amount"), ("share", "占比", "pct"))),
+        Block("product_repeat", f"产品复购率（{ytd}）", "Repeat purchase by product line (year to date)",
+              f["product_repeat"],
+              cols(("product_line", "产品线"), ("customers", "客户数", "int"), ("repeat_customers", "复购客户数", "int"),
+                   ("repeat_rate", "产品复购率", "pct"), ("last_year", "去年同期", "pct"), ("change", "变化", "pp"))),
     ]
     return {
         "performance": [Block("performance", "业绩分析", "Performance", f["performance"], perf_cols)],
