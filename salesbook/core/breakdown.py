@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..settings import Settings
+from . import funnel
 from . import kpi_customers as kc
 from . import periods
 from .parse import STATUS_CANCELLED, STATUS_DRAFT
@@ -83,13 +84,8 @@ def kpis(orders: pd.DataFrame, start, end, *, settings: Settings, first_dates: p
             out[f"cac:{ch}"] = v
         if base is not None:
             out["churn_rate"] = kc.churn_rate(every, (start, end), base, data_start)
-    if leads is not None and not leads.empty:
-        closing = leads["stage_date"]
-        closed = leads[leads["stage"].isin(["成交", "丢单"]) & (closing >= start) & (closing <= end)]
-        won = closed[closed["stage"] == "成交"]
-        out["lead_conversion"] = ratio(len(won), len(closed))
-        cycle = (won["stage_date"] - won["created"]).dt.days
-        out["deal_cycle_days"] = float(cycle.mean()) if cycle.notna().any() else float("nan")
+    if leads is not None and not leads.empty:  # the funnel's own lead states: one definition for both sheets
+        out.update(funnel.lead_kpis(leads, start, end))
     return out
 
 
