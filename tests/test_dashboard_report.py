@@ -109,6 +109,10 @@ def _cells(wb, ref: str) -> list:
     return [ws.cell(r, c).value for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
+def _header_row(ws, header: str) -> int:
+    return next(r for r in range(1, 60) if any(ws.cell(r, c).value == header for c in range(1, 15)))
+
+
 def _sheet_frame(wb, name: str, header_row: int = 2) -> pd.DataFrame:
     rows = list(wb[name].values)
     header = rows[header_row - 1]
@@ -120,16 +124,16 @@ def _sheet_frame(wb, name: str, header_row: int = 2) -> pd.DataFrame:
     return pd.DataFrame(body, columns=header)
 
 
-def test_the_dashboard_has_six_native_charts_bound_to_its_own_cells(demo_book):
+def test_the_dashboard_has_seven_native_charts_bound_to_its_own_cells(demo_book):
     found = charts_of(demo_book, "仪表盘")
-    assert len(found) == 6
+    assert len(found) == 7
     assert [c["kinds"] for c in found] == [["barChart", "lineChart"], ["barChart", "lineChart"], ["pieChart"],
-                                           ["barChart"], ["barChart"], ["barChart", "lineChart"]]
+                                           ["barChart"], ["barChart"], ["barChart", "lineChart"], ["barChart"]]
     wb = openpyxl.load_workbook(demo_book, data_only=True)
     for c in found:  # each title is a cell of the chart's own data slot (Excel shows the cell's text)
         assert c["title_ref"] and c["title_ref"].startswith("'仪表盘'!$")
         c["title"] = _cells(wb, c["title_ref"])[0]
-    assert [c["title"][:4] for c in found] == ["月度销售", "完成率（", "产品线占", "客户层级", "RFM ", "客户集中"]
+    assert [c["title"][:4] for c in found] == ["月度销售", "完成率（", "产品线占", "客户层级", "RFM ", "客户集中", "销售漏斗"]
     for chart in found:
         assert chart["anchor"] == "twoCellAnchor"  # moves and sizes with its cells
         for s in chart["series"]:
@@ -164,6 +168,13 @@ def test_the_dashboard_has_six_native_charts_bound_to_its_own_cells(demo_book):
     pareto = [v for v in _cells(wb, by["客户集中"]["series"][1]["val"]) if v is not None]
     assert pareto == sorted(pareto) and 0 < pareto[-1] <= 1
     assert re.search(r"前 20% 客户贡献 \d+%", by["客户集中"]["title"])
+    funnel = dict(zip(_cells(wb, by["销售漏斗"]["series"][0]["cat"]), _cells(wb, by["销售漏斗"]["series"][0]["val"]),
+                      strict=True))
+    stages = _sheet_frame(wb, "销售漏斗", header_row=_header_row(wb["销售漏斗"], "到达线索数"))
+    reached = dict(zip(stages["阶段"], stages["到达线索数"], strict=True))
+    assert list(funnel) == ["需求确认", "方案提交", "商务谈判", "成交"]
+    assert all(funnel[k] == reached[k] for k in funnel) and list(funnel.values()) == sorted(funnel.values(),
+                                                                                         reverse=True)
 
 
 def test_the_kpi_cards_show_value_change_and_status_colour(demo_book):
@@ -195,7 +206,7 @@ def test_libreoffice_reads_the_charts_with_the_same_ranges(demo_book, tmp_path):
     theirs = charts_of(tmp_path / (demo_book.stem + ".xlsx"), "仪表盘")
     ours = charts_of(demo_book, "仪表盘")
     norm = lambda ref: ref.replace("'", "") if ref else ref  # noqa: E731
-    assert len(theirs) == 6
+    assert len(theirs) == 7
     assert sorted(norm(s["val"]) for c in theirs for s in c["series"]) == \
         sorted(norm(s["val"]) for c in ours for s in c["series"])
 

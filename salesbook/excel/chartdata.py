@@ -21,7 +21,7 @@ import pandas as pd
 import xlwings as xw
 from openpyxl.utils import get_column_letter
 
-from ..core import report, rfm, tiers
+from ..core import funnel, report, rfm, tiers
 from ..core.pipeline import Result
 from .cellstate import put
 from .charts import ChartSpec, Series
@@ -94,6 +94,15 @@ def tables(result: Result, lang: str) -> list[ChartTable]:
         [[k if zh else rfm.SEGMENT_EN[k], int(v)] for k, v in segs.items()], {1: "0"},
         ((t("客户数", "customers"), 1, "bar", False),)))
 
+    stages = f.get("funnel_stages")
+    if stages is not None and not stages.empty:
+        st = stages[stages["stage"].isin(funnel.STAGES)]
+        out.append(ChartTable(
+            "funnel", t("销售漏斗（到达各阶段的线索数）", "Sales funnel (leads that reached each stage)"), "bar",
+            [t("阶段", "stage"), t("线索数", "leads")], [[s_, int(n)] for s_, n in zip(st["stage"], st["reached"],
+                                                                                    strict=True)],
+            {1: "0"}, ((t("线索数", "leads"), 1, "bar", False),)))
+
     r = f["rfm"]
     share = r.loc[r["pareto_top20"].astype(bool), "revenue_share"].sum() if not r.empty else 0.0
     top = r.head(20)
@@ -137,7 +146,7 @@ def place(sheet: xw.Sheet, items: list[ChartTable], areas: dict[str, str | tuple
 # the dashboard's chart tables: fixed columns and rows, so a chart built once in the template stays bound
 SLOTS: dict[str, tuple[int, int]] = {  # key → (columns, data rows)
     "monthly": (3, 12), "completion": (3, 10), "products": (2, 7), "tiers": (2, 4),
-    "segments": (2, len(rfm.SEGMENT_EN)), "pareto": (3, 20),
+    "segments": (2, len(rfm.SEGMENT_EN)), "pareto": (3, 20), "funnel": (2, len(funnel.STAGES)),
 }
 SLOT_KINDS = {  # key → (kind, series: (column, bar|line, secondary), y format, y2 format, number formats)
     "monthly": ("combo", ((1, "bar", False), (2, "line", False)), "#,##0", None, {1: "#,##0.0", 2: "#,##0.0"}),
@@ -146,6 +155,7 @@ SLOT_KINDS = {  # key → (kind, series: (column, bar|line, secondary), y format
     "tiers": ("column", ((1, "bar", False),), None, None, {1: "0"}),
     "segments": ("column", ((1, "bar", False),), None, None, {1: "0"}),
     "pareto": ("combo", ((1, "bar", False), (2, "line", True)), "#,##0", "0%", {1: "#,##0.0", 2: "0%"}),
+    "funnel": ("bar", ((1, "bar", False),), "0", None, {1: "0"}),
 }
 
 

@@ -114,6 +114,8 @@ def _openpyxl_chart(ws, spec: ChartSpec):
             chart += lines2
         chart.x_axis.delete = False
         chart.y_axis.delete = False
+        if spec.kind == "bar":  # horizontal bars read top-down: the first category on top (a funnel)
+            chart.x_axis.scaling.orientation = "maxMin"
     chart.title = _title(spec)
     chart.legend.position = "b"
     return chart

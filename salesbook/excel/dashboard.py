@@ -27,7 +27,7 @@ CARD_FILL = (31, 78, 121)
 DATA_COL, DATA_ROW = 20, 16  # column T, row 16: the chart data slots start here
 CARDS_LAST_ROW = 15  # info block, notices and the two rows of KPI cards
 COLS, COL_WIDTH = 16, 14  # the printed grid: cards and charts are laid out on 16 equal columns
-PRINT_AREA = "A1:P63"
+PRINT_AREA = "A1:P79"
 # metric, label, kind, higher is better
 CARDS = [
     ("revenue", "本月销售额", "amount", True), ("orders", "本月订单量", "int", True),
@@ -167,4 +167,4 @@ def _cards(sheet: xw.Sheet, result: Result, zh: bool) -> None:
 
 
 AREAS = {"monthly": "A16:H30", "completion": "I16:P30", "products": "A32:E46", "tiers": "F32:J46",
-         "segments": "K32:P46", "pareto": "A48:P62"}
+         "segments": "K32:P46", "pareto": "A48:P62", "funnel": "A64:P78"}
