@@ -7,6 +7,7 @@ writer); expectations come from the sheet's own cells (header row, last row, val
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import zipfile
@@ -200,10 +201,12 @@ def test_autofilter_is_where_the_schema_puts_it_and_the_package_validates(path):
             tags = [etree.QName(e).localname for e in etree.fromstring(z.read(name))]
             assert tags.index("sheetData") < tags.index("autoFilter") < tags.index("pageMargins"), name
             assert tags.index("sheetView" if "sheetView" in tags else "sheetViews") < tags.index("sheetData")
+    # the validator takes ~15 s to start; CI validates every file the product writes in scripts/wheel_smoke.sh,
+    # so here it runs on request: SALESBOOK_VALIDATE=1 (with `npm install @ooxml-tools/validate`)
     validator = shutil.which("ooxml-validate") or next(
         (str(p) for p in (Path("/tmp/node_modules/.bin/ooxml-validate"),) if p.exists()), None)
-    if validator is None:
-        pytest.skip("@ooxml-tools/validate is not installed (npm install @ooxml-tools/validate)")
+    if validator is None or not os.environ.get("SALESBOOK_VALIDATE"):
+        pytest.skip("set SALESBOOK_VALIDATE=1 with @ooxml-tools/validate installed (CI: scripts/wheel_smoke.sh)")
     done = subprocess.run([validator, "-f", "xlsx", "--of", "json", str(path)], check=False, capture_output=True,
                           text=True, timeout=300)
     assert json.loads(done.stdout or "[]") == [], done.stdout[:2000]

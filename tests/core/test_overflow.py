@@ -133,8 +133,10 @@ def test_the_extreme_corners_of_every_day_setting_run_through_the_pipeline():
         (None, AS_OF_MAX, ["2199-12-31", "2199-12-31", "2199-01-01"]),
         (None, AS_OF_MIN, ["1950-01-01", "1950-01-02", "1950-01-03"]),
     ]
-    for (as_of, today, dates), win, cad, quota in itertools.product(
-            corners, (1, WINDOW_DAYS_MAX), (0, CADENCE_DAYS_MAX), (0, QUOTA_MAX)):
+    # each date corner with the day settings all at their minimum, all at their maximum, and two mixes
+    extremes = ((1, 0, 0), (WINDOW_DAYS_MAX, CADENCE_DAYS_MAX, QUOTA_MAX), (1, CADENCE_DAYS_MAX, 0),
+                (WINDOW_DAYS_MAX, 0, QUOTA_MAX))
+    for (as_of, today, dates), (win, cad, quota) in itertools.product(corners, extremes):
         s = Settings(as_of=as_of, rfm_window_days=win, tier_recent_days=win, cadence_vip=cad, cadence_core=cad,
                      cadence_normal=cad, cadence_potential=cad, quota_vip=quota, quota_core=quota,
                      quota_normal=quota, quota_potential=quota, rfm_method="fixed",
