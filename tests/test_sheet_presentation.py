@@ -6,6 +6,7 @@ writer); expectations come from the sheet's own cells (header row, last row, val
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 from openpyxl.utils import get_column_letter
 
@@ -161,7 +164,6 @@ def test_internal_keys_are_the_last_column_narrow_grey_and_not_printed(wb, name,
     ws = wb[name]
     h, last, last_col = _table(ws, "严重度")
     assert ws.cell(h, last_col).value == key
-    letter = get_column_letter(last_col)
     assert _width(ws, last_col) <= 12
     assert max(_display(ws.cell(r, last_col).value) for r in range(h + 1, last + 1)) > 12  # narrower than keys
     for r in (h + 1, last):
@@ -280,3 +282,20 @@ def test_libreoffice_keeps_the_filter_print_titles_and_page_setup(path, tmp_path
     assert ws.print_title_rows == f"${h - 1}:${h}"
     assert ws.page_setup.orientation == "landscape"
     assert (int(ws.page_setup.fitToWidth), int(ws.page_setup.fitToHeight)) == (1, 0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet="ab中文\n 1", max_size=8), st.integers(-10**9, 10**9),
+                          st.floats(-1e9, 1e9), st.just(float("nan")), st.none(),
+                          st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2030, 1, 1)),
+                          st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 1, 1))), max_size=30),
+       st.sampled_from(["text", "amount", "pct", "growth", "int", "num", "pp", "date"]))
+def test_the_short_column_width_path_agrees_with_the_vectorised_one(values, kind):
+    from salesbook.excel import sheetstyle
+
+    small = sheetstyle._column_width_small(list(values), kind)
+    saved, sheetstyle.SMALL = sheetstyle.SMALL, 0  # force the pandas path
+    try:
+        assert sheetstyle.column_width(list(values), kind) == small
+    finally:
+        sheetstyle.SMALL = saved

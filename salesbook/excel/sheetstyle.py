@@ -105,9 +105,15 @@ def text_width(s: str) -> int:
     return max((len(line) + len(_WIDE.findall(line)) for line in s.split("\n")), default=0)
 
 
+SMALL = 5_000  # below this many values a plain loop beats pandas' per-call overhead
+
+
 def column_width(values: Sequence, kind: str) -> float:
     """The widest value of one column as Excel would show it (an estimate in width units)."""
-    distinct = pd.unique(np.asarray(list(values), dtype="object"))  # a log column repeats itself
+    values = list(values)
+    if len(values) < SMALL:
+        return _column_width_small(values, kind)
+    distinct = pd.unique(np.asarray(values, dtype="object"))  # a log column repeats itself
     kinds = pd.Series([type(v) for v in distinct], dtype="object")
     s = pd.Series(distinct, dtype="object")
     width = 0.0
@@ -125,6 +131,30 @@ def column_width(values: Sequence, kind: str) -> float:
         shown = {"pct": f"{big * 100:.1f}%", "growth": f"+{big * 100:.1f}%", "int": f"{big:.0f}",
                  "num": f"{big:,.1f}", "pp": f"+{big:.1f}个百分点", "amount": f"{big:,.2f}"}
         width = max(width, float(text_width(shown.get(kind, f"{big:,.2f}"))) + (1 if (nums < 0).any() else 0))
+    return width
+
+
+def _shown_number(big: float, kind: str) -> str:
+    return {"pct": f"{big * 100:.1f}%", "growth": f"+{big * 100:.1f}%", "int": f"{big:.0f}",
+            "num": f"{big:,.1f}", "pp": f"+{big:.1f}个百分点", "amount": f"{big:,.2f}"}.get(kind, f"{big:,.2f}")
+
+
+def _column_width_small(values: list, kind: str) -> float:
+    """:func:`column_width` for a short column, value by value (same rules)."""
+    width, big, negative, timed, dated = 0.0, None, False, False, False
+    for v in set(v for v in values if not isinstance(v, (list, dict))):
+        if isinstance(v, str):
+            width = max(width, text_width(v))
+        elif isinstance(v, (dt.date, dt.datetime, pd.Timestamp)):
+            dated = True
+            timed = timed or (isinstance(v, dt.datetime) and bool(v.hour or v.minute or v.second))
+        elif isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_)) and v == v:
+            big = abs(float(v)) if big is None else max(big, abs(float(v)))
+            negative = negative or v < 0
+    if dated:
+        width = max(width, 16.0 if timed else 10.0)
+    if big is not None and np.isfinite(big):
+        width = max(width, float(text_width(_shown_number(big, kind))) + (1 if negative else 0))
     return width
 
 
