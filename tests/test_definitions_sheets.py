@@ -11,28 +11,14 @@ import pytest
 
 from salesbook import actions
 from salesbook.excel import engine
-
-
-def _rows(ws):
-    return [list(r) for r in ws.iter_rows(values_only=True)]
-
-
-def _table(rows, first_header: str):
-    """The block whose header row starts with ``first_header``: (header, data rows) up to a blank row."""
-    start = next(i for i, r in enumerate(rows) if r and r[0] == first_header)
-    header, body = rows[start], []
-    for r in rows[start + 1:]:
-        if not any(v not in (None, "") for v in r):
-            break
-        body.append(r)
-    return header, body
+from tests.sheet_tables import rows_of, table
 
 
 def test_kpi_changes_are_points_for_rates_and_percent_for_amounts(small_book):
     wb = openpyxl.load_workbook(small_book)
     ws = wb["多维拆解"]
-    rows = _rows(ws)
-    header, body = _table(rows, "指标")
+    rows = rows_of(ws)
+    header, body = table(rows, "指标")
     col = {h: i for i, h in enumerate(header)}
     start = next(i for i, r in enumerate(rows) if r and r[0] == "指标") + 2  # first data row, 1-based
     by_label = {r[0]: (r, start + k) for k, r in enumerate(body)}
@@ -58,12 +44,12 @@ def refreshed(small_book, tmp_path_factory):
     path = tmp_path_factory.mktemp("plan") / "维护.xlsm"
     shutil.copy(small_book, path)
     wb = openpyxl.load_workbook(small_book)
-    header, body = _table(_rows(wb["维护计划"]), "客户编号")
+    header, body = table(rows_of(wb["维护计划"]), "客户编号")
     col = {h: i for i, h in enumerate(header)}
     with_content = [r for r in body if r[col["维护内容"]]]
     typed_for, updated_for = with_content[0][0], with_content[1][0]
-    plan_row = next(i for i, r in enumerate(_rows(wb["维护计划"]), start=1) if r[0] == typed_for)
-    fu_rows = _rows(wb["跟进记录"])
+    plan_row = next(i for i, r in enumerate(rows_of(wb["维护计划"]), start=1) if r[0] == typed_for)
+    fu_rows = rows_of(wb["跟进记录"])
     fu_col = {h: i for i, h in enumerate(fu_rows[0])}
     as_of = wb["仪表盘"]["B2"].value  # records after the as-of date do not count: the new one is on it
     last_date = max(r[fu_col["跟进日期"]] for r in fu_rows[1:] if r[fu_col["跟进日期"]] and r[fu_col["跟进日期"]] <= as_of)
@@ -80,10 +66,10 @@ def refreshed(small_book, tmp_path_factory):
 def test_plan_starts_from_the_latest_record_and_keeps_what_the_user_typed(refreshed):
     path, typed_for, updated_for = refreshed
     wb = openpyxl.load_workbook(path)
-    header, body = _table(_rows(wb["维护计划"]), "客户编号")
+    header, body = table(rows_of(wb["维护计划"]), "客户编号")
     col = {h: i for i, h in enumerate(header)}
     plan = {r[0]: r for r in body}
-    fu = _rows(wb["跟进记录"])
+    fu = rows_of(wb["跟进记录"])
     fc = {h: i for i, h in enumerate(fu[0])}
     as_of = wb["仪表盘"]["B2"].value  # records after the as-of date do not count
     latest = {}

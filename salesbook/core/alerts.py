@@ -40,7 +40,6 @@ RULE_NAMES = {
     "region_low": "区域完成率低", "churn_up": "老客户流失", "silent": "客户沉默", "overdue": "跟进逾期",
     "outlier": "金额异常", "unit_slip": "疑似单位错误", **alerts_data.DATA_RULE_NAMES,
 }
-_DATA_RULES = alerts_data.DATA_RULES
 BUSINESS_RULES = ("completion_low", "region_low", "mom_drop", "share_drop", "churn_up", "silent", "overdue",
                   "outlier", "unit_slip")
 
@@ -234,7 +233,7 @@ def combine(*frames: pd.DataFrame) -> pd.DataFrame:
     parts = [f for f in frames if not f.empty]
     out = pd.concat(parts, ignore_index=True).drop_duplicates("key") if parts else frame([])
     out["rule_name"] = out["rule"].map(RULE_NAMES).fillna(out["rule"])
-    rank = pd.DataFrame({"sev": out["severity"].map(SEVERITY_ORDER), "data": out["rule"].isin(list(_DATA_RULES)),
+    rank = pd.DataFrame({"sev": out["severity"].map(SEVERITY_ORDER), "data": out["rule"].isin(list(alerts_data.DATA_RULES)),
                          "stake": -pd.to_numeric(out["stake"], errors="coerce").fillna(-np.inf),
                          "count": -pd.to_numeric(out["count"], errors="coerce").fillna(0)}, index=out.index)
     out = out.loc[rank.sort_values(["sev", "data", "stake", "count"], kind="stable").index]

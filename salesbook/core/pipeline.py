@@ -9,7 +9,6 @@ ready for the writer. Nothing here touches Excel or files.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -33,34 +32,6 @@ class RawTable:
     labels: Mapping[str, str] = field(default_factory=dict)  # key → header as the user typed it
     units: Mapping[str, str] = field(default_factory=dict)  # key → unit found in the header
     columns: Mapping[str, int] = field(default_factory=dict)  # key → sheet column (1-based), for painting
-
-
-_ID_COLUMNS = {"orders": "order_id", "customers": "customer_id", "leads": "lead_id"}
-
-
-def row_keys(tables: Mapping[str, RawTable], wanted: set[tuple[str, int]] | None = None
-             ) -> dict[tuple[str, int], str]:
-    """(sheet, Excel row) → a key for that row that survives sorting: its id where the sheet has
-    one, else a fingerprint of what the row holds. Alert acknowledgements key on it.
-    ``wanted`` limits the work to the rows that need a key."""
-    out: dict[tuple[str, int], str] = {}
-    for key, t in tables.items():
-        df = t.df
-        if wanted is not None:
-            rows = {r for s, r in wanted if s == t.sheet}
-            if not rows:
-                continue
-            df = df[df["_row"].isin(rows)]
-        data = df.drop(columns="_row")
-        ids = data[_ID_COLUMNS[key]] if _ID_COLUMNS.get(key) in data else None
-        for i, (row, values) in enumerate(zip(df["_row"], data.itertuples(index=False, name=None), strict=True)):
-            ident = ids.iloc[i] if ids is not None else None
-            if ident is not None and str(ident).strip():
-                out[(t.sheet, int(row))] = "id:" + str(ident).strip()
-            else:
-                text = "\x1f".join("" if v is None else str(v) for v in values)
-                out[(t.sheet, int(row))] = "#" + hashlib.sha1(text.encode()).hexdigest()[:12]
-    return out
 
 
 @dataclass

@@ -121,20 +121,10 @@ def _openpyxl_chart(ws, spec: ChartSpec):
     return chart
 
 
-class _TemplateSheet:
-    """What the chart builder needs of an openpyxl worksheet at template build time."""
-
-    def __init__(self, ws) -> None:
-        from openpyxl.utils import get_column_letter
-
-        self.title = ws.title
-        self.column_width = lambda col: ws.column_dimensions[get_column_letter(col)].width
-
-
 def add_to_template(ws, specs: list[ChartSpec]) -> None:
     """Draw ``specs`` on an openpyxl worksheet (the template build): the charts then belong to the
     workbook, and a refresh only writes the cells they are bound to."""
-    ref = _TemplateSheet(ws)
+    ref = _SheetRef.of_openpyxl(ws)
     for spec in specs:
         chart = _openpyxl_chart(ref, spec)
         chart.anchor = _cell_anchor(ref, spec.area, spec.span)
@@ -163,12 +153,23 @@ def _cell_anchor(ws, area: str, span: tuple[float, float] | None) -> TwoCellAnch
                          to=AnchorMarker(col=c2 - 1, colOff=int(span[1] * width) - gap, row=r2, rowOff=0))
 
 
-class _Ref:
-    """What openpyxl's chart references need of a sheet: its title (and our column widths)."""
+@dataclass(frozen=True)
+class _SheetRef:
+    """What the chart builder needs of a sheet: its title (for references) and its column widths —
+    of a file-engine sheet at refresh, or of an openpyxl worksheet at template build."""
 
-    def __init__(self, impl: FileSheet) -> None:
-        self.title = impl.name
-        self.column_width = impl.part.col_width
+    title: str
+    column_width: object  # col (1-based) -> width or None
+
+    @classmethod
+    def of_file(cls, impl: FileSheet) -> _SheetRef:
+        return cls(impl.name, impl.part.col_width)
+
+    @classmethod
+    def of_openpyxl(cls, ws) -> _SheetRef:
+        from openpyxl.utils import get_column_letter
+
+        return cls(ws.title, lambda col: ws.column_dimensions[get_column_letter(col)].width)
 
 
 def _anchor_xml(anchor: TwoCellAnchor) -> bytes:
@@ -192,7 +193,7 @@ def render(sheet: xw.Sheet, specs: list[ChartSpec]) -> None:
     """Replace the sheet's charts by ``specs``."""
     impl = sheet.impl
     if isinstance(impl, FileSheet):
-        ws = _Ref(impl)
+        ws = _SheetRef.of_file(impl)
         parts = []
         for spec in specs:
             chart = _openpyxl_chart(ws, spec)
