@@ -88,7 +88,7 @@ def _check(check: str, path: Path, output: str) -> None:
         hit = log[(log["工作表"] == sheet) & (log["行"] == int(row))
                   & log["列"].astype(str).str.contains(column, regex=False)]
         if kind == "excluded":
-            hit = hit[hit["处理"] == "excluded"]
+            hit = hit[hit["处理"] == "未计入分析"]
         assert not hit.empty, f"{check}: not in the cleaning log\n{log.head(20)}"
         assert hit["原因"].str.len().min() > 3 and hit["reason"].str.len().min() > 3  # a reason, in both languages
     elif kind == "orders":

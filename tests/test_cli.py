@@ -54,14 +54,14 @@ def test_new_import_refresh(tmp_path):
     rows = list(wb["清洗日志"].values)
     at = next(i for i, r in enumerate(rows) if "行" in r)  # the log's header, under the summary
     log = pd.DataFrame(rows[at + 1:], columns=rows[at])
-    bad = log[(log["规则"] == "date") & (log["处理"] == "excluded")]
+    bad = log[(log["规则"] == "date") & (log["处理"] == "未计入分析")]
     assert bad["行"].tolist() == [5] and "下单日期" in bad["列"].iloc[0]
     rfm = pd.DataFrame(list(wb["RFM"].values)[2:], columns=list(wb["RFM"].values)[1]).set_index("客户编号")
     assert rfm.loc["C1", "M 购买金额(万元)"] == pytest.approx(2.0)  # 1.5万 + 0.5万, 万元 header honoured
     assert rfm.loc["C1", "F 购买频次"] == 2
 
 
-def test_english_sheet_names_and_snake_case_headers(tmp_path):
+def test_english_sheet_names_and_headers_in_words_with_units(tmp_path):
     path = tmp_path / "en.xlsm"
     assert invoke("demo", path, "--lang", "en", "--customers", "40", "--orders", "400").exit_code == 0
     wb = openpyxl.load_workbook(path)
@@ -69,8 +69,9 @@ def test_english_sheet_names_and_snake_case_headers(tmp_path):
                  "Breakdown", "RFM", "Tiers", "Follow-up plan", "Problems", "Alerts", "Cleaning log", "Dashboard"):
         assert name in wb.sheetnames
     header = [c.value for c in wb["RFM"][2]]
-    assert header[:11] == ["customer_id", "customer_name", "last_order", "recency_days", "frequency", "monetary",
-                           "r_score", "f_score", "m_score", "rfm_code", "segment"]
+    unit = "CNY 10k" if wb["Settings"]["B3"].value == "万元" else "CNY"
+    assert header[:11] == ["Customer ID", "Customer", "Last order", "Recency (days)", "Frequency (orders)",
+                           f"Monetary ({unit})", "R score", "F score", "M score", "RFM code", "Segment"]
 
 
 def test_refresh_twice_gives_the_same_outputs_and_leaves_inputs_alone(work_copy):

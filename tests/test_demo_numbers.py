@@ -90,7 +90,7 @@ def test_dirty_rows_are_in_the_cleaning_log(book):
     log = book["output"]("清洗日志", "行")  # the log under its summary
     rules = set(log["规则"])
     assert {"subtotal", "duplicate_id", "status", "date", "possible_duplicate", "amount"} <= rules
-    assert (log[log["规则"] == "subtotal"]["处理"] == "excluded").all()
+    assert (log[log["规则"] == "subtotal"]["处理"] == "未计入分析").all()
 
 
 def test_unit_slip_is_alerted(book):

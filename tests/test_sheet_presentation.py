@@ -128,22 +128,22 @@ def test_the_cleaning_log_opens_with_its_summary_and_filters_the_log(wb):
     assert ws.auto_filter.ref == f"A{h}:{get_column_letter(last_col)}{last}"
     assert ws.print_title_rows == f"${h - 1}:${h}"
     header = [ws.cell(h, c).value for c in range(1, last_col + 1)]
-    order = {"excluded": 0, "flagged": 1, "fixed": 2}
+    order = {"未计入分析": 0, "需核对": 1, "已自动规范": 2}
     actions_ = [ws.cell(r, header.index("处理") + 1).value for r in range(h + 1, last + 1)]
     assert [order[a] for a in actions_] == sorted(order[a] for a in actions_)
     # the summary's counts agree with the log beneath it
     sheader = [ws.cell(sh, c).value for c in range(1, 9)]
     summary = [[ws.cell(r, c).value for c in range(1, 9)] for r in range(sh + 1, slast + 1)]
     fixed = sum(r[sheader.index("数量（行/值）")] for r in summary if r[0] == "已自动规范")
-    assert fixed == actions_.count("fixed")
+    assert fixed == actions_.count("已自动规范")
     log_rows = [(ws.cell(r, header.index("工作表") + 1).value, ws.cell(r, header.index("行") + 1).value)
-                for r in range(h + 1, last + 1) if ws.cell(r, header.index("处理") + 1).value == "excluded"]
+                for r in range(h + 1, last + 1) if ws.cell(r, header.index("处理") + 1).value == "未计入分析"]
     assert f"{len(set(log_rows))} 行未计入分析" in ws.cell(1, 1).value
 
 
 def test_severity_status_and_log_actions_are_coloured(wb):
     expected = {"高": "red", "中": "amber", "低": "cool", "达标": "green", "接近": "amber", "未达标": "red",
-                "excluded": "red", "flagged": "amber", "fixed": "cool"}
+                "未计入分析": "red", "需核对": "amber", "已自动规范": "cool"}
     seen = set()
     for name, first, column in (("异常预警", "严重度", "严重度"), ("问题与策略", "严重度", "严重度"),
                                 ("业绩分析", "周期", "状态"), ("清洗日志", "处理", "处理")):
@@ -156,7 +156,7 @@ def test_severity_status_and_log_actions_are_coloured(wb):
                 assert _rgb(ws.cell(r, j)) is not None and _tone(_rgb(ws.cell(r, j))) == expected[v], (name, r, v)
                 seen.add(v)
         assert j == last_col or _rgb(ws.cell(h + 1, j + 1)) is None  # only that column is coloured
-    assert {"高", "中", "达标", "未达标", "fixed"} <= seen
+    assert {"高", "中", "达标", "未达标", "已自动规范"} <= seen
 
 
 @pytest.mark.parametrize("name,key", [("异常预警", "预警编号"), ("问题与策略", "问题编号")])

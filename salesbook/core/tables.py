@@ -1,18 +1,20 @@
 """Output tables: a DataFrame plus what each column means, so the writer can show it.
 
 The core computes in 元 and fractions; a :class:`Block` says which columns are amounts
-(shown in the display unit), percentages, dates or counts, and their Chinese headers.
-An output sheet is a list of blocks written one under another.
+(shown in the display unit), percentages, dates, counts or codes; the headers and the words
+for codes are the vocabulary's (:mod:`salesbook.vocab`), chosen by the writer in the workbook's
+language. An output sheet is a list of blocks written one under another.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-# kind: text | amount | pct | int | num | date | growth (number or the label 新增)
+# kind: text | amount | pct | int | num | date | growth (number or the code 'new' / the label 新增)
 #       | flag (a boolean shown as 是 / yes, blank when false)
 #       | pp (a rate's change: a fraction difference shown in percentage points)
 #       | row (the format of each row is in the frame's '<key>_kind' column, else 'kind', e.g. a KPI block)
@@ -20,17 +22,21 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class Col:
+    """One output column: its key in the frame (and in :data:`salesbook.vocab.HEADERS`, which holds
+    the header in each language), how to show it, whether users type into it, and, for a column of
+    codes, the vocabulary domain that turns them into words."""
     key: str
-    zh: str
     kind: str = "text"
     user: bool = False  # a column users type into; survives refresh
+    domain: str | None = None  # codes of this vocabulary domain (salesbook.vocab.DOMAINS)
 
 
 @dataclass(frozen=True)
 class Block:
+    """A titled table of an output sheet. ``title`` is a :class:`salesbook.messages.Msg` (rendered in
+    the workbook's language by the writer); headers come from the vocabulary by column key."""
     key: str
-    title_zh: str
-    title_en: str
+    title: Any
     df: pd.DataFrame
     cols: tuple[Col, ...]
     id_col: str | None = None  # the stable key that user-typed columns are matched by
@@ -40,19 +46,20 @@ class Block:
         if missing:
             raise ValueError(f"block {self.key}: columns {missing} not in frame")
 
-    def title(self, lang: str) -> str:
-        return self.title_zh if lang == "zh" else self.title_en
-
     def col(self, key: str) -> Col:
+        """The column with ``key``."""
         return next(c for c in self.cols if c.key == key)
 
     @property
     def user_cols(self) -> tuple[Col, ...]:
+        """The columns users type into."""
         return tuple(c for c in self.cols if c.user)
 
 
-def cols(*specs: tuple) -> tuple[Col, ...]:
-    return tuple(Col(*s) for s in specs)
+def cols(*specs: tuple | str) -> tuple[Col, ...]:
+    """Columns from short specs: ``"key"``, ``("key", kind)``, ``("key", kind, user)`` or
+    ``("key", kind, user, domain)``."""
+    return tuple(Col(s) if isinstance(s, str) else Col(*s) for s in specs)
 
 
 NEW_LABEL = "新增"  # growth on a zero or missing base (SPEC §4)

@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 import xlwings as xw
 
-from .. import schema
+from .. import messages, schema, vocab
 from ..core.parse import key_text
 from ..core.pipeline import Result
-from ..core.tables import NEW_LABEL, Block
+from ..core.tables import Block
 from ..errors import Problem
 from ..settings import Settings
 from . import sheetstyle
@@ -82,29 +82,41 @@ def read_settings(book: xw.Book) -> Settings:
 
 
 # -- writing ------------------------------------------------------------------------------
+def _header(block: Block, c, lang: str, settings: Settings) -> str:
+    """A column's header in ``lang`` from the vocabulary; amounts name the display unit."""
+    return vocab.header(c.key, lang, block=block.key, unit_of=settings.display_unit if c.kind == "amount" else None)
+
+
+def _words(s: pd.Series, c, lang: str, unit: messages.Unit) -> pd.Series:
+    """Codes of the column's vocabulary domain and rendered messages as words in ``lang``."""
+    if c.domain:
+        s = s.map(lambda v: vocab.label(c.domain, v, lang))
+    if s.dtype == object and s.map(lambda v: isinstance(v, (messages.Msg, messages.Join))).any():
+        s = s.map(lambda v: messages.text(v, lang, unit))
+    return s
+
+
 def _cell_values(block: Block, settings: Settings, lang: str,
                  saved: dict[str, dict[str, Any]] | None = None) -> tuple[list[str], list[list[Any]]]:
     headers, columns = [], []
     factor = settings.unit_factor
+    unit = messages.unit_of(settings)
     ids = [key_text(v) for v in block.df[block.id_col]] if block.id_col else []
     for c in block.cols:
+        headers.append(_header(block, c, lang, settings))
         if c.user:
-            headers.append(c.zh if lang == "zh" else c.key)
             typed = [(saved or {}).get(i, {}).get(c.key) for i in ids] if ids else [None] * len(block.df)
             if c.key in block.df:  # a computed starting value (e.g. the latest follow-up), until the user types
-                start = _python_values(block.df[c.key])
+                start = _python_values(_words(block.df[c.key], c, lang, unit))
                 history = block.df["prefill_history"].tolist() if "prefill_history" in block.df else [()] * len(start)
                 typed = [s if t in (None, "") or t in h else t for t, s, h in zip(typed, start, history, strict=True)]
             columns.append(typed)
             continue
-        s = block.df[c.key]
+        s = _words(block.df[c.key], c, lang, unit)
         if c.kind == "amount":
-            headers.append(f"{c.zh}({settings.display_unit})" if lang == "zh" else c.key)
             s = s.astype("float64") / factor
-        else:
-            headers.append(c.zh if lang == "zh" else c.key)
         if c.kind == "flag":
-            s = s.map(lambda v: ("是" if lang == "zh" else "yes") if v is True or v == 1 else None)
+            s = s.map(lambda v: vocab.label("flag", "yes", lang) if v is True or v == 1 else None)
         if c.kind == "row":
             kinds = pd.Series(row_kinds(block, c), index=block.df.index, dtype="object")
             numeric = pd.to_numeric(s.where(s.map(lambda v: not isinstance(v, str))), errors="coerce")
@@ -112,8 +124,9 @@ def _cell_values(block: Block, settings: Settings, lang: str,
             s = s.where(s.map(lambda v: isinstance(v, str)), scaled).astype("object")
         if c.kind == "pp":
             s = s.astype("float64") * 100
-        if c.kind in ("growth", "row") and lang != "zh":
-            s = s.map(lambda v: "new" if v == NEW_LABEL else v)
+        if c.kind in ("growth", "row"):  # the code for growth on an empty base, in the workbook's words
+            s = s.map(lambda v: vocab.label("growth", vocab.parse("growth", v), lang)
+                      if isinstance(v, str) and vocab.parse("growth", v) else v)
         columns.append(_python_values(s))
     rows = [list(r) for r in zip(*columns, strict=True)] if columns else []
     return headers, rows
@@ -182,7 +195,7 @@ def write_blocks(sheet: xw.Sheet, blocks: list[Block], *, settings: Settings, la
         saved = (preserved or {}).get(block.key, {})
         headers, rows = _cell_values(block, settings, lang, saved)
         ncols = max(len(headers), 1)
-        put(sheet.range((row, 1)), block.title(lang))
+        put(sheet.range((row, 1)), messages.text(block.title, lang, messages.unit_of(settings)))
         title = sheet.range((row, 1), (row, ncols))
         title.color = TITLE_FILL
         title.font.bold = True
@@ -216,7 +229,7 @@ def _write_archive(sheet: xw.Sheet, block: Block, saved: dict[str, dict[str, Any
     date_col = width - 1
     header: list[Any] = [None] * width
     for c in (block.col(block.id_col), *block.user_cols):
-        header[where[c.key]] = c.zh if zh else c.key
+        header[where[c.key]] = vocab.header(c.key, lang, block=block.key)
     header[date_col] = ARCHIVED_ON[0 if zh else 1]
     body = []
     for i, v in sorted(gone.items()):
@@ -244,7 +257,8 @@ def read_user_columns(sheet: xw.Sheet, blocks: list[Block]) -> dict[str, dict[st
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for block in wanted:
         id_c = block.col(block.id_col)
-        names = {c.key: {c.zh, c.key} for c in (id_c, *block.user_cols)}
+        names = {c.key: {c.key, *(vocab.header(c.key, lang, block=block.key) for lang in vocab.LANGS)}
+                 for c in (id_c, *block.user_cols)}
         names["_archived_on"] = set(ARCHIVED_ON)
         saved: dict[str, dict[str, Any]] = {}
         header: dict[str, int] | None = None

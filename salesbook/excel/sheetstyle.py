@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import xlwings as xw
 
+from .. import vocab
 from ..core.tables import Block
 from . import printing
 from .xmlsafe import col_letter
@@ -62,12 +63,11 @@ RULES: dict[str, SheetRules] = {
 DEFAULT_RULES = SheetRules(None, freeze=False)
 
 RED, AMBER, GREEN, BLUE, GREY = (255, 199, 206), (255, 235, 156), (198, 239, 206), (221, 235, 247), (237, 237, 237)
-FILLS: dict[str, dict[str, tuple[int, int, int]]] = {  # column key → cell value → fill
-    "severity": {"高": RED, "中": AMBER, "低": BLUE},
-    "band": {"达标": GREEN, "接近": AMBER, "未达标": RED},
-    "pace": {"落后": AMBER, "超前": GREEN},
-    "action": {"excluded": RED, "flagged": AMBER, "fixed": GREY},  # the cleaning log
-    "action_label": {"未计入分析": RED, "需核对": AMBER, "已自动规范": GREY},  # its summary
+FILLS: dict[str, dict[str, tuple[int, int, int]]] = {  # column key → code (salesbook.vocab) → fill
+    "severity": {"high": RED, "medium": AMBER, "low": BLUE},
+    "band": {"met": GREEN, "near": AMBER, "below": RED},
+    "pace": {"behind": AMBER, "ahead": GREEN},
+    "action": {"excluded": RED, "flagged": AMBER, "fixed": GREY},  # the cleaning log and its summary
 }
 KEY_FONT, KEY_HEADER = (128, 128, 128), (166, 166, 166)
 MAX_WIDTH = 42  # wider text wraps
@@ -142,7 +142,7 @@ def _shown_number(big: float, kind: str) -> str:
 def _column_width_small(values: list, kind: str) -> float:
     """:func:`column_width` for a short column, value by value (same rules)."""
     width, big, negative, timed, dated = 0.0, None, False, False, False
-    for v in set(v for v in values if not isinstance(v, (list, dict))):
+    for v in {v for v in values if not isinstance(v, (list, dict))}:
         if isinstance(v, str):
             width = max(width, text_width(v))
         elif isinstance(v, (dt.date, dt.datetime, pd.Timestamp)):
@@ -291,8 +291,9 @@ def dress_block(sheet: xw.Sheet, w: Written, rules: SheetRules) -> None:
     if not w.rows:
         return
     for j, c in enumerate(w.block.cols):
-        if c.key in FILLS:
-            paint_values(sheet, j + 1, w.first, [r[j] for r in w.rows], FILLS[c.key])
+        if c.key in FILLS:  # painted by code (the frame), whatever the language of the words written
+            codes = [vocab.parse(c.domain, v) or v for v in w.block.df[c.key]] if c.domain else [r[j] for r in w.rows]
+            paint_values(sheet, j + 1, w.first, codes, FILLS[c.key])
         if c.key in rules.keys:
             sheet.range((w.first, j + 1), (w.last, j + 1)).font.color = KEY_FONT
             sheet.range((w.header_row, j + 1)).color = KEY_HEADER

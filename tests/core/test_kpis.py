@@ -4,6 +4,8 @@ core/kpi_customers.py and core/trends.py, in the comment beside it — not read 
 
 from __future__ import annotations
 
+from salesbook.messages import text
+
 import datetime as dt
 
 import pandas as pd
@@ -107,11 +109,11 @@ def test_no_cac_row_without_the_setting_and_the_sheet_says_so():
     kpi = bd.kpi_table(o, pd.DataFrame(), settings=Settings(as_of=AS_OF), as_of=AS_OF)
     assert not kpi["metric"].str.startswith("cac").any()
     res = run({"orders": raw(pd.DataFrame(ROWS, columns=COLS))}, settings=Settings(as_of=AS_OF), today=TODAY)
-    title = res.sheets["breakdown"][0].title_zh
+    title = text(res.sheets["breakdown"][0].title, "zh")
     assert "CAC 未设置" in title and "acquisition_costs" in title
     with_costs = run({"orders": raw(pd.DataFrame(ROWS, columns=COLS))},
                      settings=Settings(as_of=AS_OF, acquisition_costs=COSTS), today=TODAY)
-    assert "未设置" not in with_costs.sheets["breakdown"][0].title_zh
+    assert "未设置" not in text(with_costs.sheets["breakdown"][0].title, "zh")
 
 
 def test_product_repeat_by_line():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from salesbook.messages import text
+
 import datetime as dt
 
 import numpy as np
@@ -38,7 +40,7 @@ def test_rfm_gets_p_alive_from_the_fit_on_the_same_orders():
     assert fit.ok
     np.testing.assert_allclose(r.loc[scored.index, "p_alive"], scored["p_alive"], rtol=1e-6)
     assert r["p_alive"].between(0, 1).all() and (r["expected_90d"] >= 0).all()
-    title = res.sheets["rfm"][0].title("zh")
+    title = text(res.sheets["rfm"][0].title, "zh")
     assert "BG/NBD" in title and str(fit.repeat_buyers) in title
 
 
@@ -47,7 +49,7 @@ def test_too_few_repeat_buyers_leaves_the_columns_empty_and_the_title_says_why()
     as_of = dt.date(2025, 6, 30)
     res = run({"orders": raw(orders)}, settings=Settings(as_of=as_of), today=as_of)
     assert res.frames["rfm"]["p_alive"].isna().all()
-    assert "未计算" in res.sheets["rfm"][0].title("zh") and "not computed" in res.sheets["rfm"][0].title("en")
+    assert "未计算" in text(res.sheets["rfm"][0].title, "zh") and "not computed" in text(res.sheets["rfm"][0].title, "en")
 
 
 def test_p_hit_only_on_the_running_period_rows():

@@ -1,0 +1,222 @@
+"""The message catalogue: every sentence salesbook writes, in each language, rendered at the edge.
+
+The core does not write sentences. Where a table needs one (a performance note, an alert's
+explanation, a block title) it stores a :class:`Msg` — a catalogue key and typed values — and the
+Excel edge renders it in the workbook's language when it writes the cell::
+
+    m = msg("perf.completion", completion=Pct(0.652))
+    text(m, "zh")  # '完成率 65.2%'
+    text(m, "en")  # 'Completion 65.2%'
+
+Typed values format themselves per language and round like the cells that show the same number
+(:mod:`salesbook.core.numtext`): :class:`Money` (元, shown in the display unit), :class:`Pct`,
+:class:`Points` (a rate's change), :class:`Growth` (a change, or 新增/new on an empty base),
+:class:`Num`, :class:`Day`, :class:`Code` (a vocabulary code, see :mod:`salesbook.vocab`), and a
+nested :class:`Msg` or a :class:`Join` of them. A plain str or int is used as it is (user data).
+
+Adding a sentence is one entry in :data:`CATALOGUE`; adding a language is one more template per entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from . import vocab
+from .core.numtext import number, pct, points
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # -- punctuation and joins ------------------------------------------------------------------
+    "join.parts": ("；", "; "), "join.list": ("、", ", "),
+    # -- block titles of the table sheets ---------------------------------------------------------
+    "title.performance": ("业绩分析", "Performance"),
+    "title.kpi": ("核心指标（截至 {as_of}）", "KPIs (as of {as_of})"),
+    "title.kpi_no_cac": ("核心指标（截至 {as_of}）；获客成本CAC 未设置：在「参数」表 acquisition_costs 填 渠道:每月金额",
+                         ("KPIs (as of {as_of}); CAC not set: fill acquisition_costs on the Settings sheet with "
+                         "channel:monthly amount")),
+    "title.trend": ("月度趋势", "Monthly trend"),
+    "title.weekly": ("周趋势（近12周，ISO 周，周一起）", "Weekly trend (last 12 ISO weeks, Monday start)"),
+    "title.daily": ("日趋势（近30天）", "Daily trend (last 30 days)"),
+    "title.by_product_line": ("按产品线（{start}–{end}）", "By product line (year to date, {start}–{end})"),
+    "title.by_salesperson": ("按销售负责人（{start}–{end}）", "By salesperson (year to date, {start}–{end})"),
+    "title.by_region": ("按区域（{start}–{end}）", "By region (year to date, {start}–{end})"),
+    "title.by_channel": ("按渠道（{start}–{end}）", "By channel (year to date, {start}–{end})"),
+    "title.customer_types": ("按客户类型（{start}–{end}）", "By customer type (year to date, {start}–{end})"),
+    "title.product_repeat": ("产品复购率（{start}–{end}）", "Repeat purchase by product line (year to date, {start}–{end})"),
+    "title.funnel_summary": ("销售漏斗（截至 {as_of}）", "Sales funnel (as of {as_of})"),
+    "title.funnel_stages": ("各阶段转化", "Stages"),
+    "title.funnel_stalled": ("停滞线索（当前阶段停留超过 {days} 天）", "Stalled leads (over {days} days in stage)"),
+    "title.funnel_lost_reasons": ("丢单原因统计（已丢单线索）", "Lost reasons (lost leads)"),
+    "title.rfm": ("RFM 客户价值（截至 {as_of}，窗口 {window} 天）", "RFM customer value (as of {as_of}, {window}-day window)"),
+    "title.rfm_churn": ("RFM 客户价值（截至 {as_of}，窗口 {window} 天）；{churn}",
+                        "RFM customer value (as of {as_of}, {window}-day window) — {churn}"),
+    "title.tiers": ("客户分层（VIP/核心/普通/潜在）与 A/B/C", "Customer tiers (VIP/Core/Regular/Prospect) and A/B/C"),
+    "title.plan": ("客户维护计划", "Follow-up plan"),
+    "title.problems": ("问题与提升策略", "Problems and actions"),
+    "title.alerts": ("异常预警", "Alerts"),
+    "title.cleaning_log": ("清洗日志（未计入分析的行在前，其次需核对，最后已自动规范）",
+                           "Cleaning log (rows left out first, then flagged, then normalised)"),
+    # -- performance, breakdown, trends, funnel (业绩分析 / 多维拆解 / 销售漏斗) --------------------------
+    # -- customers: RFM, tiers, follow-up plan, playbook ------------------------------------------
+    # -- alerts and problems ---------------------------------------------------------------------
+    # -- cleaning log, coverage notices, change log ----------------------------------------------
+    # -- dashboard, report, meeting pack, review -------------------------------------------------
+}
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A sentence to render later: a catalogue key and its values (name, value) pairs."""
+    key: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The value named ``name`` (as given to :func:`msg`)."""
+        return dict(self.values).get(name, default)
+
+
+def msg(key: str, **values: Any) -> Msg:
+    """A :class:`Msg` for catalogue entry ``key``; raises KeyError at once for an unknown key."""
+    if key not in CATALOGUE:
+        raise KeyError(f"no message {key!r} in the catalogue")
+    return Msg(key, tuple(values.items()))
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount in 元, shown in the display unit (an amount below 0.01 of the unit is quoted in 元)."""
+    value: float
+
+
+@dataclass(frozen=True)
+class Pct:
+    """A fraction shown as 0.0% (``signed``: a + on gains)."""
+    value: float
+    signed: bool = False
+
+
+@dataclass(frozen=True)
+class Points:
+    """A rate's change (a fraction difference) in percentage points."""
+    value: float
+
+
+@dataclass(frozen=True)
+class Growth:
+    """A relative change shown +0.0%, or the word for 'new' when the core marked it so."""
+    value: Any
+
+
+@dataclass(frozen=True)
+class Num:
+    """A number with ``digits`` decimals and thousands separators."""
+    value: float
+    digits: int = 0
+
+
+@dataclass(frozen=True)
+class Day:
+    """A date shown yyyy-mm-dd."""
+    value: Any
+
+
+@dataclass(frozen=True)
+class Code:
+    """A vocabulary code, shown as its word (see :mod:`salesbook.vocab`)."""
+    domain: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Join:
+    """Several values (messages, typically) joined by the language's separator ('；' / '; ' for parts)."""
+    items: tuple[Any, ...]
+    sep: str = "join.parts"
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """Text the core still writes in both languages, picked by language (being replaced by catalogue entries)."""
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class DisplayUnit:
+    """The display unit's name in the workbook's language (万元 / CNY 10k)."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Settings the renderer needs: the display unit and its factor (元 per unit)."""
+    display_unit: str = "万元"
+    factor: float = 10000.0
+
+
+def unit_of(settings: Any) -> Unit:
+    """The :class:`Unit` of a :class:`~salesbook.settings.Settings`."""
+    return Unit(settings.display_unit, settings.unit_factor)
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def money(value: Any, unit: Unit, lang: str) -> str:
+    """``123456`` 元 → ``12.35万元`` / ``12.35 (CNY 10k)``; tiny non-zero amounts in 元; blank → —."""
+    if _blank(value):
+        return "—"
+    if isinstance(value, str):
+        return value
+    v = float(value)
+    if v != 0 and abs(v / unit.factor) < 0.01:
+        shown, name = number(v, 2), "元"
+    else:
+        shown, name = number(v / unit.factor, 2), unit.display_unit
+    if lang == "zh":
+        return f"{shown}{name}"
+    return f"CNY {shown}" if name == "元" else f"{shown} ({vocab.unit(name, 'en')})"
+
+
+def _value(v: Any, lang: str, unit: Unit) -> str:
+    if isinstance(v, Msg):
+        return text(v, lang, unit)
+    if isinstance(v, Money):
+        return money(v.value, unit, lang)
+    if isinstance(v, Pct):
+        return pct(v.value, signed=v.signed)
+    if isinstance(v, Points):
+        return points(v.value, lang=lang)
+    if isinstance(v, Growth):
+        if isinstance(v.value, str):
+            return str(vocab.label("growth", v.value, lang))
+        return pct(v.value, signed=True)
+    if isinstance(v, Num):
+        return number(v.value, v.digits)
+    if isinstance(v, Day):
+        return "—" if _blank(v.value) else f"{v.value:%Y-%m-%d}" if isinstance(v.value, dt.date) else str(v.value)
+    if isinstance(v, Code):
+        return str(vocab.label(v.domain, v.value, lang))
+    if isinstance(v, Bilingual):
+        return v.zh if lang == "zh" else v.en
+    if isinstance(v, DisplayUnit):
+        return vocab.unit(unit.display_unit, lang)
+    if isinstance(v, Join):
+        sep = CATALOGUE[v.sep][vocab.LANGS.index(lang)]
+        return sep.join(_value(x, lang, unit) for x in v.items if not _blank(x))
+    if isinstance(v, (list, tuple)):
+        return _value(Join(tuple(v)), lang, unit)
+    return "" if _blank(v) else str(v)
+
+
+def text(m: Any, lang: str, unit: Unit | None = None) -> Any:
+    """``m`` rendered in ``lang``: a :class:`Msg` becomes its sentence, other values pass through."""
+    unit = unit or Unit()
+    if isinstance(m, (Join, Bilingual)):
+        return _value(m, lang, unit)
+    if not isinstance(m, Msg):
+        return m
+    template = CATALOGUE[m.key][vocab.LANGS.index(lang)]
+    return template.format(**{k: _value(v, lang, unit) for k, v in m.values})
