@@ -2,7 +2,7 @@
 
 Layers (data flows one way)::
 
-    input sheets ──excel.io.read_tables──▶ RawTables ──core.pipeline.run──▶ Result ──excel.io.write_results──▶ sheets
+    input sheets ──excel.io.read_tables──▶ RawTables ──core.pipeline.run──▶ Result ──excel.outputs.write_results──▶ sheets
 
 ``core`` is pure pandas; ``excel`` talks to a workbook only through xlwings' API (live Excel,
 or :mod:`salesbook.excel.engine` for files); ``actions`` is what buttons and commands do.

@@ -16,7 +16,7 @@ import xlwings as xw
 
 from . import schema
 from .core import coverage, pipeline
-from .excel import changelog, cleanwrite, flags, io, store
+from .excel import changelog, cleanwrite, flags, io, outputs, store
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def refresh(book: xw.Book, *, lang: str | None = None, as_of: dt.date | None = N
     _say(book, progress)("写入结果 writing")
     if only is None:  # first, so the meeting pack can show this refresh's changes
         changelog.record(book, result, lang=lang, now=now)
-    written = io.write_results(book, result, lang=lang, now=now, only=only)
+    written = outputs.write_results(book, result, lang=lang, now=now, only=only)
     book.app.status_bar = False
     return RefreshSummary(result.as_of, written, len(result.clean["orders"]), result.excluded_rows,
                           len(result.frames["alerts"]), len(result.log), result, tuple(result.notices))
@@ -112,7 +112,7 @@ def clean(book: xw.Book, *, today: dt.date | None = None, progress: Callable[[st
     tables, result = analyse(book, today=today, progress=progress)
     _say(book, progress)("清洗数据 cleaning")
     n = cleanwrite.apply(book, cleanwrite.planned_changes(result, tables))
-    io.write_results(book, result, lang=book_lang(book), only={"cleaning_log"})
+    outputs.write_results(book, result, lang=book_lang(book), only={"cleaning_log"})
     book.app.status_bar = False
     return n
 

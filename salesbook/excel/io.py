@@ -281,53 +281,7 @@ def read_user_columns(sheet: xw.Sheet, blocks: list[Block]) -> dict[str, dict[st
     return out
 
 
-def write_results(book: xw.Book, result: Result, *, lang: str = "zh", now: dt.datetime | None = None,
-                  only: set[str] | None = None) -> dict[str, str]:
-    """Rewrite the output sheets (all, or the keys in ``only``); returns {sheet key: sheet name}.
-
-    Input sheets are not touched."""
-    app = book.app
-    written = {}
-    last_input = _last_input_sheet(book)
-    previous = last_input
-    for key, zh, en in schema.OUTPUT_SHEETS:
-        name = zh if lang == "zh" else en
-        other = en if lang == "zh" else zh
-        if other in sheet_names(book) and other != name:
-            book.sheets[other].name = name  # switching language renames instead of duplicating
-        if only is not None and key not in only:
-            previous = name if name in sheet_names(book) else previous
-            continue
-        app.status_bar = f"salesbook: 写入 {name} / writing {name}"
-        sheet = ensure_sheet(book, name, after=previous)
-        previous = name
-        preserved = read_user_columns(sheet, result.sheets.get(key, []))
-        if key == "dashboard":
-            from . import dashboard
-
-            dashboard.clear(sheet)  # its charts, widths and page setup are the template's: cells only
-            dashboard.write(sheet, result, lang=lang, now=now)
-        elif key == "report":
-            from . import report_sheet
-
-            typed_review = report_sheet.read_review(sheet)  # the manager's 审核 block survives the rewrite
-            sheet.clear()
-            report_sheet.write(sheet, result, lang=lang, review=typed_review)
-        elif key == "meeting":
-            from . import changelog, meeting_sheet
-
-            sheet.clear()
-            meeting_sheet.write(sheet, result, changelog.latest(book), acknowledged_alerts(book, result), lang=lang)
-        else:
-            sheet.clear()
-            write_blocks(sheet, result.sheets[key], settings=result.settings, lang=lang, preserved=preserved,
-                         today=result.as_of, sheet_key=key)
-        written[key] = name
-    app.status_bar = False
-    return written
-
-
-def _last_input_sheet(book: xw.Book) -> str | None:
+def last_input_sheet(book: xw.Book) -> str | None:
     names = sheet_names(book)
     found = [schema.find_sheet(s.key, names) for s in schema.INPUT_SHEETS]
     found = [n for n in found if n]
