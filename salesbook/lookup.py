@@ -13,6 +13,7 @@ from typing import Any
 import xlwings as xw
 
 from . import schema
+from .core.parse import key_text
 from .core.rfm import SEGMENT_EN, segment
 from .core.tables import NEW_LABEL
 from .core.tiers import TIER_EN
@@ -55,11 +56,9 @@ def _each(fn, *args):
 
 
 def _id(value) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    """A customer id as the analysis keys it (:func:`~salesbook.core.parse.key_text`): 1001.0 → '1001',
+    trimmed, full-width folded (Ｃ００１ → C001), blank → None."""
+    return key_text(value)
 
 
 def _sheet_table(book: xw.Book, key: str) -> dict[str, dict[str, str]]:

@@ -25,6 +25,7 @@ from typing import Any
 
 from . import cells as cx
 from . import package as pk
+from .cellstate import FORMULA_START
 from .notes import Notes
 from .sheetsource import Grid, RowIndex
 from .sheetwrite import SheetSaving
@@ -200,7 +201,7 @@ class SheetPart(SheetSaving):
         if isinstance(value, (dt.datetime, dt.date)) and not styles.is_date(s):
             timed = isinstance(value, dt.datetime) and (value.hour or value.minute or value.second)
             s = styles.derive(s, number_format="yyyy-mm-dd hh:mm" if timed else "yyyy-mm-dd")
-        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not quoted:
+        if isinstance(value, str) and value[:1] in FORMULA_START and not quoted:
             self.book.count("text.unprotected")  # Excel would try to make this a formula
         self.rows.setdefault(r, {})[c] = [value, s, None]
         self._mutated()
@@ -240,7 +241,7 @@ class SheetPart(SheetSaving):
                         v = None
                     elif v[0] == "'":
                         v, s = v[1:] or None, style(s, "quote")
-                    elif v[0] in "=+-@":
+                    elif v[0] in FORMULA_START:
                         unprotected += 1
                 elif t is dt.datetime:
                     s = style(s, "time" if v.hour or v.minute or v.second else "date")
