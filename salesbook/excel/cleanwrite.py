@@ -26,6 +26,8 @@ UNDO_HEADER = ["sheet", "row", "column", "before", "after", "new_value", "rule"]
 
 @dataclass(frozen=True)
 class Change:
+    """One cell Clean data rewrites: where it is, the value as typed, the cleaned value and the rule that cleaned it."""
+
     sheet: str
     row: int
     column: int
@@ -35,6 +37,8 @@ class Change:
 
 
 def planned_changes(result: Result, tables: dict[str, RawTable]) -> list[Change]:
+    """The cells Clean data would rewrite: the cleaning log's ``fixed`` rows mapped back to sheet cells, one per cell
+    (the last rule's value wins); a value in a column that has no single sheet column is left out."""
     log = result.log
     fixed = log[(log["action"] == "fixed") & log["new_value"].notna()]
     by_sheet = {t.sheet: t for t in tables.values()}

@@ -103,6 +103,8 @@ _ENGINE = FileEngine()
 
 
 class FileApps:
+    """The engine's list of running applications: a file has none."""
+
     def __iter__(self):
         return iter(())
 
@@ -169,6 +171,8 @@ class FileApp:
 
 
 class FileBooks:
+    """The books of a file's application (just that one book)."""
+
     def __init__(self, books: list[FileBook]) -> None:
         self._books = books
 

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 
 class FileNote:
+    """A cell's note (comment) as xlwings' ``Note``: its text and author; deleting it removes it."""
+
     def __init__(self, rng: FileRange) -> None:
         self.rng = rng
 

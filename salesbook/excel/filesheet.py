@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 
 class FileSheets:
+    """A workbook's sheets as xlwings' ``Sheets``: by name or 1-based index, ``add``, ``in``."""
+
     def __init__(self, book: FileBook) -> None:
         self.book = book
 
@@ -66,6 +68,8 @@ class FileSheets:
 
 
 class FileSheet(base.Sheet):
+    """One worksheet as xlwings' ``Sheet``: ranges, visibility, and (files only) page layout and charts."""
+
     def __init__(self, book: FileBook, part: SheetPart) -> None:
         self.book_impl = book
         self._part = part

@@ -31,6 +31,8 @@ REGISTRY_HEADER = ["sheet", "row", "column", "before", "after", "keys"]
 
 @dataclass
 class Cell:
+    """One source cell to paint: its severity (the worst of its alerts), its note lines and the alert keys behind them."""
+
     sheet: str
     row: int
     column: int
@@ -104,6 +106,7 @@ def paint(book: xw.Book, cells: list[Cell]) -> int:
 
 
 def registry(book: xw.Book) -> pd.DataFrame:
+    """The flags now painted, one row per cell (sheet, row, column, state before and after, alert keys)."""
     return pd.DataFrame(store.read(book, REGISTRY, REGISTRY_HEADER), columns=REGISTRY_HEADER, dtype=object)
 
 
