@@ -188,6 +188,7 @@ def _has_own_docstring(obj) -> bool:
 
 def test_the_public_surface_is_curated_and_documented():
     assert salesbook.__all__ == sorted(salesbook.__all__, key=str.casefold)
+    assert set(salesbook.__all__) == set(salesbook._EXPORTS)
     assert len(set(salesbook.__all__)) == len(salesbook.__all__)
     for name in salesbook.__all__:
         assert not name.startswith("_")
