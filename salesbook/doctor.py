@@ -34,6 +34,8 @@ RIBBON_PART = "customUI/customUI14.xml"
 
 @dataclass(frozen=True)
 class Check:
+    """One line of the doctor's report: a status (ok, warn, fail, n/a), what was found and how to fix it, in Chinese and English."""
+
     name: str
     status: str
     zh: str

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 
 class SalesbookError(Exception):
+    """Base of every error salesbook raises on purpose; ``zh`` and ``en`` hold the message the user sees."""
+
     zh: str = "出错了"
     en: str = "Something went wrong"
 
@@ -132,6 +134,9 @@ _WORKBOOK_MESSAGES = {
 
 
 class WorkbookError(SalesbookError):
+    """The workbook file cannot be used as asked (missing, locked, not a workbook, read-only…);
+    ``code`` names the case."""
+
     def __init__(self, code: str, **ctx: str) -> None:
         self.code = code
         self.ctx = ctx
@@ -161,6 +166,8 @@ class Problem:
 
 
 class SchemaError(SalesbookError):
+    """The input sheets cannot be analysed; ``problems`` lists every structural problem at once (sheet, row, column)."""
+
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         self.zh = "工作簿结构有问题，无法分析：\n" + "\n".join(
@@ -173,6 +180,8 @@ class SchemaError(SalesbookError):
 
 
 class SettingsError(SalesbookError):
+    """A value on the 参数 Settings sheet is invalid; the message names the key, the value and the sheet row."""
+
     def __init__(self, key: str, value: object, row: int | None, zh: str, en: str) -> None:
         where_zh = f"参数表第 {row} 行 " if row else "参数 "
         where_en = f"Settings sheet row {row}, " if row else "setting "

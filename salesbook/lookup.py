@@ -13,6 +13,7 @@ from typing import Any
 import xlwings as xw
 
 from . import schema
+from .core.parse import key_text
 from .core.rfm import SEGMENT_EN, segment
 from .core.tables import NEW_LABEL
 from .core.tiers import TIER_EN
@@ -55,11 +56,9 @@ def _each(fn, *args):
 
 
 def _id(value) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    """A customer id as the analysis keys it (:func:`~salesbook.core.parse.key_text`): 1001.0 → '1001',
+    trimmed, full-width folded (Ｃ００１ → C001), blank → None."""
+    return key_text(value)
 
 
 def _sheet_table(book: xw.Book, key: str) -> dict[str, dict[str, str]]:
@@ -85,6 +84,7 @@ def _sheet_table(book: xw.Book, key: str) -> dict[str, dict[str, str]]:
 
 
 def refresh_stamp(book: xw.Book):
+    """When the workbook was last refreshed (the dashboard's B3), or None before the first refresh."""
     name = schema.find_sheet("dashboard", [s.name for s in book.sheets])
     return book.sheets[name].range("B3").value if name else None
 
@@ -110,6 +110,8 @@ def _translate(value: str, lang: str) -> str:
 
 
 def by_customer(caller, customer_id, field: str, lang: str = "zh"):
+    """``field`` (segment, rfm_code or tier) of each customer id in the last analysis, in the shape of
+    ``customer_id``; an unknown id and a workbook never refreshed give readable text."""
     book = caller.sheet.book if caller is not None else xw.Book.caller()
     t = tables(book)
 
@@ -135,6 +137,7 @@ def _num(v):
 
 
 def segment_of(r, f, m, lang: str = "zh"):
+    """The RFM segment for R, F and M scores (1–5), elementwise."""
     def one(r, f, m):
         scores = [_num(x) for x in (r, f, m)]
         if any(s is None or not 1 <= s <= 5 for s in scores):
@@ -145,6 +148,7 @@ def segment_of(r, f, m, lang: str = "zh"):
 
 
 def completion(actual, target):
+    """actual / target, elementwise; text for a value that is not a number or a missing target."""
     def one(a, t):
         a, t = _num(a), _num(t)
         if a is None:
@@ -157,6 +161,7 @@ def completion(actual, target):
 
 
 def growth_of(current, base, lang: str = "zh"):
+    """(current − base) / |base|, elementwise; 新增 (new) when the base is zero or empty."""
     def one(c, b):
         c = _num(c)
         if c is None:

@@ -49,6 +49,8 @@ _CN = {"一": 1, "二": 2, "三": 3, "四": 4}
 
 @dataclass(frozen=True)
 class PeriodColumn:
+    """A column of a wide table that holds one period (e.g. 1月 → '2025-01')."""
+
     index: int  # 0-based position in the row
     header: str  # as typed
     period: str  # what the cleaner parses: '2024-01', '2024Q1', '2024'
@@ -90,6 +92,7 @@ def _text(v: Any) -> str:
 
 
 def title_texts(rows: list[list[Any]]) -> list[str]:
+    """The non-empty texts of the title rows above a table, trimmed, in reading order."""
     return [_text(v) for row in rows for v in row if isinstance(v, str) and v.strip()]
 
 

@@ -112,3 +112,17 @@ def test_a_refresh_invalidates_the_cache(book):
     assert changed, "the scoring change should change some codes"
     for cid in changed:
         assert udfs.RFM_SCORE(cid, caller=caller(book)) == new[cid]
+
+
+def _full_width(text: str) -> str:
+    """ASCII letters and digits as their full-width forms (U+FF01…), as an IME types them."""
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
+
+
+def test_a_full_width_id_finds_its_customer(book):
+    row, tiers = expected(book)
+    cid = str(row["客户编号"])
+    typed = "\u3000" + _full_width(cid) + " "
+    assert typed.strip() != cid  # really typed differently
+    assert udfs.CUSTOMER_TIER(typed, caller=caller(book)) == tiers[cid]
+    assert udfs.RFM_SCORE(typed, caller=caller(book)) == row["RFM得分"]

@@ -22,12 +22,15 @@ that weight is left out and the others are renormalised, exactly as for a custom
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from ..settings import Settings
 from .numtext import number
+
+if TYPE_CHECKING:  # settings imports the tier names from here
+    from .settings import Settings
 
 VIP, CORE, NORMAL, PROSPECT = "VIP", "核心", "普通", "潜在"
 TIERS = (VIP, CORE, NORMAL, PROSPECT)

@@ -23,6 +23,7 @@ _F = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 
 
 def to_serial(v: dt.datetime | dt.date | dt.time) -> float:
+    """A date, datetime or time as Excel's serial number (days since 1899-12-30; a time as a fraction of a day)."""
     if isinstance(v, dt.datetime):
         d = v.replace(tzinfo=None) - EPOCH
     elif isinstance(v, dt.date):
@@ -33,10 +34,12 @@ def to_serial(v: dt.datetime | dt.date | dt.time) -> float:
 
 
 def from_serial(x: float) -> dt.datetime:
+    """Excel's serial number as a datetime (the 1900 date system)."""
     return EPOCH + dt.timedelta(days=x)
 
 
 def number_text(v: float | int) -> str:
+    """A number as it is written in a cell's ``<v>`` (integers without '.0', booleans as 1/0, floats round-tripping)."""
     if isinstance(v, bool):
         return "1" if v else "0"
     if isinstance(v, int):
@@ -74,6 +77,7 @@ def render(row: int, col: int, value, s: int | None, p: str = "") -> str:
 
 
 def style_of(xml: bytes) -> int:
+    """The style index (``s`` attribute) of a ``<c>`` element; 0 when it has none."""
     m = _CELL_ATTR_S.search(xml.split(b">", 1)[0])
     return int(m.group(1)) if m else 0
 

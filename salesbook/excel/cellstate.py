@@ -24,11 +24,12 @@ _COERCED = re.compile(r"^\s*([-+]?[\d,]*\.?\d+(e[-+]?\d+)?%?|\d{1,4}[-/.年]\d{1
 
 
 _SUSPECT = frozenset("=+-@'.#0123456789tTfF \t\n\r\u3000")
+FORMULA_START = "=+-@"  # text starting with one of these would become a formula in Excel
 
 
 def as_text(v: Any) -> Any:
     """A value ready for Range.value: strings Excel would not keep as typed get the quote prefix."""
-    if type(v) is str and v and v[0] in _SUSPECT and (v[0] in "=+-@'" or _COERCED.match(v)):
+    if type(v) is str and v and v[0] in _SUSPECT and (v[0] in FORMULA_START or v[0] == "'" or _COERCED.match(v)):
         return "'" + v
     return v
 
@@ -78,6 +79,7 @@ def restore_fill(rng: xw.Range, state: dict[str, Any]) -> None:
 
 
 def restore(rng: xw.Range, state: dict[str, Any], *, cell: bool = True, note: bool = True) -> None:
+    """Put a captured state back: the cell (value, format, fill), the note, or both."""
     impl = _file_range(rng)
     if impl is not None:
         impl.restore(state, cell=cell, note=note)
@@ -100,12 +102,20 @@ def restore(rng: xw.Range, state: dict[str, Any], *, cell: bool = True, note: bo
 
 
 def dumps(state: dict[str, Any]) -> str:
+    """A captured state as the JSON text kept in a hidden store sheet."""
     return json.dumps(state, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def loads(text: Any) -> dict[str, Any] | None:
+    """A state from its stored text; None when the text is not one (a user typed over it)."""
     try:
         value = json.loads(text) if isinstance(text, str) else None
     except ValueError:
         return None
     return value if isinstance(value, dict) and "cell" in value else None
+
+
+def current(rng: xw.Range) -> dict[str, Any]:
+    """The cell's state now, in the form a stored state reads back as (tuples become lists), so
+    it compares with ``==`` against states loaded from a store sheet."""
+    return loads(dumps(capture(rng)))

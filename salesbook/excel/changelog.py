@@ -16,8 +16,10 @@ import xlwings as xw
 
 from ..core.numtext import pct
 from ..core.pipeline import Result
-from . import io, store
+from . import store
+from .book import ensure_sheet, sheet_names
 from .cellstate import put
+from .look import TITLE_FILL
 
 STATE = "_salesbook_state"
 STATE_HEADER = ["kind", "key", "value"]
@@ -66,7 +68,7 @@ def diff(old: dict[tuple[str, str], str], new: dict[tuple[str, str], str]) -> li
 
 def _read_state(book: xw.Book) -> dict[tuple[str, str], str] | None:
     """The previous refresh's state, or None before the first refresh."""
-    if STATE not in io.sheet_names(book):
+    if not store.exists(book, STATE):
         return None
     return {(str(k), str(key)): "" if v is None else str(v) for k, key, v in store.read(book, STATE, STATE_HEADER)}
 
@@ -86,10 +88,10 @@ def record(book: xw.Book, result: Result, *, lang: str, now: dt.datetime) -> int
         return 0
     name = SHEET[0] if lang == "zh" else SHEET[1]
     other = SHEET[1] if lang == "zh" else SHEET[0]
-    names = io.sheet_names(book)
+    names = sheet_names(book)
     if other in names and name not in names:
         book.sheets[other].name = name
-    log = io.ensure_sheet(book, name)
+    log = ensure_sheet(book, name)
     used = log.used_range
     existing = used.options(ndim=2).value or [[None]]
     empty = all(v in (None, "") for v in existing[0])
@@ -101,7 +103,7 @@ def record(book: xw.Book, result: Result, *, lang: str, now: dt.datetime) -> int
     put(log.range((start, 1)), rows)
     if empty:
         log.range((1, 1), (1, 6)).font.bold = True
-        log.range((1, 1), (1, 6)).color = io.TITLE_FILL
+        log.range((1, 1), (1, 6)).color = TITLE_FILL
         for j, w in enumerate((18, 12, 10, 40, 20, 20), start=1):
             log.range((1, j)).column_width = w
     first = start + (1 if empty else 0)
@@ -113,7 +115,7 @@ def record(book: xw.Book, result: Result, *, lang: str, now: dt.datetime) -> int
 def latest(book: xw.Book) -> pd.DataFrame:
     """The newest refresh's changes (type, subject, before, after), from the change-log sheet."""
     cols = ["type", "subject", "before", "after"]
-    names = io.sheet_names(book)
+    names = sheet_names(book)
     name = next((n for n in SHEET if n in names), None)
     if name is None:
         return pd.DataFrame(columns=cols)

@@ -3,8 +3,8 @@
 Clean changes only the cells the cleaning log lists as ``fixed`` (a trimmed name, ``¥1,234`` →
 1234, a text date → a date, a status synonym → its canonical form, a generated order ID).
 Before writing, each such cell's exact state (:mod:`.cellstate`) goes to a hidden undo sheet
-(``_salesbook_undo``); Undo restores it exactly — value, format, quote prefix, rich text. A cell the user edited after Clean is left
-as the user typed it, and reported. Excluded rows (unreadable values) are never rewritten.
+(``_salesbook_undo``, kept through :mod:`.store`); Undo restores it exactly — value, format, quote
+prefix, rich text. A cell the user edited after Clean is left as the user typed it, and reported. Excluded rows (unreadable values) are never rewritten.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import xlwings as xw
 from ..core import parse
 from ..core.pipeline import RawTable, Result
 from . import cellstate, store
+from .book import row_runs
 
 UNDO = "_salesbook_undo"
 UNDO_HEADER = ["sheet", "row", "column", "before", "after", "new_value", "rule"]
@@ -25,6 +26,8 @@ UNDO_HEADER = ["sheet", "row", "column", "before", "after", "new_value", "rule"]
 
 @dataclass(frozen=True)
 class Change:
+    """One cell Clean data rewrites: where it is, the value as typed, the cleaned value and the rule that cleaned it."""
+
     sheet: str
     row: int
     column: int
@@ -34,6 +37,8 @@ class Change:
 
 
 def planned_changes(result: Result, tables: dict[str, RawTable]) -> list[Change]:
+    """The cells Clean data would rewrite: the cleaning log's ``fixed`` rows mapped back to sheet cells, one per cell
+    (the last rule's value wins); a value in a column that has no single sheet column is left out."""
     log = result.log
     fixed = log[(log["action"] == "fixed") & log["new_value"].notna()]
     by_sheet = {t.sheet: t for t in tables.values()}
@@ -57,17 +62,6 @@ def planned_changes(result: Result, tables: dict[str, RawTable]) -> list[Change]
     return list(last.values())
 
 
-def _runs(rows):
-    rows = sorted(rows)
-    start = prev = rows[0]
-    for r in rows[1:]:
-        if r != prev + 1:
-            yield start, prev
-            start = r
-        prev = r
-    yield start, prev
-
-
 def _is_formula(rng: xw.Range) -> bool:
     f = rng.formula
     return isinstance(f, str) and f.startswith("=")
@@ -89,7 +83,7 @@ def apply(book: xw.Book, changes: list[Change]) -> int:
             del by_row[r]
         if not by_row:
             continue
-        for first, last in _runs(list(by_row)):
+        for first, last in row_runs(list(by_row)):
             rng = sheet.range((first, col), (last, col))
             befores = [cellstate.capture(sheet.range((r, col))) for r in range(first, last + 1)]
             rng.value = [[cellstate.as_text(by_row[r].new)] for r in range(first, last + 1)]
@@ -128,7 +122,7 @@ def undo(book: xw.Book) -> tuple[int, int]:
             kept += 1  # edited after Clean: the user's value wins
             user_edited.add(where)
             continue
-        now = cellstate.loads(cellstate.dumps(cellstate.capture(rng)))
+        now = cellstate.current(rng)
         cellstate.restore(rng, state, note=False)
         if after_state is not None and cellstate.fill_of(rng, now) != cellstate.fill_of(rng, after_state):
             cellstate.restore_fill(rng, now)  # the fill changed since Clean (flags painted or cleared): keep it

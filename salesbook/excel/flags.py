@@ -19,9 +19,11 @@ import xlwings as xw
 
 from ..core.pipeline import RawTable, Result
 from . import cellstate, store
+from .book import row_runs
+from .look import AMBER, BLUE, RED
 
 REGISTRY = "_salesbook_flags"
-COLORS = {"高": (255, 199, 206), "中": (255, 235, 156), "低": (221, 235, 247)}
+COLORS = {"高": RED, "中": AMBER, "低": BLUE}
 _RANK = {"高": 0, "中": 1, "低": 2}
 MARK = "[salesbook]"
 REGISTRY_HEADER = ["sheet", "row", "column", "before", "after", "keys"]
@@ -29,6 +31,8 @@ REGISTRY_HEADER = ["sheet", "row", "column", "before", "after", "keys"]
 
 @dataclass
 class Cell:
+    """One source cell to paint: its severity (the worst of its alerts), its note lines and the alert keys behind them."""
+
     sheet: str
     row: int
     column: int
@@ -67,17 +71,6 @@ def cells_for(result: Result, tables: dict[str, RawTable], skip_keys: set[str] =
     return list(by_cell.values())
 
 
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    rows = sorted(rows)
-    runs, start = [], rows[0]
-    for prev, cur in zip(rows, rows[1:], strict=False):
-        if cur != prev + 1:
-            runs.append((start, prev))
-            start = cur
-    runs.append((start, rows[-1]))
-    return runs
-
-
 def paint(book: xw.Book, cells: list[Cell]) -> int:
     """Paint ``cells`` (after clearing earlier flags); returns how many cells were painted.
 
@@ -102,7 +95,7 @@ def paint(book: xw.Book, cells: list[Cell]) -> int:
     for c in cells:
         groups[(c.sheet, c.column, c.severity)].append(c.row)
     for (sheet, column, severity), rows in groups.items():
-        for first, last in _runs(rows):
+        for first, last in row_runs(rows):
             book.sheets[sheet].range((first, column), (last, column)).color = COLORS[severity]
     records = []
     for c, b in zip(cells, before, strict=True):
@@ -113,6 +106,7 @@ def paint(book: xw.Book, cells: list[Cell]) -> int:
 
 
 def registry(book: xw.Book) -> pd.DataFrame:
+    """The flags now painted, one row per cell (sheet, row, column, state before and after, alert keys)."""
     return pd.DataFrame(store.read(book, REGISTRY, REGISTRY_HEADER), columns=REGISTRY_HEADER, dtype=object)
 
 
@@ -130,7 +124,7 @@ def clear(book: xw.Book) -> int:
         if sheet not in names or before is None or after is None:
             continue
         rng = book.sheets[sheet].range((int(row), int(column)))
-        now = cellstate.loads(cellstate.dumps(cellstate.capture(rng)))  # as stored: tuples become lists
+        now = cellstate.current(rng)  # as stored: tuples become lists
         same_cell, same_note = now["cell"] == after["cell"], now["note"] == after["note"]
         if same_cell or same_note:
             cellstate.restore(rng, before, cell=same_cell, note=same_note)

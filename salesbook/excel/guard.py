@@ -76,6 +76,7 @@ def limit_for(name: str) -> int:
 
 
 def is_xml(name: str) -> bool:
+    """Whether a part is XML by its name (.xml, .rels, .vml); such parts get the size-ratio check."""
     return name.lower().endswith(_XML_SUFFIXES)
 
 

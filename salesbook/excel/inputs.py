@@ -29,6 +29,8 @@ from .. import schema, shapes
 from ..core.coverage import Notice
 from ..core.pipeline import RawTable
 from ..errors import Problem, SchemaError
+from ..settings import Settings
+from .book import python_values as _python_values
 from .cellstate import put
 
 BIG_READ = 2_000_000  # cells: a used range larger than this is read as header + table columns only
@@ -175,8 +177,6 @@ def unknown_columns(book: xw.Book, spec: schema.SheetSpec) -> list[str]:
 
 def read_tables(book: xw.Book, notes: list[Notice] | None = None) -> tuple[dict[str, RawTable], Any]:
     """All input tables, or a SchemaError listing every structural problem at once."""
-    from .io import read_settings
-
     problems: list[Problem] = []
     tables: dict[str, RawTable] = {}
     for spec in schema.INPUT_SHEETS:
@@ -234,8 +234,6 @@ def append_rows(book: xw.Book, spec: schema.SheetSpec, df: pd.DataFrame, *, repl
     row and old column is cleared; rows above the header and the template's help note stay.
     Date columns get a date format and a width that shows them. Returns what was done.
     """
-    from .io import _python_values
-
     name = schema.find_sheet(spec.key, _names(book))
     sheet = book.sheets[name] if name else book.sheets.add(name=spec.zh, after=book.sheets[-1])
     lang = "en" if sheet.name == spec.en and spec.en != spec.zh else "zh"
@@ -321,3 +319,16 @@ def _format_dates(sheet: xw.Sheet, spec: schema.SheetSpec, df: pd.DataFrame, pos
 
 __all__ = ["BIG_READ", "HEADER_SCAN_ROWS", "MAX_HEADER_COLUMNS", "Values", "_find_header", "append_rows",
            "read_table", "read_tables", "table_values", "unknown_columns"]
+
+
+def read_settings(book: xw.Book) -> Settings:
+    """The 参数 Settings sheet as a :class:`~salesbook.settings.Settings` (defaults without one)."""
+    name = schema.find_sheet("settings", _names(book))
+    if name is None:
+        return Settings()
+    problems: list[Problem] = []
+    table = read_table(book, schema.SETTINGS, problems)
+    if table is None:
+        return Settings()
+    rows = [(k, v, r) for k, v, r in zip(table.df["key"], table.df["value"], table.df["_row"], strict=True)]
+    return Settings.from_rows(rows)

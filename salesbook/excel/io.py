@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import xlwings as xw
 
@@ -20,7 +19,6 @@ from .. import messages, schema, vocab
 from ..core.parse import key_text
 from ..core.pipeline import Result
 from ..core.tables import Block
-from ..errors import Problem
 from ..settings import Settings
 from . import sheetstyle
 from .cellstate import put
@@ -38,13 +36,12 @@ from .inputs import (  # noqa: F401  the reading side lives in inputs.py; these 
     unknown_columns,
 )
 
-HEADER_FILL = (31, 78, 121)
-TITLE_FILL = (221, 235, 247)
-_NUMBER_FORMATS = {"amount": "#,##0.00", "pct": "0.0%", "growth": "+0.0%;-0.0%;0.0%", "int": "0",
-                   "num": "#,##0.0", "date": "yyyy-mm-dd",
-                   # a rate's change in percentage points: the frame holds the fraction (0.011), the cell 1.1
-                   "pp": '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"'}
-_NUMBER_FORMATS_EN = {**_NUMBER_FORMATS, "pp": '+0.0" pp";-0.0" pp";0.0" pp"'}
+# the style table (look.py) and the sheet helpers (book.py) live below this module; still importable here
+from .book import ACKNOWLEDGED, acknowledged_alerts, ensure_sheet, sheet_names  # noqa: E402,F401
+from .book import python_values as _python_values  # noqa: E402
+from .look import HEADER_FILL, TITLE_FILL  # noqa: E402
+from .look import NUMBER_FORMATS as _NUMBER_FORMATS  # noqa: E402
+from .look import NUMBER_FORMATS_EN as _NUMBER_FORMATS_EN  # noqa: E402
 
 
 def row_kinds(block: Block, col) -> list[str]:
@@ -53,32 +50,7 @@ def row_kinds(block: Block, col) -> list[str]:
     return block.df[name].tolist() if name in block.df else []
 
 
-def sheet_names(book: xw.Book) -> list[str]:
-    return [s.name for s in book.sheets]
-
-
-ACKNOWLEDGED = {"已核实", "忽略", "checked", "ignore", "ignored"}
-
-
-def acknowledged_alerts(book: xw.Book, result: Result) -> set[str]:
-    """Alert keys a user marked 已核实/忽略 (checked/ignore) in the Alerts sheet."""
-    name = schema.find_sheet("alerts", sheet_names(book))
-    if name is None:
-        return set()
-    saved = read_user_columns(book.sheets[name], result.sheets["alerts"]).get("alerts", {})
-    return {k for k, v in saved.items() if str(v.get("decision", "")).strip().lower() in ACKNOWLEDGED}
-
-
-def read_settings(book: xw.Book) -> Settings:
-    name = schema.find_sheet("settings", sheet_names(book))
-    if name is None:
-        return Settings()
-    problems: list[Problem] = []
-    table = read_table(book, schema.SETTINGS, problems)
-    if table is None:
-        return Settings()
-    rows = [(k, v, r) for k, v, r in zip(table.df["key"], table.df["value"], table.df["_row"], strict=True)]
-    return Settings.from_rows(rows)
+from .inputs import read_settings  # noqa: E402,F401
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -132,24 +104,6 @@ def _cell_values(block: Block, settings: Settings, lang: str,
     return headers, rows
 
 
-def _python_values(s: pd.Series) -> list[Any]:
-    if isinstance(s.dtype, pd.PeriodDtype):
-        return [str(v) for v in s]
-    if pd.api.types.is_datetime64_any_dtype(s):
-        return [None if pd.isna(v) else v.to_pydatetime() for v in s]
-    out = []
-    for v in s.tolist():
-        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
-            out.append(None)
-        elif isinstance(v, pd.Period):
-            out.append(str(v))
-        elif isinstance(v, pd.Timestamp):
-            out.append(v.to_pydatetime())
-        else:
-            out.append(v)
-    return out
-
-
 def _apply_formats(sheet: xw.Sheet, block: Block, first_row: int, n: int, lang: str = "zh") -> None:
     """One number-format call per column; 'row' columns get one call per run of equal row kinds."""
     formats = _NUMBER_FORMATS if lang == "zh" else _NUMBER_FORMATS_EN
@@ -166,15 +120,8 @@ def _apply_formats(sheet: xw.Sheet, block: Block, first_row: int, n: int, lang: 
             sheet.range((first_row, j + 1), (first_row + n - 1, j + 1)).number_format = formats[c.kind]
 
 
-def ensure_sheet(book: xw.Book, name: str, after: str | None = None) -> xw.Sheet:
-    if name in sheet_names(book):
-        return book.sheets[name]
-    after_sheet = book.sheets[after] if after and after in sheet_names(book) else book.sheets[-1]
-    return book.sheets.add(name=name, after=after_sheet)
-
-
 ARCHIVE_TITLE = ("已归档：本次分析中已不存在的行（保留您填写的内容）", "Archived: rows no longer in the analysis (your notes kept)")
-ARCHIVED_ON = ("归档日期", "archived_on")
+from .book import ARCHIVED_ON  # noqa: E402
 
 
 def write_blocks(sheet: xw.Sheet, blocks: list[Block], *, settings: Settings, lang: str, start_row: int = 1,
@@ -248,40 +195,11 @@ def _write_archive(sheet: xw.Sheet, block: Block, saved: dict[str, dict[str, Any
     return row + len(body) + 3
 
 
-def read_user_columns(sheet: xw.Sheet, blocks: list[Block]) -> dict[str, dict[str, dict[str, Any]]]:
-    """What users typed in the user-owned columns of an output sheet (main table and archive), by id."""
-    wanted = [b for b in blocks if b.user_cols and b.id_col]
-    if not wanted:
-        return {}
-    values = sheet.used_range.options(ndim=2).value or []
-    out: dict[str, dict[str, dict[str, Any]]] = {}
-    for block in wanted:
-        id_c = block.col(block.id_col)
-        names = {c.key: {c.key, *(vocab.header(c.key, lang, block=block.key) for lang in vocab.LANGS)}
-                 for c in (id_c, *block.user_cols)}
-        names["_archived_on"] = set(ARCHIVED_ON)
-        saved: dict[str, dict[str, Any]] = {}
-        header: dict[str, int] | None = None
-        for row in values:
-            cells = ["" if v is None else str(v).strip() for v in row]
-            if not any(cells):
-                header = None  # a blank row ends a table
-                continue
-            found = {k: next((i for i, c in enumerate(cells) if c in hs), None) for k, hs in names.items()}
-            if found[id_c.key] is not None and any(found[c.key] is not None for c in block.user_cols):
-                header = {k: i for k, i in found.items() if i is not None}
-                continue
-            if header is None:
-                continue
-            ident = key_text(row[header[id_c.key]])
-            typed = {k: row[i] for k, i in header.items() if k != id_c.key and row[i] not in (None, "")}
-            if ident and any(k != "_archived_on" for k in typed):
-                saved[ident] = typed
-        out[block.key] = saved
-    return out
+from .book import read_user_columns  # noqa: E402,F401
 
 
 def last_input_sheet(book: xw.Book) -> str | None:
+    """The input sheet furthest right (output sheets go after it), or None when there is none."""
     names = sheet_names(book)
     found = [schema.find_sheet(s.key, names) for s in schema.INPUT_SHEETS]
     found = [n for n in found if n]

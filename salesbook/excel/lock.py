@@ -100,6 +100,8 @@ def check_not_open_elsewhere(path: str | os.PathLike[str]) -> None:
 
 
 def default_timeout() -> float:
+    """Seconds to wait for another salesbook process holding the workbook
+    (``SALESBOOK_LOCK_TIMEOUT``, never negative)."""
     try:
         value = float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT_S))
     except ValueError:

@@ -15,7 +15,8 @@ from ..core.numtext import pct, points
 from ..core.pipeline import Result
 from . import printing
 from .cellstate import put
-from .io import TITLE_FILL, _python_values
+from .book import python_values as _python_values
+from .look import TITLE_FILL
 
 _FMT = {"amount": "#,##0.00", "pct": "0.0%", "int": "0", "num": "0.0", "text": "@"}
 WIDTHS = (16, 16, 12, 16, 12, 40)

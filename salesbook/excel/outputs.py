@@ -17,7 +17,8 @@ import xlwings as xw
 from .. import schema
 from ..core.pipeline import Result
 from . import changelog, dashboard, meeting_sheet, report_sheet
-from .io import acknowledged_alerts, ensure_sheet, last_input_sheet, read_user_columns, sheet_names, write_blocks
+from .book import acknowledged_alerts, ensure_sheet, read_user_columns, sheet_names
+from .io import last_input_sheet, write_blocks
 
 
 @dataclass(frozen=True)

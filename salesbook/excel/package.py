@@ -50,17 +50,20 @@ def _unescape(s: str) -> str:
 
 
 def rels_path(part: str) -> str:
+    """The relationships part of ``part`` ('xl/workbook.xml' → 'xl/_rels/workbook.xml.rels')."""
     folder, name = posixpath.split(part)
     return posixpath.join(folder, "_rels", name + ".rels")
 
 
 def resolve(base_part: str, target: str) -> str:
+    """A relationship target as a part name, relative to the part that holds the relationship."""
     if target.startswith("/"):
         return target[1:]
     return posixpath.normpath(posixpath.join(posixpath.dirname(base_part), target)).lstrip("/")
 
 
 def relative(base_part: str, part: str) -> str:
+    """The target to write in ``base_part``'s relationships for ``part`` (the inverse of :func:`resolve`)."""
     return posixpath.relpath(part, posixpath.dirname(base_part))
 
 

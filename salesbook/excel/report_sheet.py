@@ -24,7 +24,8 @@ from ..core.moneytext import money
 from ..core.pipeline import Result
 from . import chartdata, charts, printing, store
 from .cellstate import put
-from .io import TITLE_FILL, acknowledged_alerts
+from .book import acknowledged_alerts
+from .look import TITLE_FILL
 
 TEXT_WIDTH = 64  # column A, in characters: one A4 portrait page wide at 100% (LibreOffice does not
 # scale a print area to fit, so the text column must fit by itself)

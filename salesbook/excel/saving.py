@@ -56,6 +56,7 @@ _NOT_WRITABLE = {errno.EACCES, errno.EPERM, errno.EROFS}
 
 
 def backup_path(target: Path) -> Path:
+    """Where the previous version of ``target`` is kept ('book.xlsm' → 'book.bak.xlsm')."""
     target = Path(target)
     return target.with_name(f"{target.stem}.bak{target.suffix}")
 
@@ -286,5 +287,6 @@ def schema_font_order(styles: bytes) -> bytes:
 
 
 def has_ribbon_relationship(path: Path) -> bool:
+    """Whether the file at ``path`` has the ribbon part and the package relationship that loads it."""
     with zipfile.ZipFile(path) as z:
         return RIBBON_PART in z.namelist() and RIBBON_REL_TYPE.encode() in z.read("_rels/.rels")

@@ -12,155 +12,29 @@ Two kinds of sheet, one class:
 Edits are kept per cell as ``[value, style, xml]``: a new value with its style index, or the
 exact element (``xml``) when a cell keeps its content and only its style changes, or when
 an element saved earlier is put back.
+
+Reading the file's XML lives in :mod:`.sheetsource`, saving (splice or generate) in
+:mod:`.sheetwrite`; this module holds the cells and their edits.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import re
 from typing import Any
 
 from . import cells as cx
 from . import package as pk
+from .cellstate import FORMULA_START
 from .notes import Notes
-from .xmlsafe import MAIN, REL, col_index, col_letter, escape_attr, ref
+from .sheetsource import Grid, RowIndex
+from .sheetwrite import SheetSaving
 
 BASE = object()  # the cell's value is the one read from the file
 PARSE = object()  # the cell's value is read from its ``xml``
-_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?(/?)>")
-_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?(/?)>")
-_R_ATTR = re.compile(rb'\sr="(\d+)"')
-_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
 
 
-class Grid:
-    """Values of a sheet as read from the file (1-based rows and columns; an empty cell is None)."""
-
-    def __init__(self, rows: list[list] | None = None, top: int = 1, left: int = 1,
-                 sparse: dict[tuple[int, int], Any] | None = None) -> None:
-        self.rows, self.top, self.left, self.sparse = rows or [], top, left, sparse
-        self._extent: tuple[int, int] | None = None
-
-    def get(self, r: int, c: int):
-        if self.sparse is not None:
-            return self.sparse.get((r, c))
-        i, j = r - self.top, c - self.left
-        if 0 <= i < len(self.rows) and 0 <= j:
-            row = self.rows[i]
-            if j < len(row):
-                return row[j]
-        return None
-
-    def block(self, r1: int, c1: int, r2: int, c2: int) -> list[list]:
-        if self.sparse is not None:
-            return [[self.sparse.get((r, c)) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
-        width = c2 - c1 + 1
-        out = []
-        j1, j2 = c1 - self.left, c2 - self.left + 1
-        pad_left = max(0, -j1)
-        for r in range(r1, r2 + 1):
-            i = r - self.top
-            if 0 <= i < len(self.rows) and j2 > 0:
-                seg = self.rows[i][max(j1, 0):j2]
-                vals = [None] * pad_left + seg
-                vals += [None] * (width - len(vals))
-                out.append(vals)
-            else:
-                out.append([None] * width)
-        return out
-
-    def extent(self) -> tuple[int, int]:
-        """(last row, last column) that hold a value; (0, 0) when empty."""
-        if self._extent is None:
-            if self.sparse is not None:
-                keys = [k for k, v in self.sparse.items() if v is not None]
-                self._extent = (max((r for r, _ in keys), default=0), max((c for _, c in keys), default=0))
-            else:
-                last_r = last_c = 0
-                for i in range(len(self.rows) - 1, -1, -1):
-                    if any(v is not None for v in self.rows[i]):
-                        last_r = self.top + i
-                        break
-                for row in self.rows:
-                    j = len(row)
-                    while j > 0 and row[j - 1] is None:
-                        j -= 1
-                    last_c = max(last_c, j)
-                self._extent = (last_r, self.left + last_c - 1 if last_c else 0)
-        return self._extent
-
-
-class RowIndex:
-    """Where each ``<row>`` of a sheet's XML starts and ends, and its cells."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        m = re.search(rb"<(?:\w+:)?sheetData\b[^>]*?(/?)>", data)
-        if m is None:
-            raise ValueError("worksheet without sheetData")
-        self.self_closed = bool(m.group(1))
-        self.open_start, self.open_end = m.start(), m.end()
-        if self.self_closed:
-            self.close_start = self.close_end = m.end()
-        else:
-            close = re.compile(rb"</(?:\w+:)?sheetData\s*>").search(data, m.end())
-            self.close_start, self.close_end = close.start(), close.end()
-        self.prefix = re.match(rb"<(\w+:)?", m.group()).group(1) or b""
-        self.nums: list[int] = []
-        self.spans: list[tuple[int, int]] = []
-        self.tags: list[bytes] = []
-        last = 0
-        end_tag = b"</" + self.prefix + b"row>"
-        pos = self.open_end
-        while True:
-            m = _ROW.search(data, pos, self.close_start)
-            if m is None:
-                break
-            tag = m.group()
-            r = _R_ATTR.search(tag)
-            num = int(r.group(1)) if r else last + 1
-            if m.group(1):
-                end = m.end()
-            else:
-                end = data.index(end_tag, m.end()) + len(end_tag)
-            self.nums.append(num)
-            self.spans.append((m.start(), end))
-            self.tags.append(tag)
-            last = num
-            pos = end
-        self.where = {n: i for i, n in enumerate(self.nums)}
-        self._cells: dict[int, dict[int, tuple[int, int]]] = {}
-
-    def cells(self, r: int) -> dict[int, tuple[int, int]]:
-        """Column → (start, end) of each ``<c>`` in row ``r`` (absolute offsets)."""
-        hit = self._cells.get(r)
-        if hit is not None:
-            return hit
-        out: dict[int, tuple[int, int]] = {}
-        i = self.where.get(r)
-        if i is not None:
-            start, end = self.spans[i]
-            end_tag = b"</" + self.prefix + b"c>"
-            pos, last = start + len(self.tags[i]), 0
-            while True:
-                m = _CELL.search(self.data, pos, end)
-                if m is None:
-                    break
-                cr = _CELL_REF.search(m.group())
-                col = col_index(cr.group(1).decode()) if cr else last + 1
-                cend = m.end() if m.group(1) else self.data.index(end_tag, m.end()) + len(end_tag)
-                out[col] = (m.start(), cend)
-                last, pos = col, cend
-        self._cells[r] = out
-        return out
-
-    def cell_xml(self, r: int, c: int) -> bytes | None:
-        span = self.cells(r).get(c)
-        return None if span is None else self.data[span[0]:span[1]]
-
-
-class SheetPart:
+class SheetPart(SheetSaving):
     """The cells and sheet-level settings of one worksheet."""
 
     def __init__(self, book, name: str, part: str, *, source_name: str | None = None, new: bool = False) -> None:
@@ -327,7 +201,7 @@ class SheetPart:
         if isinstance(value, (dt.datetime, dt.date)) and not styles.is_date(s):
             timed = isinstance(value, dt.datetime) and (value.hour or value.minute or value.second)
             s = styles.derive(s, number_format="yyyy-mm-dd hh:mm" if timed else "yyyy-mm-dd")
-        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not quoted:
+        if isinstance(value, str) and value[:1] in FORMULA_START and not quoted:
             self.book.count("text.unprotected")  # Excel would try to make this a formula
         self.rows.setdefault(r, {})[c] = [value, s, None]
         self._mutated()
@@ -367,7 +241,7 @@ class SheetPart:
                         v = None
                     elif v[0] == "'":
                         v, s = v[1:] or None, style(s, "quote")
-                    elif v[0] in "=+-@":
+                    elif v[0] in FORMULA_START:
                         unprotected += 1
                 elif t is dt.datetime:
                     s = style(s, "time" if v.hour or v.minute or v.second else "date")
@@ -511,184 +385,6 @@ class SheetPart:
             data = self._notes.finish(data if data is not None else self.xml())
         return data
 
-    def _render_row(self, r: int, edits: dict[int, list], p: str) -> bytes:
-        parts = []
-        for c in sorted(edits):
-            e = edits[c]
-            parts.append(e[2] if e[2] is not None else cx.render(r, c, e[0], e[1], p).encode())
-        return b"".join(parts)
-
-    def _splice(self) -> bytes:
-        idx = self.index()
-        data = idx.data
-        p = idx.prefix.decode()
-        out: list[bytes] = []
-        pos = idx.open_end
-        if idx.self_closed:
-            out.append(data[:idx.open_start])
-            out.append(f"<{p}sheetData>".encode())
-            pos = idx.close_end
-        else:
-            out.append(data[:idx.open_end])
-        for r in sorted(self.rows):
-            edits = self.rows[r]
-            i = idx.where.get(r)
-            if i is not None:
-                start, end = idx.spans[i]
-                out.append(data[pos:start])
-                out.append(self._splice_row(idx, i, r, edits, p))
-                pos = end
-            else:
-                body = self._render_row(r, edits, p)
-                if not body:
-                    continue
-                k = bisect.bisect_left(idx.nums, r)
-                at = idx.spans[k][0] if k < len(idx.nums) else idx.close_start
-                if idx.self_closed:
-                    at = pos
-                out.append(data[pos:at])
-                ht = self.row_heights.get(r)
-                attrs = f' ht="{ht}" customHeight="1"' if ht else ""
-                out.append(f'<{p}row r="{r}"{attrs}>'.encode() + body + f"</{p}row>".encode())
-                pos = at
-        if idx.self_closed:
-            out.append(f"</{p}sheetData>".encode())
-        out.append(data[pos:])
-        result = b"".join(out)
-        result = self._update_dimension(result)
-        if self.cols_changed:
-            result = self._replace_cols(result)
-        return result
-
-    def _splice_row(self, idx: RowIndex, i: int, r: int, edits: dict[int, list], p: str) -> bytes:
-        start, end = idx.spans[i]
-        tag = idx.tags[i]
-        existing = idx.cells(r)
-        pieces: list[tuple[int, bytes]] = []
-        for c, (s, e) in existing.items():
-            if c not in edits:
-                pieces.append((c, idx.data[s:e]))
-        for c, e in edits.items():
-            xml = e[2] if e[2] is not None else cx.render(r, c, e[0], e[1], p).encode()
-            if xml:
-                pieces.append((c, xml))
-        pieces.sort(key=lambda x: x[0])
-        if not existing:
-            inner_start = start + len(tag)
-        else:
-            inner_start = min(s for s, _ in existing.values())
-        body_end = max((e for _, e in existing.values()), default=start + len(tag))
-        head = idx.data[start:inner_start] if existing else tag
-        tail = idx.data[body_end:end] if existing else b""
-        if head.endswith(b"/>"):  # <row .../> becomes <row ...>cells</row>
-            head, tail = head[:-2] + b">", f"</{p}row>".encode()
-        elif not existing and not tag.endswith(b"/>"):
-            tail = idx.data[start + len(tag):end]
-        head = _fix_spans(head, [c for c, _ in pieces])
-        return head + b"".join(x for _, x in pieces) + tail
-
-    def _update_dimension(self, data: bytes) -> bytes:
-        m = re.search(rb'<(?:\w+:)?dimension\b[^>]*\bref="([^"]*)"', data[:4096])
-        if not m:
-            return data
-        lr, lc = self.extent()
-        if not lr:
-            return data
-        old = m.group(1).decode()
-        last = old.split(":")[-1]
-        mm = re.match(r"([A-Z]+)(\d+)", last)
-        if mm and col_index(mm.group(1)) >= lc and int(mm.group(2)) >= lr:
-            return data
-        first = old.split(":")[0] if ":" in old else "A1"
-        ol = (col_index(mm.group(1)), int(mm.group(2))) if mm else (1, 1)
-        new = f"{first}:{col_letter(max(lc, ol[0]))}{max(lr, ol[1])}".encode()
-        return data[:m.start(1)] + new + data[m.end(1):]
-
-    def _cols_xml(self, p: str = "") -> str:
-        merged: dict[int, dict[str, str]] = {}
-        for lo, hi, a in self.cols():
-            for c in range(lo, min(hi, lo + 16384) + 1):
-                merged[c] = dict(a)
-        for c, w in self.col_widths.items():
-            a = merged.setdefault(c, {})
-            a["width"] = _num(w)
-            a["customWidth"] = "1"
-        if not merged:
-            return ""
-        runs = []
-        for c in sorted(merged):
-            a = {k: v for k, v in merged[c].items() if k not in ("min", "max")}
-            if runs and runs[-1][1] == c - 1 and runs[-1][2] == a:
-                runs[-1][1] = c
-            else:
-                runs.append([c, c, a])
-        body = "".join(f'<{p}col min="{lo}" max="{hi}"' + "".join(f' {k}="{escape_attr(v)}"' for k, v in a.items())
-                       + "/>" for lo, hi, a in runs)
-        return f"<{p}cols>{body}</{p}cols>"
-
-    def _replace_cols(self, data: bytes) -> bytes:
-        p = self.prefix
-        new = self._cols_xml(p).encode()
-        m = re.search(rb"<(?:\w+:)?cols\b[^>]*>.*?</(?:\w+:)?cols>", data, re.S)
-        if m:
-            return data[:m.start()] + new + data[m.end():]
-        at = re.search(rb"<(?:\w+:)?sheetData\b", data).start()
-        return data[:at] + new + data[at:]
-
-    def _generate(self) -> bytes:
-        """The whole part for a salesbook sheet."""
-        lr, lc = self.extent(with_styles=True)
-        dim = f"A1:{ref(max(lr, 1), max(lc, 1))}" if lr else "A1"
-        pr = ""
-        if self.tab_color:
-            pr += f'<tabColor rgb="{self.tab_color}"/>'
-        if self.page.get("fit"):
-            pr += '<pageSetUpPr fitToPage="1"/>'
-        out = [pk.XML_DECL.decode(), f'<worksheet xmlns="{MAIN}" xmlns:r="{REL}">']
-        if pr:
-            out.append(f"<sheetPr>{pr}</sheetPr>")
-        out.append(f'<dimension ref="{dim}"/>')
-        out.append(f"<sheetViews>{_sheet_view(*self.frozen)}</sheetViews>")
-        out.append('<sheetFormatPr defaultRowHeight="15"/>')
-        out.append(self._cols_xml())
-        out.append("<sheetData>")
-        for r in sorted(set(self.rows) | set(self.row_heights)):
-            edits = self.rows.get(r, {})
-            body = self._render_row(r, edits, "").decode()
-            ht = self.row_heights.get(r)
-            attrs = f' ht="{_num(ht)}" customHeight="1"' if ht else ""
-            if body or attrs:
-                out.append(f'<row r="{r}"{attrs}>{body}</row>')
-        out.append("</sheetData>")
-        if self.autofilter:  # CT_Worksheet order: after sheetData (and sheetProtection), before pageMargins
-            out.append(f'<autoFilter ref="{self.autofilter}"/>')
-        out.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')
-        if self.page:
-            attrs = f' paperSize="{self.page.get("paper", 9)}"'
-            if self.page.get("fit"):
-                attrs += f' fitToWidth="{self.page.get("fit_width", 1)}" fitToHeight="{self.page.get("fit_height", 0)}"'
-            attrs += f' orientation="{self.page.get("orientation", "portrait")}"'
-            out.append(f"<pageSetup{attrs}/>")
-        if self.breaks:
-            brks = "".join(f'<brk id="{b}" max="16383" man="1"/>' for b in sorted(set(self.breaks)))
-            n = len(set(self.breaks))
-            out.append(f'<rowBreaks count="{n}" manualBreakCount="{n}">{brks}</rowBreaks>')
-        if self.charts:
-            out.append('<drawing r:id="{drawing_rid}"/>')
-        out.append("</worksheet>")
-        return "".join(out).encode()
-
-
-def _sheet_view(rows: int, cols: int) -> str:
-    """A ``<sheetView>`` with the top ``rows`` and left ``cols`` frozen (a plain view when both are 0)."""
-    if not rows and not cols:
-        return '<sheetView workbookViewId="0"/>'
-    top_left = ref(rows + 1, cols + 1)
-    pane = "bottomRight" if rows and cols else ("bottomLeft" if rows else "topRight")
-    split = (f' xSplit="{cols}"' if cols else "") + (f' ySplit="{rows}"' if rows else "")
-    return (f'<sheetView workbookViewId="0"><pane{split} topLeftCell="{top_left}" activePane="{pane}" '
-            f'state="frozen"/><selection pane="{pane}" activeCell="{top_left}" sqref="{top_left}"/></sheetView>')
-
 
 def _excel_value(v):
     t = type(v)
@@ -703,21 +399,7 @@ def _excel_value(v):
     return v
 
 
-def _fix_spans(tag: bytes, cols: list[int]) -> bytes:
-    m = re.search(rb'\sspans="(\d+):(\d+)"', tag)
-    if not m or not cols:
-        return tag
-    lo, hi = int(m.group(1)), int(m.group(2))
-    if min(cols) >= lo and max(cols) <= hi:
-        return tag
-    return tag[:m.start()] + b' spans="%d:%d"' % (min(lo, min(cols)), max(hi, max(cols))) + tag[m.end():]
-
 
 def _tab_color(data: bytes) -> str | None:
     m = re.search(rb'<(?:\w+:)?tabColor\b[^>]*\brgb="([0-9A-Fa-f]{6,8})"', data[:4096])
     return m.group(1).decode() if m else None
-
-
-def _num(v) -> str:
-    f = float(v)
-    return str(int(f)) if f.is_integer() else f"{f:.6g}"

@@ -32,12 +32,15 @@ FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u"
 
 
 def is_date_format(code: str) -> bool:
+    """Whether a number-format code shows a date or time (quoted text ignored)."""
     bare = _QUOTED.sub("", code).lower()
     return any(ch in bare for ch in "dmyhs") and "general" not in bare
 
 
 @dataclass(frozen=True)
 class Font:
+    """The font properties salesbook sets on a cell (None: keep the cell's own)."""
+
     bold: bool = False
     italic: bool = False
     size: float | None = None

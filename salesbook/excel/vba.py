@@ -36,6 +36,7 @@ def vba_sources() -> dict[str, str]:
 
 
 def ribbon_xml() -> bytes:
+    """The ribbon's customUI XML, as shipped in the workbook."""
     return (SOURCES / "customUI" / "customUI14.xml").read_bytes()
 
 
@@ -147,6 +148,7 @@ End Sub
 
 
 def udf_names() -> list[str]:
+    """The names of the worksheet functions the generated VBA module declares."""
     src = udf_vba()
     return [line.split()[1].split("(")[0] for line in src.splitlines() if line.startswith("Function ")]
 

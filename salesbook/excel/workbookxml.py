@@ -32,6 +32,9 @@ _DEFINED = re.compile(rb"<(?:\w+:)?definedName\b[^>]*>.*?</(?:\w+:)?definedName>
 
 
 class WorkbookModel:
+    """The workbook part of a file: its sheets (in tab order, with their states), shared strings,
+    styles and defined names; edits are written back into the package by :meth:`finish`."""
+
     def __init__(self, pkg: pk.Package, calls: collections.Counter[str] | None = None) -> None:
         self.pkg = pkg
         self.calls = calls if calls is not None else collections.Counter()

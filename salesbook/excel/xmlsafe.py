@@ -40,6 +40,7 @@ def escape_text(s: str) -> str:
 
 
 def escape_attr(s: str) -> str:
+    """Text escaped for an XML attribute value in double quotes."""
     return escape_text(s).replace('"', "&quot;")
 
 
@@ -52,6 +53,7 @@ def unescape_excel(s: str) -> str:
 
 
 def col_letter(c: int) -> str:
+    """A 1-based column number as letters (1 → 'A', 28 → 'AB')."""
     out = ""
     while c:
         c, rem = divmod(c - 1, 26)
@@ -63,6 +65,7 @@ _LETTERS = {col_letter(i): i for i in range(1, 16385)}
 
 
 def col_index(letters: str) -> int:
+    """Column letters as a 1-based number ('AB' → 28); case-insensitive."""
     return _LETTERS[letters.upper()]
 
 
@@ -78,8 +81,10 @@ def split_ref(ref: str) -> tuple[int, int]:
 
 
 def ref(row: int, col: int) -> str:
+    """A cell reference from row and column numbers ((7, 2) → 'B7')."""
     return f"{col_letter(col)}{row}"
 
 
 def local(tag: str) -> str:
+    """An element's tag without its namespace ('{ns}row' → 'row')."""
     return tag.rsplit("}", 1)[-1]

@@ -1,0 +1,109 @@
+"""Small workbook helpers every part of the Excel edge uses: sheet names, finding or adding a
+sheet, frame values as Excel takes them, consecutive-row runs, and the alerts a user acknowledged.
+
+This module sits below the readers and writers (:mod:`.io`, the output sheets, :mod:`.store`),
+so none of them has to import another to get these.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xlwings as xw
+
+from .. import schema, vocab
+from ..core.parse import key_text
+from ..core.pipeline import Result
+from ..core.tables import Block
+
+ACKNOWLEDGED = {"已核实", "忽略", "checked", "ignore", "ignored"}
+ARCHIVED_ON = ("归档日期", "archived_on")
+
+
+def sheet_names(book: xw.Book) -> list[str]:
+    """The names of the workbook's sheets, in tab order."""
+    return [s.name for s in book.sheets]
+
+
+def ensure_sheet(book: xw.Book, name: str, after: str | None = None) -> xw.Sheet:
+    """The sheet called ``name``; added after ``after`` (or at the end) when the book has none."""
+    if name in sheet_names(book):
+        return book.sheets[name]
+    after_sheet = book.sheets[after] if after and after in sheet_names(book) else book.sheets[-1]
+    return book.sheets.add(name=name, after=after_sheet)
+
+
+def python_values(s: pd.Series) -> list[Any]:
+    """A column's values as Excel takes them: None for missing, datetimes, periods as text."""
+    if isinstance(s.dtype, pd.PeriodDtype):
+        return [str(v) for v in s]
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return [None if pd.isna(v) else v.to_pydatetime() for v in s]
+    out = []
+    for v in s.tolist():
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+            out.append(None)
+        elif isinstance(v, pd.Period):
+            out.append(str(v))
+        elif isinstance(v, pd.Timestamp):
+            out.append(v.to_pydatetime())
+        else:
+            out.append(v)
+    return out
+
+
+def row_runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Consecutive rows as (first, last) runs: ``[5, 3, 4, 9]`` → ``[(3, 5), (9, 9)]`` — one Range
+    call per run instead of one per cell."""
+    rows = sorted(rows)
+    runs, start = [], rows[0]
+    for prev, cur in zip(rows, rows[1:], strict=False):
+        if cur != prev + 1:
+            runs.append((start, prev))
+            start = cur
+    runs.append((start, rows[-1]))
+    return runs
+
+
+def read_user_columns(sheet: xw.Sheet, blocks: list[Block]) -> dict[str, dict[str, dict[str, Any]]]:
+    """What users typed in the user-owned columns of an output sheet (main table and archive), by id."""
+    wanted = [b for b in blocks if b.user_cols and b.id_col]
+    if not wanted:
+        return {}
+    values = sheet.used_range.options(ndim=2).value or []
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for block in wanted:
+        id_c = block.col(block.id_col)
+        names = {c.key: {c.key, *(vocab.header(c.key, lang, block=block.key) for lang in vocab.LANGS)}
+                 for c in (id_c, *block.user_cols)}
+        names["_archived_on"] = set(ARCHIVED_ON)
+        saved: dict[str, dict[str, Any]] = {}
+        header: dict[str, int] | None = None
+        for row in values:
+            cells = ["" if v is None else str(v).strip() for v in row]
+            if not any(cells):
+                header = None  # a blank row ends a table
+                continue
+            found = {k: next((i for i, c in enumerate(cells) if c in hs), None) for k, hs in names.items()}
+            if found[id_c.key] is not None and any(found[c.key] is not None for c in block.user_cols):
+                header = {k: i for k, i in found.items() if i is not None}
+                continue
+            if header is None:
+                continue
+            ident = key_text(row[header[id_c.key]])
+            typed = {k: row[i] for k, i in header.items() if k != id_c.key and row[i] not in (None, "")}
+            if ident and any(k != "_archived_on" for k in typed):
+                saved[ident] = typed
+        out[block.key] = saved
+    return out
+
+
+def acknowledged_alerts(book: xw.Book, result: Result) -> set[str]:
+    """Alert keys a user marked 已核实/忽略 (checked/ignore) in the Alerts sheet."""
+    name = schema.find_sheet("alerts", sheet_names(book))
+    if name is None:
+        return set()
+    saved = read_user_columns(book.sheets[name], result.sheets["alerts"]).get("alerts", {})
+    return {k for k, v in saved.items() if str(v.get("decision", "")).strip().lower() in ACKNOWLEDGED}

@@ -1,0 +1,245 @@
+"""The layout stays the architecture: no import cycles, no module too long to read in one sitting, a
+curated public surface, every CLI command explained in both languages, docstrings on public code.
+
+Everything here reads the source (``ast``) or the objects themselves; nothing is listed by hand
+except the explicit allowlists, which say why each entry is there and are meant to shrink.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import re
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+import salesbook
+from salesbook.cli import main
+
+PACKAGE = Path(salesbook.__file__).parent
+ROOT = PACKAGE.parent
+MAX_LINES = 420
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH_WORDS = re.compile(r"\b[A-Za-z]{3,}\b")
+
+# Modules allowed over MAX_LINES, with the reason. Keep it short: split a module instead of adding it.
+LONG_MODULES: dict[str, str] = {}
+
+# Public functions and classes still without a docstring, in modules this branch did not own
+# (the owners of those modules add them; the lead empties this set after merging).
+UNDOCUMENTED = {
+    "salesbook/actions.py:RefreshSummary",
+    "salesbook/core/clean.py:clean_customers",
+    "salesbook/core/meeting.py:Page",
+    "salesbook/core/meeting.py:pages",
+    "salesbook/core/parse.py:is_blank",
+    "salesbook/core/parse.py:parse_score",
+    "salesbook/core/parse.py:key_text",
+    "salesbook/core/performance.py:band",
+    "salesbook/core/performance.py:period_label",
+    "salesbook/core/periods.py:is_running",
+    "salesbook/core/pipeline.py:RawTable",
+    "salesbook/core/pipeline.py:Result",
+    "salesbook/core/pipeline.py:resolve_as_of",
+    "salesbook/core/pipeline.py:run",
+    "salesbook/core/playbook.py:default_playbook",
+    "salesbook/excel/changelog.py:state_of",
+    "salesbook/excel/chartdata.py:ChartTable",
+    "salesbook/excel/charts.py:Series",
+    "salesbook/excel/charts.py:ChartSpec",
+    "salesbook/excel/dashboard.py:write",
+    "salesbook/excel/meeting_sheet.py:write",
+    "salesbook/excel/printing.py:fit_to_width",
+    "salesbook/excel/printing.py:page_break_before",
+    "salesbook/excel/printing.py:clear_page_breaks",
+    "salesbook/excel/printing.py:set_print_area",
+    "salesbook/schema.py:Column",
+    "salesbook/schema.py:SheetSpec",
+    "salesbook/schema.py:C",
+    "salesbook/schema.py:output_sheet_name",
+    "salesbook/schema.py:HeaderMatch",
+}
+
+
+def _sources() -> dict[str, Path]:
+    """Dotted module name → file, for every module of the package."""
+    out = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        out[".".join(parts)] = path
+    return out
+
+
+MODULES = _sources()
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    t = node.test
+    return (isinstance(t, ast.Name) and t.id == "TYPE_CHECKING") or (
+        isinstance(t, ast.Attribute) and t.attr == "TYPE_CHECKING")
+
+
+def imports_of(name: str, path: Path) -> set[str]:
+    """The package's modules that ``name`` imports anywhere — at the top, inside functions, relative or
+    absolute. Imports under ``if TYPE_CHECKING:`` never run and are left out."""
+    is_package = path.name == "__init__.py"
+    here = name.split(".") if is_package else name.split(".")[:-1]
+    found: set[str] = set()
+
+    def add(target: str) -> None:
+        while target and target not in MODULES:  # `from .x import f`: f is a name in module x
+            target = target.rpartition(".")[0]
+        if target and target != name:
+            found.add(target)
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and _is_type_checking(child):
+                for other in child.orelse:
+                    visit(other)
+                continue
+            if isinstance(child, ast.Import):
+                for alias in child.names:
+                    add(alias.name)
+            elif isinstance(child, ast.ImportFrom):
+                base = here[: len(here) - child.level + 1] if child.level else []
+                target = ".".join([*base, child.module] if child.module else base)
+                for alias in child.names:
+                    full = f"{target}.{alias.name}"
+                    add(full if full in MODULES else target)
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return found
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle (as a path that starts and ends at the same module), or None."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    stack: list[str] = []
+
+    def dfs(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt):], nxt]
+            if nxt not in state:
+                found = dfs(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for start in sorted(graph):
+        if start not in state:
+            found = dfs(start)
+            if found:
+                return found
+    return None
+
+
+def test_the_cycle_finder_finds_a_cycle_and_only_a_cycle():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b", "c"}, "b": {"c"}, "c": set()}) is None
+
+
+def test_the_import_graph_sees_relative_absolute_and_function_level_imports(tmp_path):
+    io_imports = imports_of("salesbook.excel.io", MODULES["salesbook.excel.io"])
+    assert "salesbook.excel.inputs" in io_imports  # from .inputs import (…)
+    assert "salesbook.schema" in io_imports  # from .. import schema
+    assert "salesbook.core.pipeline" in io_imports  # from ..core.pipeline import Result
+    # a function-level import counts (it runs the first time the function does)
+    fake = tmp_path / "fake.py"
+    fake.write_text("def write():\n    from . import dashboard\n    from ..core import rfm\n", encoding="utf-8")
+    lazy = imports_of("salesbook.excel.fake", fake)
+    assert {"salesbook.excel.dashboard", "salesbook.core.rfm"} <= lazy
+
+
+def test_the_package_has_no_import_cycles():
+    graph = {name: imports_of(name, path) for name, path in MODULES.items()}
+    assert find_cycle(graph) is None, " → ".join(find_cycle(graph))
+
+
+def test_no_module_is_too_long_to_read_in_one_sitting():
+    sizes = {str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines()) for p in MODULES.values()}
+    too_long = {p: n for p, n in sizes.items() if n > MAX_LINES and p not in LONG_MODULES}
+    assert not too_long, f"split these by responsibility (≤ {MAX_LINES} lines): {too_long}"
+    stale = [p for p in LONG_MODULES if sizes.get(p, 0) <= MAX_LINES]
+    assert not stale, f"no longer over the limit, remove from LONG_MODULES: {stale}"
+
+
+def _has_own_docstring(obj) -> bool:
+    doc = obj.__doc__
+    if not doc or not doc.strip():
+        return False
+    # a dataclass without a docstring gets its signature as __doc__: that documents nothing
+    return not (inspect.isclass(obj) and doc.startswith(f"{obj.__name__}("))
+
+
+def test_the_public_surface_is_curated_and_documented():
+    assert salesbook.__all__ == sorted(salesbook.__all__, key=str.casefold)
+    assert set(salesbook.__all__) == set(salesbook._EXPORTS)
+    assert len(set(salesbook.__all__)) == len(salesbook.__all__)
+    for name in salesbook.__all__:
+        assert not name.startswith("_")
+        obj = getattr(salesbook, name)  # every exported name resolves
+        assert obj.__module__.startswith("salesbook."), name
+        assert name in dir(salesbook)
+        where = f"{Path(inspect.getfile(obj)).relative_to(ROOT)}:{obj.__name__}"
+        assert _has_own_docstring(obj) or where in UNDOCUMENTED, f"{name} has no docstring"
+    with pytest.raises(AttributeError):
+        salesbook.no_such_name  # noqa: B018
+
+
+def test_the_public_surface_covers_the_ribbon_actions():
+    actions = importlib.import_module("salesbook.actions")
+    for name in ("refresh", "flag", "clear_flags", "clean", "undo_clean", "report"):
+        assert getattr(salesbook, name) is getattr(actions, name)
+    assert salesbook.Settings is importlib.import_module("salesbook.settings").Settings
+    assert salesbook.open_book is importlib.import_module("salesbook.excel.engine").open_book
+
+
+def _commands(group: click.Group) -> list[tuple[str, click.Command]]:
+    ctx = click.Context(group)
+    return [(name, group.get_command(ctx, name)) for name in group.list_commands(ctx)]
+
+
+def test_the_cli_has_commands():
+    assert len(_commands(main)) >= 5  # the group is really walked below, not an empty list
+
+
+@pytest.mark.parametrize(("name", "command"), _commands(main), ids=[n for n, _ in _commands(main)])
+def test_every_cli_command_explains_itself_in_chinese_and_english(name, command):
+    result = CliRunner().invoke(main, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    help_text = (command.help or "").strip()
+    assert help_text, f"{name} has no help text"
+    assert CJK.search(help_text), f"{name}: no Chinese in its help"
+    assert len(ENGLISH_WORDS.findall(help_text)) >= 3, f"{name}: no English sentence in its help"
+    assert help_text.splitlines()[0].split(" / ")[0].strip() in " ".join(result.output.split())
+
+
+def _undocumented() -> set[str]:
+    found = set()
+    for path in MODULES.values():
+        rel = str(path.relative_to(ROOT))
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                    and not node.name.startswith("_") and not ast.get_docstring(node):
+                found.add(f"{rel}:{node.name}")
+    return found
+
+
+def test_public_functions_and_classes_have_docstrings():
+    missing = _undocumented() - UNDOCUMENTED
+    assert not missing, f"add a docstring: {sorted(missing)}"
+    documented_now = UNDOCUMENTED - _undocumented()
+    assert not documented_now, f"documented now, remove from UNDOCUMENTED: {sorted(documented_now)}"
