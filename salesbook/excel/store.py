@@ -3,10 +3,9 @@
 Flags painted (:mod:`.flags`), cells cleaned (:mod:`.cleanwrite`), the last refresh's state
 (:mod:`.changelog`) and the report's review block (:mod:`.report_sheet`) each live in a hidden
 sheet holding one table: a header row, then records. Only this module reads, writes, hides and
-removes those sheets. Reading checks the
-header, so a sheet a user renamed or emptied reads as "no records" instead of garbage.
-Every text cell is written through :func:`~.cellstate.as_text`, so nothing read back from
-here can have turned into a formula or a number.
+removes those sheets. Reading checks the header, so a sheet a user renamed or emptied reads as
+"no records" instead of garbage. Every text cell is written through :func:`~.cellstate.as_text`,
+so nothing read back from here can have turned into a formula or a number.
 """
 
 from __future__ import annotations
