@@ -16,7 +16,7 @@ import xlwings as xw
 
 from . import schema
 from .core import coverage, pipeline
-from .excel import changelog, cleanwrite, flags, io, outputs, store
+from .excel import changelog, cleanwrite, flags, io, language, outputs, store
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,8 @@ STRATEGY_SHEETS = {"followup_plan", "problems"}
 
 
 def book_lang(book: xw.Book) -> str:
-    """The workbook's language: English if its orders sheet has the English name."""
-    names = io.sheet_names(book)
-    return "en" if "Orders" in names and "订单明细" not in names else "zh"
+    """The workbook's language, as recorded in it (see :mod:`.excel.language`)."""
+    return language.infer(book)
 
 
 def _say(book: xw.Book, progress: Callable[[str], None] | None) -> Callable[[str], None]:
@@ -80,7 +79,10 @@ def refresh(book: xw.Book, *, lang: str | None = None, as_of: dt.date | None = N
             only: set[str] | None = None) -> RefreshSummary:
     """Run every analysis and rewrite the output sheets (all, or ``only`` those keys).
 
-    Input sheets are only read."""
+    Input sheets are only read, except that an explicit ``lang`` other than the workbook's own is
+    recorded in its 参数 row ``language``, so later refreshes keep it."""
+    if lang and lang != book_lang(book):
+        language.store(book, lang)
     lang = lang or book_lang(book)
     now = now or dt.datetime.now()
     _, result = analyse(book, as_of=as_of, today=today, progress=progress)

@@ -48,11 +48,14 @@ class Settings:
     (``SettingsError`` names the key, value and sheet row of a bad one)."""
 
     # general
+    language: str = _f("zh", "工作簿语言：zh 中文 / en English（salesbook refresh --lang 切换，表名与结果随之改变）",
+                       "Workbook language: zh or en (salesbook refresh --lang switches it; sheet names and "
+                       "results follow)", "choice:zh,en")
     as_of: dt.date | None = _f(None, "分析截止日（空 = 数据中最近的订单日期）",
                                "As-of date (empty = latest order date in the data)", "date")
-    display_unit: str = _f("万元", "显示单位：元 或 万元", "Display unit: 元 or 万元", "choice:元,万元")
+    display_unit: str = _f("万元", "显示单位：元 或 万元", "Display unit: CNY or CNY 10k", "choice:元,万元")
     input_unit: str = _f("元", "表头未注明单位时金额的单位：元 或 万元",
-                         "Unit of amounts when the header names none: 元 or 万元", "choice:元,万元")
+                         "Unit of amounts when the header names none: CNY or CNY 10k", "choice:元,万元")
     revenue_statuses: tuple[str, ...] = _f(("已成交", "已签约", "已回款"), "计入销售额的订单状态（逗号分隔）",
                                            "Order statuses counted as revenue (comma-separated)", "list")
     # performance
@@ -171,10 +174,14 @@ class Settings:
     # -- the 参数 sheet ---------------------------------------------------------------
     @classmethod
     def rows(cls, lang: str = "zh") -> list[tuple[str, Any, str]]:
-        """(key, default shown in the sheet, note) for every setting."""
+        """(key, default shown in the sheet, note) for every setting, in ``lang``. An English sheet
+        shows amounts in CNY by default and names units in English (CNY / CNY 10k)."""
         out = []
         for f in dataclasses.fields(cls):
-            out.append((f.name, _display(f.default), f.metadata["zh" if lang == "zh" else "en"]))
+            value = lang if f.name == "language" else _display(f.default)
+            if lang != "zh" and f.name in ("display_unit", "input_unit"):
+                value = "CNY"
+            out.append((f.name, value, f.metadata["zh" if lang == "zh" else "en"]))
         return out
 
     @classmethod
@@ -244,6 +251,11 @@ def _shown_date(value: Any) -> Any:
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d}" if isinstance(value, dt.date) else value
 
 
+# words for a choice in either language → the value the analyses use
+_CHOICE_WORDS = {"cny": "元", "rmb": "元", "yuan": "元", "¥": "元", "cny 10k": "万元", "cny10k": "万元", "万": "万元",
+                 "10k cny": "万元", "中文": "zh", "chinese": "zh", "english": "en", "英文": "en", "英语": "en"}
+
+
 def _coerce(f: dataclasses.Field, value: Any, row: int | None) -> Any:
     kind = f.metadata["kind"]
     try:
@@ -268,6 +280,7 @@ def _coerce(f: dataclasses.Field, value: Any, row: int | None) -> Any:
         if kind.startswith("choice:"):
             options = kind.split(":", 1)[1].split(",")
             v = str(value).strip()
+            v = _CHOICE_WORDS.get(" ".join(v.casefold().split()), v)
             if v not in options:
                 raise SettingsError(f.name, value, row, "可选值：" + " / ".join(options),
                                     "allowed: " + " / ".join(options))
