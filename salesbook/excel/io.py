@@ -297,7 +297,6 @@ def write_results(book: xw.Book, result: Result, *, lang: str = "zh", now: dt.da
             from . import report_sheet
 
             typed_review = report_sheet.read_review(sheet)  # the manager's 审核 block survives the rewrite
-            sheet.clear()
             report_sheet.write(sheet, result, lang=lang, review=typed_review)
         elif key == "meeting":
             from . import changelog, meeting_sheet

@@ -30,7 +30,7 @@ from ..core import parse
 from ..core import playbook as pb
 from ..core.clean import LEAD_STAGES
 from ..settings import Settings
-from . import dashboard, saving, vba
+from . import dashboard, report_sheet, saving, vba
 
 TEMPLATE = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
 CONF_SHEET = "xlwings.conf"
@@ -105,6 +105,8 @@ def build_template(path: Path, *, lang: str = "zh", deterministic: bool = True) 
         ws.sheet_properties.tabColor = "FF5B9BD5"
         if key == "dashboard":
             dashboard.build(ws, lang)  # its charts belong to the workbook; refresh writes their cells
+        if key == "report":
+            report_sheet.build(ws, lang)  # likewise its figures
     wb.move_sheet(CONF_SHEET, offset=len(wb.sheetnames))  # last, hidden
     wb.active = 0
     # the xlwings version of the VBA module, readable without pyOpenVBA (salesbook doctor)
