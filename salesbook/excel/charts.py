@@ -143,13 +143,11 @@ def _cell_anchor(ws, area: str, span: tuple[float, float] | None) -> TwoCellAnch
     if span is None:  # up to the start of the next column and row; the gap is on the left
         return TwoCellAnchor(_from=AnchorMarker(col=c1 - 1, colOff=gap, row=r1 - 1, rowOff=0),
                              to=AnchorMarker(col=c2, colOff=0, row=r2, rowOff=0))
-    # a share of one wide column (two charts side by side); Excel's width estimate errs small, so the
-    # share that ends the column ends at the column's edge, whatever its width in the client
+    # a share of one wide column (two charts side by side): offsets from the column's left edge, on
+    # Excel's width of the column (other clients draw a column wider: the figures then keep their size)
     width = _column_emu(ws, c2)
-    end = (AnchorMarker(col=c2, colOff=0, row=r2, rowOff=0) if span[1] >= 1 else
-           AnchorMarker(col=c2 - 1, colOff=int(span[1] * width) - gap, row=r2, rowOff=0))
     return TwoCellAnchor(_from=AnchorMarker(col=c1 - 1, colOff=int(span[0] * width) + gap, row=r1 - 1, rowOff=0),
-                         to=end)
+                         to=AnchorMarker(col=c2 - 1, colOff=int(span[1] * width) - gap, row=r2, rowOff=0))
 
 
 @dataclass(frozen=True)
