@@ -157,8 +157,10 @@ def refresh(path: Path, as_of: dt.datetime | None, lang: str) -> None:
 @main.command()
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=Path("SalesTracker-demo.xlsm"))
 @_lang_option
-@click.option("--customers", default=300, show_default=True, help="Number of sample customers.")
-@click.option("--orders", "n_orders", default=4000, show_default=True, help="Number of sample orders.")
+@click.option("--customers", default=300, show_default=True, type=click.IntRange(min=20),
+              help="Number of sample customers (at least 20). / 示例客户数（至少 20）。")
+@click.option("--orders", "n_orders", default=4000, show_default=True, type=click.IntRange(min=100),
+              help="Number of sample orders (at least 100). / 示例订单数（至少 100）。")
 @click.option("--seed", default=7, show_default=True)
 def demo(path: Path, lang: str, customers: int, n_orders: int, seed: int) -> None:
     """Build a tracker with realistic sample data and refresh it. / 生成示例数据并刷新。"""

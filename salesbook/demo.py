@@ -91,6 +91,8 @@ def sample(n_customers: int = 300, n_orders: int = 4000, *, end: dt.date = dt.da
     monthly = odf[ok].groupby([odf.loc[ok, "salesperson"], odt[ok].dt.to_period("M")])["amount"].sum()
     targets = []
     for rep in [r for reps in REPS.values() for r in reps]:
+        if rep not in monthly.index.get_level_values(0):  # a small sample: no deal, so no basis for a target
+            continue
         for p in pd.period_range(dt.date(end.year - 1, 1, 1), dt.date(end.year, 12, 1), freq="M"):
             ly = monthly.get((rep, p - 12), np.nan)
             avg = monthly.xs(rep, level=0).mean()

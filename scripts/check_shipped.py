@@ -4,7 +4,8 @@
 
 For each file: ``customUI/customUI14.xml`` is there, ``_rels/.rels`` points at it with the
 ribbon-extensibility relationship, and every button's ``onAction`` has a
-``Sub X(control As IRibbonControl)`` in the VBA project (read back with pyOpenVBA). With
+``Sub X(control As IRibbonControl)`` in the VBA project (read back with pyOpenVBA); the template's
+charts are there (7 on the dashboard, 6 on the report), each bound to cells of its own sheet. With
 ``--validator``, the Open XML SDK validator (npm ``@ooxml-tools/validate``) must report no error.
 Prints one line per file and exits 1 if any check failed.
 """
@@ -49,6 +50,46 @@ def ribbon_problems(path: Path) -> list[str]:
     return problems
 
 
+CHARTS = {"仪表盘": 7, "Dashboard": 7, "分析报告": 6, "Report": 6}  # the template's charts, per sheet
+NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+NS_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _rels(z: zipfile.ZipFile, part: str) -> dict[str, str]:
+    folder, name = part.rsplit("/", 1)
+    rels = f"{folder}/_rels/{name}.rels"
+    if rels not in z.namelist():
+        return {}
+    out = {}
+    for r in ET.fromstring(z.read(rels)).iter(f"{PKG_RELS}Relationship"):
+        parts = folder.split("/")
+        for piece in r.get("Target").split("/"):
+            parts = parts[:-1] if piece == ".." else parts + [piece]
+        out[r.get("Id")] = r.get("Target").lstrip("/") if r.get("Target").startswith("/") else "/".join(parts)
+    return out
+
+
+def chart_problems(path: Path) -> list[str]:
+    """The dashboard's and the report's charts: all there, every reference on the sheet itself."""
+    problems = []
+    with zipfile.ZipFile(path) as z:
+        book = _rels(z, "xl/workbook.xml")
+        for sheet in ET.fromstring(z.read("xl/workbook.xml")).iter(f"{NS_MAIN}sheet"):
+            name = sheet.get("name")
+            if name not in CHARTS:
+                continue
+            part = book[sheet.get(f"{NS_R}id")]
+            drawing = ET.fromstring(z.read(part)).find(f"{NS_MAIN}drawing")
+            charts = [] if drawing is None else list(_rels(z, _rels(z, part)[drawing.get(f"{NS_R}id")]).values())
+            if len(charts) != CHARTS[name]:
+                problems.append(f"{name}: {len(charts)} charts, not {CHARTS[name]}")
+            quoted = "'" + name.replace("'", "''") + "'!"
+            for chart in charts:
+                refs = re.findall(r"<(?:c:)?f>([^<]*)</(?:c:)?f>", z.read(chart).decode())
+                problems += [f"{chart}: {ref} is not on {name}" for ref in refs if not ref.startswith(quoted)]
+    return problems
+
+
 def validator_errors(path: Path, validator: str) -> list[str]:
     run = subprocess.run([validator, "-f", "xlsx", "--of", "json", str(path)], capture_output=True, text=True,
                          timeout=300)
@@ -72,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     failed = 0
     for path in args.files:
-        problems = [] if args.no_ribbon else ribbon_problems(path)
+        problems = [] if args.no_ribbon else ribbon_problems(path) + chart_problems(path)
         if args.validator:
             problems += validator_errors(path, args.validator)
         print(("✓ " if not problems else "✗ ") + str(path))

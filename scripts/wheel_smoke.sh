@@ -46,6 +46,7 @@ for lang in zh en; do
   "$SB" undo-clean "演示-$lang.xlsm" >/dev/null;               cp "演示-$lang.xlsm" "undo-$lang.xlsm"; files+=("undo-$lang.xlsm")
   "$SB" report "演示-$lang.xlsm" --lang "$lang" >/dev/null;   cp "演示-$lang.xlsm" "report-$lang.xlsm"; files+=("report-$lang.xlsm")
 done
+"$SB" refresh "演示-zh.xlsm" --lang en >/dev/null; cp "演示-zh.xlsm" "switch-en.xlsm"; files+=("switch-en.xlsm")  # renamed sheets
 echo "== checking ${#files[@]} workbooks: ribbon wired, 0 validator errors"
 "$ROOT/.venv/bin/python" "$ROOT/scripts/check_shipped.py" --validator "$VALIDATOR" "${files[@]}"
 echo "== wheel smoke: ok"

@@ -259,7 +259,12 @@ def test_the_report_in_english(work_copy):
         assert heading in text
     assert re.search(r"costs the team \d+\.\d percentage points", text)
     assert not re.search(r"[一-龥]{2,}(?:家|笔|条)", text)  # no Chinese counting sentences left over
-    assert {c["title"] for c in charts_of(work_copy, "Report")} >= {"Monthly sales vs target", "Customer tiers"}
+    found = charts_of(work_copy, "Report")  # the template's charts followed the sheet's new name
+    assert len(found) == 6 and all(s["val"].startswith("'Report'!$") for c in found for s in c["series"])
+    values = openpyxl.load_workbook(work_copy, data_only=True)
+    assert {_cells(values, c["title_ref"])[0] for c in found} >= {"Monthly sales vs target", "Customer tiers"}
+    dash = charts_of(work_copy, "Dashboard")
+    assert len(dash) == 7 and all(c["title_ref"].startswith("'Dashboard'!$") for c in dash)
     pack = [r[0] for r in wb["Meeting pack"].iter_rows(values_only=True) if r[0]]
     assert any("meeting pack (as of" in str(v) for v in pack) and "Open alerts" in pack
 

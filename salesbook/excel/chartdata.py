@@ -1,13 +1,13 @@
 """The numbers behind every chart, as small tables that are written next to the chart.
 
-A :class:`ChartTable` is what one chart shows: a header, rows and how to draw them. ``place``
-writes the tables into a sheet (one under the other) and returns :class:`~.charts.ChartSpec`
-objects bound to those cells, so the dashboard and the report sheet share one definition of
-each chart and every chart's data is visible, editable cells.
+A :class:`ChartTable` is what one chart shows: a header, rows and how to draw them, so the
+dashboard and the report sheet share one definition of each chart and every chart's data is
+visible, editable cells.
 
-The dashboard's charts are part of the template (the user owns and may restyle them), bound to
-fixed *slots*: each table has a fixed place and a fixed number of rows (:data:`SLOTS`), its title
-in a cell the chart's title points at. A refresh only writes the slots (:func:`fill`), padding
+The charts of both sheets are part of the template (the user owns and may restyle them), bound
+to fixed *slots*: each table has a fixed place and a fixed number of rows (:data:`SLOTS`), its
+title in a cell the chart's title points at. A sheet lists its slots in order (:data:`DASHBOARD`,
+:data:`REPORT`), one under the other. A refresh only writes the slots (:func:`fill`), padding
 short tables with empty rows; :func:`slot_specs` gives the charts the template build draws.
 """
 
@@ -117,40 +117,18 @@ def tables(result: Result, lang: str) -> list[ChartTable]:
     return out
 
 
-def place(sheet: xw.Sheet, items: list[ChartTable], areas: dict[str, str | tuple[str, tuple[float, float]]], *,
-          column: int, row: int) -> list[ChartSpec]:
-    """Write each table at ``column`` from ``row`` down (one write per table) and bind a chart to it.
-
-    ``areas`` maps a table key to the cells its chart covers, optionally with the horizontal
-    share of those cells to use (for two charts side by side in one wide column).
-    """
-    specs = []
-    letter = get_column_letter(column)
-    for item in items:
-        width = len(item.header)
-        put(sheet.range((row, column)), [[item.title] + [None] * (width - 1), item.header, *item.rows])
-        sheet.range((row, column)).font.bold = True
-        first, last = row + 2, row + 1 + max(len(item.rows), 1)
-        for j, fmt in item.formats.items():
-            sheet.range((first, column + j), (last, column + j)).number_format = fmt
-        cells = lambda j: f"{get_column_letter(column + j)}{first}:{get_column_letter(column + j)}{last}"  # noqa: E731
-        area = areas[item.key]
-        area, span = (area, None) if isinstance(area, str) else area
-        specs.append(ChartSpec(item.title, item.kind, f"{letter}{first}:{letter}{last}",
-                               tuple(Series(title, cells(j), kind, secondary) for title, j, kind, secondary in item.series),
-                               area, span=span, y_format=item.y_format, y2_format=item.y2_format))
-        row = last + 2
-    return specs
-
-
 # the dashboard's chart tables: fixed columns and rows, so a chart built once in the template stays bound
 SLOTS: dict[str, tuple[int, int]] = {  # key → (columns, data rows)
     "monthly": (3, 12), "completion": (3, 10), "products": (2, 7), "tiers": (2, 4),
     "segments": (2, len(rfm.SEGMENT_EN)), "pareto": (3, 20), "funnel": (2, len(funnel.STAGES)),
+    "regions": (3, 10),
 }
+DASHBOARD = ("monthly", "completion", "products", "tiers", "segments", "pareto", "funnel")  # slot order
+REPORT = ("monthly", "products", "tiers", "segments", "regions", "pareto")
 SLOT_KINDS = {  # key → (kind, series: (column, bar|line, secondary), y format, y2 format, number formats)
     "monthly": ("combo", ((1, "bar", False), (2, "line", False)), "#,##0", None, {1: "#,##0.0", 2: "#,##0.0"}),
     "completion": ("combo", ((1, "bar", False), (2, "line", False)), "0%", None, {1: "0.0%", 2: "0%"}),
+    "regions": ("combo", ((1, "bar", False), (2, "line", False)), "0%", None, {1: "0.0%", 2: "0%"}),
     "products": ("pie", ((1, "bar", False),), None, None, {1: "#,##0.0"}),
     "tiers": ("column", ((1, "bar", False),), None, None, {1: "0"}),
     "segments": ("column", ((1, "bar", False),), None, None, {1: "0"}),
@@ -168,20 +146,31 @@ def no_completion(lang: str) -> ChartTable:
                       {1: "0.0%", 2: "0%"}, ())
 
 
-def slot_tables(result: Result, lang: str) -> list[ChartTable]:
-    """Every dashboard slot's table (the completion slot says when there is nothing to show)."""
-    found = {t.key: t for t in tables(result, lang) if t.key in SLOTS}
+def no_regions(lang: str) -> ChartTable:
+    """The regions slot when no region has a target: a title that says so, no rows."""
+    zh = lang == "zh"
+    return ChartTable("regions", "完成率（按区域）：没有可用的销售目标" if zh else
+                      "Completion by region: no usable targets", "combo",
+                      ["区域" if zh else "region", "完成率" if zh else "completion", "100%"], [],
+                      {1: "0.0%", 2: "0%"}, ())
+
+
+def slot_tables(result: Result, lang: str, keys: tuple[str, ...] = DASHBOARD) -> list[ChartTable]:
+    """The tables of the slots ``keys`` (a completion slot says when there is nothing to show)."""
+    found = {t.key: t for t in tables(result, lang) if t.key in keys}
     found.setdefault("completion", no_completion(lang))
-    return [found[k] for k in SLOTS if k in found]
+    found.setdefault("regions", no_regions(lang))
+    return [found[k] for k in keys if k in found]
 
 
 _STATIC_TITLE = re.compile(r"[：:].*\d+%.*$")  # a computed tail ("：前 20% 客户贡献 41%") is not cached
 
 
-def slot_rows(row: int) -> dict[str, tuple[int, int, int]]:
+def slot_rows(row: int, keys: tuple[str, ...] = DASHBOARD) -> dict[str, tuple[int, int, int]]:
     """key → (title row, first data row, last data row) of each slot, one under the other from ``row``."""
     out = {}
-    for key, (_width, n) in SLOTS.items():
+    for key in keys:
+        _width, n = SLOTS[key]
         out[key] = (row, row + 2, row + 1 + n)
         row += n + 3
     return out
@@ -200,11 +189,12 @@ def _fit(item: ChartTable) -> ChartTable:
     return ChartTable(**{**item.__dict__, "rows": item.rows[:n]})
 
 
-def fill(sheet: xw.Sheet, items: list[ChartTable], *, column: int, row: int) -> None:
+def fill(sheet: xw.Sheet, items: list[ChartTable], *, column: int, row: int,
+         keys: tuple[str, ...] = DASHBOARD) -> None:
     """Write each table into its slot (title, header, rows, empty rows to the slot's end): cells only."""
-    where = slot_rows(row)
+    where = slot_rows(row, keys)
     for item in items:
-        if item.key not in SLOTS:
+        if item.key not in where:
             continue
         item = _fit(item)
         width, n = SLOTS[item.key]
@@ -216,14 +206,15 @@ def fill(sheet: xw.Sheet, items: list[ChartTable], *, column: int, row: int) -> 
             sheet.range((first, column + j), (last, column + j)).number_format = fmt
 
 
-def slot_specs(sheet_name: str, areas: dict[str, str], *, column: int, row: int,
-               texts: dict[str, ChartTable] | None = None) -> list[ChartSpec]:
-    """The dashboard's charts bound to the slots (titles and series names from the slots' cells;
-    ``texts``: the tables whose title and headers are the references' cached text)."""
+def slot_specs(sheet_name: str, areas: dict[str, str | tuple[str, tuple[float, float]]], *, column: int, row: int,
+               texts: dict[str, ChartTable] | None = None, keys: tuple[str, ...] = DASHBOARD) -> list[ChartSpec]:
+    """The charts bound to the slots ``keys`` (titles and series names from the slots' cells;
+    ``texts``: the tables whose title and headers are the references' cached text). ``areas``: the
+    cells each chart covers, optionally with the share of their width (two charts in one column)."""
     quoted = "'" + sheet_name.replace("'", "''") + "'"
     letter = lambda j: get_column_letter(column + j)  # noqa: E731
     specs = []
-    for key, (title_row, first, last) in slot_rows(row).items():
+    for key, (title_row, first, last) in slot_rows(row, keys).items():
         kind, series, y_format, y2_format, _formats = SLOT_KINDS[key]
         cells = lambda j, first=first, last=last: f"{letter(j)}{first}:{letter(j)}{last}"  # noqa: E731
         text = (texts or {}).get(key)
@@ -232,6 +223,10 @@ def slot_specs(sheet_name: str, areas: dict[str, str], *, column: int, row: int,
             title, kind, cells(0),
             tuple(Series(text.header[j] if text else "", cells(j), k, secondary,
                          title_ref=f"{quoted}!${letter(j)}${title_row + 1}") for j, k, secondary in series),
-            areas[key], y_format=y_format, y2_format=y2_format,
+            *_area(areas[key]), y_format=y_format, y2_format=y2_format,
             title_ref=f"{quoted}!${letter(0)}${title_row}", sheet=quoted))
     return specs
+
+
+def _area(area: str | tuple[str, tuple[float, float]]) -> tuple[str, tuple[float, float] | None]:
+    return (area, None) if isinstance(area, str) else area

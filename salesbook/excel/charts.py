@@ -1,24 +1,20 @@
 """Native Excel charts bound to worksheet ranges, from small declarative specs.
 
 A :class:`ChartSpec` names its data by A1 ranges on the same sheet, so a chart is a real Excel
-chart that users can restyle, and its numbers are visible cells. ``render`` replaces a sheet's
-charts with the specs given: with the file engine it serialises openpyxl chart objects into
-chart parts of the (salesbook-owned) sheet; in live Excel it uses xlwings' chart API and,
-for combined column/line charts, the chart's COM object.
+chart that users can restyle, and its numbers are visible cells. The charts are drawn once, when
+the template is built (:func:`add_to_template`, with openpyxl); they belong to the workbook, and a
+refresh — in Excel or headless — writes only the cells they are bound to. No chart code runs at
+refresh time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import xlwings as xw
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
 from openpyxl.utils.cell import range_boundaries
-from openpyxl.xml.functions import tostring
-
-from .engine import FileSheet
 
 
 @dataclass(frozen=True)
@@ -147,7 +143,8 @@ def _cell_anchor(ws, area: str, span: tuple[float, float] | None) -> TwoCellAnch
     if span is None:  # up to the start of the next column and row; the gap is on the left
         return TwoCellAnchor(_from=AnchorMarker(col=c1 - 1, colOff=gap, row=r1 - 1, rowOff=0),
                              to=AnchorMarker(col=c2, colOff=0, row=r2, rowOff=0))
-    # a share of one wide column (two charts side by side); Excel's width estimate errs small
+    # a share of one wide column (two charts side by side): offsets from the column's left edge, on
+    # Excel's width of the column (other clients draw a column wider: the figures then keep their size)
     width = _column_emu(ws, c2)
     return TwoCellAnchor(_from=AnchorMarker(col=c1 - 1, colOff=int(span[0] * width) + gap, row=r1 - 1, rowOff=0),
                          to=AnchorMarker(col=c2 - 1, colOff=int(span[1] * width) - gap, row=r2, rowOff=0))
@@ -155,76 +152,14 @@ def _cell_anchor(ws, area: str, span: tuple[float, float] | None) -> TwoCellAnch
 
 @dataclass(frozen=True)
 class _SheetRef:
-    """What the chart builder needs of a sheet: its title (for references) and its column widths —
-    of a file-engine sheet at refresh, or of an openpyxl worksheet at template build."""
+    """What the chart builder needs of the template's openpyxl worksheet: its title (for references)
+    and its column widths."""
 
     title: str
     column_width: object  # col (1-based) -> width or None
-
-    @classmethod
-    def of_file(cls, impl: FileSheet) -> _SheetRef:
-        return cls(impl.name, impl.part.col_width)
 
     @classmethod
     def of_openpyxl(cls, ws) -> _SheetRef:
         from openpyxl.utils import get_column_letter
 
         return cls(ws.title, lambda col: ws.column_dimensions[get_column_letter(col)].width)
-
-
-def _anchor_xml(anchor: TwoCellAnchor) -> bytes:
-    f, t = anchor._from, anchor.to  # noqa: SLF001
-
-    def marker(tag, m):
-        return (f"<xdr:{tag}><xdr:col>{m.col}</xdr:col><xdr:colOff>{m.colOff}</xdr:colOff>"
-                f"<xdr:row>{m.row}</xdr:row><xdr:rowOff>{m.rowOff}</xdr:rowOff></xdr:{tag}>")
-
-    return ("<xdr:twoCellAnchor>" + marker("from", f) + marker("to", t)
-            + '<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="{id}" name="Chart {id}"/>'
-            "<xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>"
-            '<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic>'
-            '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
-            '<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="{rid}"/>'
-            "</a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/></xdr:twoCellAnchor>").encode()
-
-
-def render(sheet: xw.Sheet, specs: list[ChartSpec]) -> None:
-    """Replace the sheet's charts by ``specs``."""
-    impl = sheet.impl
-    if isinstance(impl, FileSheet):
-        ws = _SheetRef.of_file(impl)
-        parts = []
-        for spec in specs:
-            chart = _openpyxl_chart(ws, spec)
-            xml = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + tostring(chart._write())  # noqa: SLF001
-            parts.append((xml, _anchor_xml(_cell_anchor(ws, spec.area, spec.span))))
-        impl.set_charts(parts)
-        return
-    _render_excel(sheet, specs)  # pragma: no cover - needs Excel
-
-
-_EXCEL_TYPES = {"column": "column_clustered", "bar": "bar_clustered", "pie": "pie", "combo": "column_clustered"}
-
-
-def _render_excel(sheet: xw.Sheet, specs: list[ChartSpec]) -> None:  # pragma: no cover - needs Excel
-    for chart in list(sheet.charts):
-        chart.delete()
-    for spec in specs:
-        area = sheet.range(spec.area)
-        a, b = spec.span or (0.0, 1.0)
-        chart = sheet.charts.add(area.left + a * area.width + GAP_PT, area.top, (b - a) * area.width - 2 * GAP_PT,
-                                 area.height - GAP_PT)
-        chart.chart_type = _EXCEL_TYPES[spec.kind]
-        api = chart.api[1] if isinstance(chart.api, tuple) else chart.api
-        for s in spec.series:
-            new = api.SeriesCollection().NewSeries()
-            new.Name = s.title
-            new.Values = sheet.range(s.values).api
-            new.XValues = sheet.range(spec.categories).api
-            if s.kind == "line":
-                new.ChartType = 4  # xlLine
-                if s.secondary:
-                    new.AxisGroup = 2  # xlSecondary
-        api.HasTitle = True
-        api.ChartTitle.Text = spec.title

@@ -108,3 +108,14 @@ def write(sheet: xw.Sheet, result: Result, changes: pd.DataFrame, acknowledged: 
         sheet.range((1, j)).column_width = w
     printing.fit_to_width(sheet)
 
+
+def build(ws) -> None:
+    """The meeting pack's fixed print setup in the template (openpyxl worksheet): A4 portrait, one page
+    wide. Its page breaks depend on the data and are set at each refresh."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)

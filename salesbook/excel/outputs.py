@@ -44,7 +44,6 @@ def _dashboard(sheet: xw.Sheet, result: Result, ctx: Context) -> None:
 
 def _report(sheet: xw.Sheet, result: Result, ctx: Context) -> None:
     typed_review = report_sheet.read_review(sheet)  # the manager's 审核 block survives the rewrite
-    sheet.clear()
     report_sheet.write(sheet, result, lang=ctx.lang, review=typed_review)
 
 

@@ -1,11 +1,15 @@
-"""分析报告 Report sheet: S1's outline as text, with the charts placed where the text talks about them.
+"""分析报告 Report sheet: S1's outline as text, under a block of figures that belong to the template.
 
-One wide column of paragraphs (printed one page wide); after 客户整体概况 the monthly trend and
-product mix, after 客户分层结果 the tiers and RFM segments, after 关键问题与需求 the completion by
-region and the Pareto chart. The charts' numbers sit in small tables right of the print area.
+One wide column: the title, S1 第七步's review block (rows 1–10), the figures (rows 12–75: six native
+charts, two full width and two pairs side by side, the second page starting at the third row of
+charts), then the report's paragraphs from :data:`TEXT_ROW` down, as long as they need to be. The
+charts are built once into the template (:func:`build`) and bound to fixed chart-data slots right
+of the print area (column D, see :data:`.chartdata.REPORT`); a refresh writes only cells, so a user
+may restyle a chart and keep the style. The print area (column A, every row that holds something),
+the page break before the second page of figures and the page setup are the template's too.
 Alerts the user marked 已核实/忽略 in 异常预警 are left out of the issues and actions.
 
-Under the title, S1 第七步's review block: 状态 / 审核人 / 审核日期, each a label with the manager's
+Under the title, the review block: 状态 / 审核人 / 审核日期, each a label with the manager's
 value in the cell below it (one column, so it prints with the text). The values are read back
 before the sheet is rewritten and kept; :mod:`..core.review` decides when 已审核 becomes
 需重新审核, with the fingerprints kept in a hidden sheet.
@@ -29,11 +33,23 @@ from .look import TITLE_FILL
 
 TEXT_WIDTH = 64  # column A, in characters: one A4 portrait page wide at 100% (LibreOffice does not
 # scale a print area to fit, so the text column must fit by itself)
-CHART_ROWS = 18  # rows per chart
-DATA_COL = 4  # column D: chart data tables, outside the print area
-# after which section (index into report.SECTIONS) each pair of charts goes
-CHARTS_AFTER = {1: ("monthly", "products"), 2: ("tiers", "segments"), 3: ("regions", "pareto")}
-SIDE_BY_SIDE = {"tiers", "segments", "products"}  # small charts share a row; the others are full width
+DATA_COL = 4  # column D: the chart-data slots, from row 1, outside the print area
+NOTE_ROW = 10  # under the review block: why 已审核 became 需重新审核 (empty otherwise)
+FIGURES_ROW, CHART_ROWS = 12, 16  # the figures: rows of charts, each CHART_ROWS tall (the last one a gap)
+FIGURES = (("monthly",), ("products", "tiers"), ("segments", "regions"), ("pareto",))  # one tuple per row
+SECOND_PAGE = FIGURES_ROW + 2 * CHART_ROWS  # a page break before the third row of charts
+TEXT_ROW = FIGURES_ROW + len(FIGURES) * CHART_ROWS + 1  # the paragraphs start here
+ROW_PT = 16  # a default row (12-point font)
+
+
+def areas() -> dict[str, tuple[str, tuple[float, float]]]:
+    """Each figure's cells in column A, with its share of the column's width."""
+    out = {}
+    for i, keys in enumerate(FIGURES):
+        top = FIGURES_ROW + i * CHART_ROWS
+        for j, key in enumerate(keys):
+            out[key] = (f"A{top}:A{top + CHART_ROWS - 2}", (j / len(keys), (j + 1) / len(keys)))
+    return out
 
 
 def _display_width(text: str) -> int:
@@ -93,107 +109,116 @@ def write(sheet: xw.Sheet, result: Result, *, lang: str = "zh", acknowledged: se
     r = report.build(result, lang, acknowledged)
     decided = _review(sheet, result, r if zh else report.build(result, "zh", acknowledged),
                       review, lang)
-    sheet.clear()
+    old_last = _last_row(sheet)
+    clear(sheet)
     title = f"客户分析报告（截至 {result.as_of:%Y-%m-%d}）" if zh else f"Customer analysis report (as of {result.as_of:%Y-%m-%d})"
-    layout = _Layout()
-    layout.add(title)
-    layout.add(None)
-    layout.add("审核（S1 第七步）" if zh else "Review", heading=True)
     status = decided.status if zh else rv.STATUS_EN.get(decided.status, decided.status)
-    value_rows: dict[str, int] = {}
+    head: list[Any] = [title, None, "审核（S1 第七步）" if zh else "Review"]
+    values: dict[int, Any] = {}  # row → the manager's own value, as typed (a date stays a date)
     for key, value in (("status", status), ("reviewer", decided.reviewer), ("date", decided.date)):
-        layout.add(REVIEW_LABELS[key][0 if zh else 1])
-        value_rows[key] = len(layout.texts) + 1
-        layout.texts.append(None)
-        layout._advance(layout.ROW_PT)
-        layout.values[value_rows[key]] = value
-    if decided.note:
-        layout.add(decided.note)
-        note_row = len(layout.texts)
-    else:
-        note_row = 0
-    layout.add(None)
-    available = {t.key: t for t in chartdata.tables(result, lang)}
-    areas: dict[str, tuple[str, tuple[float, float]]] = {}
-    sections = report.SECTIONS if zh else report.SECTIONS_EN
+        head.append(REVIEW_LABELS[key][0 if zh else 1])
+        values[len(head) + 1] = value
+        head.append(None)
+    head.append(decided.note or None)  # NOTE_ROW
+    text = _Text()
     for section, grp in r.groupby("section", sort=False):
-        layout.add(section, heading=True)
-        for text in grp["text"]:
-            layout.add(text)
-        keys = [k for k in CHARTS_AFTER.get(sections.index(section), ()) if k in available]
-        for pair in ([keys] if set(keys) <= SIDE_BY_SIDE else [[k] for k in keys]) if keys else []:
-            top = layout.block(CHART_ROWS)
-            for i, key in enumerate(pair):
-                share = 1 / len(pair)
-                areas[key] = (f"A{top + 1}:A{top + CHART_ROWS - 1}", (i * share, (i + 1) * share))
-        layout.add(None)
-    put(sheet.range("A1"), [[t] for t in layout.texts])
-    for row, value in layout.values.items():  # the manager's own values, as typed (a date stays a date)
+        text.add(section, heading=True)
+        for line in grp["text"]:
+            text.add(line)
+        text.add(None)
+    put(sheet.range("A1"), [[t] for t in head])
+    put(sheet.range((TEXT_ROW, 1)), [[t] for t in text.texts])
+    for row, value in values.items():
         if value is not None:
             put(sheet.range((row, 1)), value)
         if isinstance(value, (dt.date, dt.datetime)):
             sheet.range((row, 1)).number_format = "yyyy-mm-dd"
         sheet.range((row, 1)).color = REVIEW_FILL
-    if note_row:
-        sheet.range((note_row, 1)).font.color = (192, 0, 0)
+    if decided.note:
+        sheet.range((NOTE_ROW, 1)).font.color = (192, 0, 0)
     sheet.range("A1").font.size = 16
     sheet.range("A1").font.bold = True
-    for row in layout.headings:
+    for row in [3] + [TEXT_ROW + i for i in text.headings]:
         sheet.range((row, 1)).font.bold = True
         sheet.range((row, 1)).color = TITLE_FILL
-    sheet.range((1, 1)).column_width = TEXT_WIDTH
-    sheet.range((3, 1), (len(layout.texts), 1)).wrap_text = True
-    for row, height in layout.heights.items():  # not every client autofits wrapped rows
-        sheet.range((row, 1)).row_height = height
-    printing.clear_page_breaks(sheet)
-    for row in layout.breaks:
-        printing.page_break_before(sheet, row)
-    sheet.range((1, DATA_COL)).column_width = 16
-    placed = [available[k] for k in areas]
-    charts.render(sheet, chartdata.place(sheet, placed, areas, column=DATA_COL, row=1))
-    printing.set_print_area(sheet, f"A1:A{len(layout.texts)}")
-    printing.fit_to_width(sheet)
+    last = TEXT_ROW + len(text.texts) - 1
+    sheet.range((3, 1), (NOTE_ROW, 1)).wrap_text = True
+    sheet.range((TEXT_ROW, 1), (last, 1)).wrap_text = True
+    # every row of the text, and those a longer text used last time, as tall as its lines
+    end = max(last, old_last)
+    heights = {row: float(ROW_PT) for row in range(TEXT_ROW, end + 1)}
+    heights.update({TEXT_ROW + i: h for i, h in text.heights.items()})
+    printing.fit_row_heights(sheet, TEXT_ROW, end, heights)
+    # the figures are the template's charts: only the cells they are bound to change
+    chartdata.fill(sheet, chartdata.slot_tables(result, lang, chartdata.REPORT), column=DATA_COL, row=1,
+                   keys=chartdata.REPORT)
 
 
-class _Layout:
-    """Rows of text and chart blocks, with wrapped-text heights and page breaks that keep a chart
-    on one page (estimated: a default row is about 16 pt, an A4 portrait page holds about 680 pt)."""
+def _last_row(sheet: xw.Sheet) -> int:
+    return sheet.used_range.last_cell.row
 
-    ROW_PT, PAGE_PT = 16, 680
+
+def clear(sheet: xw.Sheet) -> None:
+    """Empty the cells the report writes (column A and the chart-data slots), nothing else: the charts,
+    widths, page break and page setup come from the template and stay as the user left them."""
+    sheet.range((1, 1), (max(_last_row(sheet), TEXT_ROW), 1)).clear()
+    last = max(last for _title, _first, last in chartdata.slot_rows(1, chartdata.REPORT).values())
+    width = max(chartdata.SLOTS[k][0] for k in chartdata.REPORT)
+    sheet.range((1, DATA_COL), (last, DATA_COL + width - 1)).clear()
+
+
+def build(ws, lang: str) -> None:
+    """The report sheet of the template (openpyxl worksheet): column widths, the chart-data slots'
+    titles and headers, the six charts bound to them, print area, page break and page setup."""
+    import dataclasses
+    import datetime as _dt
+
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.pagebreak import Break
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    from ..core import pipeline
+    from ..settings import Settings
+
+    ws.column_dimensions["A"].width = TEXT_WIDTH
+    ws.column_dimensions[get_column_letter(DATA_COL)].width = 16
+    empty = pipeline.run({}, settings=Settings(), today=_dt.date(2024, 1, 1))
+    items = chartdata.slot_tables(empty, lang, chartdata.REPORT)
+    where = chartdata.slot_rows(1, chartdata.REPORT)
+    for item in items:
+        title_row = where[item.key][0]
+        ws.cell(title_row, DATA_COL, item.title).font = Font(bold=True)
+        for j, h in enumerate(item.header):
+            ws.cell(title_row + 1, DATA_COL + j, h)
+    texts = {t.key: t for t in items}  # titles cached in the charts (for clients that do not follow cells)
+    texts["regions"] = dataclasses.replace(
+        texts["regions"], title="完成率（按区域，今年累计）" if lang == "zh" else "Completion by region (YTD)")
+    charts.add_to_template(ws, chartdata.slot_specs(ws.title, areas(), column=DATA_COL, row=1, texts=texts,
+                                                    keys=chartdata.REPORT))
+    ws.print_area = "A1:A1048576"  # column A, as far down as the text goes (Excel and LibreOffice print
+    # the rows that hold something); the chart data stays on screen
+    ws.row_breaks.append(Break(id=SECOND_PAGE - 1))
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+class _Text:
+    """The report's paragraphs, row by row, with the height each wrapped row needs (estimated:
+    clients other than Excel do not measure wrapped rows themselves)."""
 
     def __init__(self) -> None:
         self.texts: list[str | None] = []
-        self.headings: list[int] = []
-        self.heights: dict[int, float] = {}
-        self.breaks: list[int] = []
-        self.values: dict[int, Any] = {}  # row → a typed value written as is
-        self.used = 0.0
-
-    def _advance(self, height: float, *, keep: bool = False) -> None:
-        if self.used + height > self.PAGE_PT:
-            if keep:  # a chart block that would straddle the page starts a new one
-                self.breaks.append(len(self.texts) + 1)
-                self.used = 0.0
-            else:
-                self.used = (self.used + height) - self.PAGE_PT
-                return
-        self.used += height
+        self.headings: list[int] = []  # offsets into texts
+        self.heights: dict[int, float] = {}  # offset → points
 
     def add(self, text: str | None, *, heading: bool = False) -> None:
         lines = max(1, -(-_display_width(text) // (TEXT_WIDTH - 10))) if text else 1
         if heading:
-            self.headings.append(len(self.texts) + 1)
-            if self.used + 4 * self.ROW_PT > self.PAGE_PT:  # keep a heading with its first lines
-                self.breaks.append(len(self.texts) + 1)
-                self.used = 0.0
+            self.headings.append(len(self.texts))
         if lines > 1:
-            self.heights[len(self.texts) + 1] = self.ROW_PT * lines
-        self._advance(self.ROW_PT * lines)
+            self.heights[len(self.texts)] = ROW_PT * lines
         self.texts.append(text)
-
-    def block(self, rows: int) -> int:
-        """Reserve ``rows`` empty rows kept on one page; returns the row before the first."""
-        self._advance(self.ROW_PT * rows, keep=True)
-        top = len(self.texts)
-        self.texts.extend([None] * rows)
-        return top

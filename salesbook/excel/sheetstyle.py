@@ -11,10 +11,12 @@ just written:
 * severity, status bands and log actions as cell fills, one Range call per colour and
   chunk of runs (a multi-area address such as ``C3:C5,C9:C12``), never one per row;
 * the main table's title and header frozen, an autofilter on its header, its header rows
-  repeated on every printed page, fit to one page wide (landscape when wide).
+  repeated on every printed page, fit to one page wide, landscape.
 
-Only xlwings' front-end API and the helpers of :mod:`.printing` (file engine or Excel COM)
-are used, so live Excel does the same.
+What does not depend on the data (orientation, fit, the frozen header and printed header rows of
+a table that starts at the top, the printed columns) is built into the template (:func:`build`);
+:mod:`.printing` gives a file the same settings again after the file engine's clear, and runs in
+Excel only what moves with the data. Everything else is xlwings' front-end API.
 """
 
 from __future__ import annotations
@@ -42,25 +44,27 @@ class SheetRules:
     ``main``: the block whose header gets the filter and is repeated on printed pages (None:
     a sheet of small tables, no filter); ``freeze``: freeze the rows down to that header (only
     when the table starts near the top, else the frozen part would fill the screen);
-    ``keys``: column keys of internal keys."""
+    ``keys``: column keys of internal keys; ``fixed``: the main table is the sheet's first block
+    (title row 1, header row 2), so its frozen and printed rows are the template's."""
 
     main: str | None
     freeze: bool = True
     keys: tuple[str, ...] = ()
+    fixed: bool = True
 
 
 RULES: dict[str, SheetRules] = {
     "performance": SheetRules("performance"),
-    "breakdown": SheetRules(None, freeze=False),  # seven small tables, each with its own header
-    "funnel": SheetRules(None, freeze=False),  # summary, stages, stalled leads, lost reasons
+    "breakdown": SheetRules(None, freeze=False, fixed=False),  # seven small tables, each with its own header
+    "funnel": SheetRules(None, freeze=False, fixed=False),  # summary, stages, stalled leads, lost reasons
     "rfm": SheetRules("rfm"),
     "tiers": SheetRules("tiers"),
     "followup_plan": SheetRules("plan"),
     "problems": SheetRules("problems", keys=("key",)),
     "alerts": SheetRules("alerts", keys=("key",)),
-    "cleaning_log": SheetRules("cleaning_log"),
+    "cleaning_log": SheetRules("cleaning_log", freeze=False, fixed=False),  # under a summary of varying length
 }
-DEFAULT_RULES = SheetRules(None, freeze=False)
+DEFAULT_RULES = SheetRules(None, freeze=False, fixed=False)
 
 RED, AMBER, GREEN, BLUE, GREY = (255, 199, 206), (255, 235, 156), (198, 239, 206), (221, 235, 247), (237, 237, 237)
 FILLS: dict[str, dict[str, tuple[int, int, int]]] = {  # column key → code (salesbook.vocab) → fill
@@ -77,7 +81,6 @@ MIN_WIDTH = {"date": 11, "amount": 10, "row": 12, "pct": 7, "growth": 8, "pp": 1
              "flag": 5}
 FILTER_BUTTON = 2.5  # a header cell with a filter button needs this much more room
 HEADER_WIDTH = 12  # a longer header over narrow values wraps instead of widening its column
-PORTRAIT_WIDTH = 95  # column-width units that fit an A4 page upright at 100 %
 MAX_ADDRESS = 250  # Excel's Range("…") takes at most 255 characters
 MAX_FREEZE_ROW = 12  # freeze only when the main header is within the first rows
 _WIDE = re.compile(r"[\u1100-\u115F\u2E80-\u303E\u3041-\u33FF\u3400-\u4DBF\u4E00-\u9FFF\uA960-\uA97F"
@@ -327,12 +330,42 @@ def finish(sheet: xw.Sheet, layout: SheetLayout, last_row: int) -> None:
     ncols = max((len(w.headers) for w in layout.written), default=1)
     printed = ncols - sum(1 for w in ([main] if main else []) for c in w.block.cols if c.key in layout.rules.keys)
     # set or reset each time: in Excel a cleared sheet keeps its panes, filter and titles
+    # (a file's; Excel keeps the template's, see printing) and the filter, reset each time
     frozen = main is not None and layout.rules.freeze and main.header_row <= MAX_FREEZE_ROW
     printing.freeze_rows(sheet, main.header_row if frozen else 0)
     printing.autofilter(sheet, None if main is None else
                         f"A{main.header_row}:{col_letter(len(main.headers))}{max(main.last, main.header_row)}")
-    printing.print_titles(sheet, None if main is None else f"{main.title_row}:{main.header_row}")
+    printing.print_titles(sheet, None if main is None else f"{main.title_row}:{main.header_row}",
+                          in_excel=main is not None and not layout.rules.fixed)
     if printed < ncols:  # internal keys are not printed
-        printing.set_print_area(sheet, f"A1:{col_letter(printed)}{max(last_row, 1)}")
-    total = sum(widths.get(c, 8.43) for c in range(1, printed + 1))
-    printing.fit_to_width(sheet, landscape=total > PORTRAIT_WIDTH)
+        printing.set_print_area(sheet, printed_area(printed))
+    printing.fit_to_width(sheet, landscape=True)
+
+
+def printed_area(columns: int) -> str:
+    """The print area of a sheet whose first ``columns`` columns print: whole columns (Excel and
+    LibreOffice print the rows that hold something), so it does not move with the data."""
+    return f"A1:{col_letter(columns)}1048576"
+
+
+def build(ws, sheet_key: str, blocks: list[Block]) -> None:
+    """The fixed print setup of an output sheet in the template (openpyxl worksheet): A4 landscape,
+    one page wide; for a table that starts at the top, its title and header frozen and printed on
+    every page, and the printed columns when internal keys are not printed."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    rules = rules_for(sheet_key)
+    main = next((b for b in blocks if b.key == rules.main), None)
+    if main is None or not rules.fixed:
+        return
+    if rules.freeze:
+        ws.freeze_panes = "A3"
+    ws.print_title_rows = "1:2"
+    printed = len(main.cols) - sum(1 for c in main.cols if c.key in rules.keys)
+    if printed < len(main.cols):
+        ws.print_area = printed_area(printed)

@@ -26,11 +26,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import schema
-from ..core import parse
+from ..core import parse, pipeline
 from ..core import playbook as pb
 from ..core.clean import LEAD_STAGES
 from ..settings import Settings
-from . import dashboard, saving, vba
+from . import dashboard, meeting_sheet, report_sheet, saving, sheetstyle, vba
 
 TEMPLATE = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
 CONF_SHEET = "xlwings.conf"
@@ -97,6 +97,7 @@ def build_template(path: Path, *, lang: str = "zh", deterministic: bool = True) 
         ws = first if i == 0 else wb.create_sheet(spec.name(lang))
         ws.title = spec.name(lang)
         _input_sheet(ws, spec, lang)
+    empty = pipeline.run({}, settings=Settings(), today=FIXED_TIME.date())  # the output tables' columns
     for key, zh, en in schema.OUTPUT_SHEETS:
         ws = wb.create_sheet(zh if lang == "zh" else en)
         ws["A1"] = "点击功能区「销售分析 → 刷新分析」或运行 salesbook refresh 生成本表。" if lang == "zh" else \
@@ -105,6 +106,12 @@ def build_template(path: Path, *, lang: str = "zh", deterministic: bool = True) 
         ws.sheet_properties.tabColor = "FF5B9BD5"
         if key == "dashboard":
             dashboard.build(ws, lang)  # its charts belong to the workbook; refresh writes their cells
+        elif key == "report":
+            report_sheet.build(ws, lang)  # likewise its figures
+        elif key == "meeting":
+            meeting_sheet.build(ws)
+        else:  # page setup, frozen header, printed rows and columns: fixed, so the template's
+            sheetstyle.build(ws, key, empty.sheets.get(key, []))
     wb.move_sheet(CONF_SHEET, offset=len(wb.sheetnames))  # last, hidden
     wb.active = 0
     # the xlwings version of the VBA module, readable without pyOpenVBA (salesbook doctor)

@@ -226,6 +226,10 @@ class WorkbookModel:
                      and not any(s.cleared for s in self.sheets))
         if unchanged:
             return
+        renames = {self.original_names[id(s)]: s.name for s in self.sheets
+                   if id(s) in self.original_names and s.name != self.original_names[id(s)]}
+        if renames:  # the template's charts (and the names kept below) follow a renamed sheet, as in Excel
+            _rename_in_charts(self.pkg, renames)
         data = self.xml
         root = re.search(rb"<(\w+:)?workbook\b[^>]*>", data)
         p = (root.group(1) or b"").decode()
@@ -286,7 +290,7 @@ class WorkbookModel:
                     continue
                 if position[sid] != int(local):
                     el = re.sub(rb'localSheetId="\d+"', b'localSheetId="%d"' % position[sid], el, count=1)
-            kept.append(el)
+            kept.append(renamed_refs(el, renames) if renames else el)
         kept.extend(fresh.values())  # names the file did not have yet
         new_block = (f"<{p}definedNames>".encode() + b"".join(kept) + f"</{p}definedNames>".encode()) if kept else b""
         if block:
@@ -302,6 +306,25 @@ class WorkbookModel:
         self.xml = data
         self.original_order, self.original_names = order, names
         self.original_states = dict(self.states)
+
+
+def renamed_refs(data: bytes, renames: dict[str, str]) -> bytes:
+    """References to renamed sheets in XML text ('old'!$A$1, old!$A$1) pointed at the new names."""
+    for old, new in renames.items():
+        target = escape_text("'" + new.replace("'", "''") + "'!").encode()
+        for ref in ("'" + old.replace("'", "''") + "'", old):
+            data = re.sub(rb"(?<![\w'.\x80-\xff])" + re.escape(escape_text(ref).encode()) + rb"!", lambda _m: target, data)
+    return data
+
+
+def _rename_in_charts(pkg: pk.Package, renames: dict[str, str]) -> None:
+    """Point the series, categories and titles of every chart part at the sheets' new names."""
+    for name in pkg.names():
+        if name.startswith("xl/charts/") and name.endswith(".xml"):
+            data = pkg.read(name)
+            new = renamed_refs(data, renames)
+            if new != data:
+                pkg.write(name, new)
 
 
 _OWNED_NAMES = ("_xlnm.Print_Area", "_xlnm.Print_Titles", "_xlnm._FilterDatabase")
