@@ -29,6 +29,7 @@ class RefreshSummary:
     log_entries: int
     result: pipeline.Result
     notices: tuple[coverage.Notice, ...] = ()  # missing columns that change the numbers, then reading notes
+    lang: str = "zh"  # the language the workbook was written in
 
     def message(self, lang: str = "zh") -> str:
         if lang == "zh":
@@ -92,7 +93,7 @@ def refresh(book: xw.Book, *, lang: str | None = None, as_of: dt.date | None = N
     written = outputs.write_results(book, result, lang=lang, now=now, only=only)
     book.app.status_bar = False
     return RefreshSummary(result.as_of, written, len(result.clean["orders"]), result.excluded_rows,
-                          len(result.frames["alerts"]), len(result.log), result, tuple(result.notices))
+                          len(result.frames["alerts"]), len(result.log), result, tuple(result.notices), lang)
 
 
 def flag(book: xw.Book, *, today: dt.date | None = None, progress: Callable[[str], None] | None = None) -> int:

@@ -29,6 +29,12 @@ def _lang_option(f: Callable) -> Callable:
                         help="Sheet names and headers in Chinese or English. / 工作表与表头语言。")(f)
 
 
+def _switch_lang_option(f: Callable) -> Callable:
+    return click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+                        help="Switch the workbook to Chinese or English (default: keep its own language, "
+                             "recorded in 参数 Settings). / 切换工作簿语言（默认沿用工作簿自身的语言）。")(f)
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
@@ -126,7 +132,7 @@ def _progress_run(label: str, fn: Callable[[Callable[[str], None]], object]):
         return fn(lambda msg: status.update(f"{label} · {msg}"))
 
 
-def _refresh_and_save(path: Path, *, lang: str, as_of: dt.date | None) -> actions.RefreshSummary:
+def _refresh_and_save(path: Path, *, lang: str | None, as_of: dt.date | None) -> actions.RefreshSummary:
     book = _open(path)
     summary = _progress_run("刷新分析 Refreshing", lambda say: actions.refresh(book, lang=lang, as_of=as_of,
                                                                             progress=say))
@@ -147,11 +153,11 @@ def _report(summary: actions.RefreshSummary, path: Path, lang: str) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Analyse as of this date (default: latest order). / 分析截止日。")
-@_lang_option
-def refresh(path: Path, as_of: dt.datetime | None, lang: str) -> None:
+@_switch_lang_option
+def refresh(path: Path, as_of: dt.datetime | None, lang: str | None) -> None:
     """Run every analysis on PATH and write the output sheets. / 刷新全部分析。"""
     summary = _refresh_and_save(path, lang=lang, as_of=as_of.date() if as_of else None)
-    _report(summary, path, lang)
+    _report(summary, path, summary.lang)
 
 
 @main.command()
@@ -224,8 +230,8 @@ def clear_flags(path: Path) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also print the report, dashboard and meeting pack to this PDF. / 同时输出 PDF。")
-@_lang_option
-def report(path: Path, pdf: Path | None, lang: str) -> None:
+@_switch_lang_option
+def report(path: Path, pdf: Path | None, lang: str | None) -> None:
     """Rebuild the customer-analysis report, dashboard and meeting pack. / 生成分析报告。"""
     pdf_out = _pdf_target(path, pdf) if pdf else None
     book = _open(path)
@@ -233,7 +239,7 @@ def report(path: Path, pdf: Path | None, lang: str) -> None:
         summary = _progress_run("生成报告 Report", lambda say: actions.report(book, lang=lang, progress=say,
                                                                            pdf=pdf_tmp))
     book.save()
-    out.print(summary.message(lang))
+    out.print(summary.message(summary.lang))
     if pdf_out:
         out.print(f"✓ PDF: {pdf_out}")
     out.print(f"✓ {path.resolve()}")
