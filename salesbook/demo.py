@@ -21,6 +21,13 @@ _SUFFIX = ["科技有限公司", "制造有限公司", "贸易有限公司", "�
 _STEMS = "华宇 东方 瑞丰 中科 恒信 金桥 远航 星辰 天成 博源 新锐 嘉禾 九州 鼎盛 海川 立信 华泰 云帆 万达 长城 启明 宏图 凯达 永安".split()
 
 
+# S2's portrait words: behaviour and preference tags, decision styles, who decides, pain points
+TAGS = ("技术导向型", "价格敏感型", "重视售后响应", "偏好分期付款", "品牌导向型", "注重交付周期")
+STYLES = ("技术决策型", "数据驱动型", "关系驱动型", "预算主导型")
+CHAIN = ("采购经理", "技术总监", "财务总监", "总经理")
+PAINS = ("交付周期长", "售后响应慢", "价格偏高", "系统对接复杂", "培训不足")
+
+
 def sample(n_customers: int = 300, n_orders: int = 4000, *, end: dt.date = dt.date(2026, 11, 20),
            seed: int = 7, dirty: bool = True) -> dict[str, pd.DataFrame]:
     """Raw input tables keyed like the schema: orders, targets, customers, followups, leads."""
@@ -47,7 +54,12 @@ def sample(n_customers: int = 300, n_orders: int = 4000, *, end: dt.date = dt.da
             "industry_potential": int(rng.integers(1, 6)) if has_scores else None,
             "urgency": int(rng.integers(1, 6)) if has_scores else None,
             "win_likelihood": int(rng.integers(1, 6)) if has_scores else None,
-            "tags": "", "_region": region,
+            "tags": "、".join(sorted(set(rng.choice(TAGS, size=int(rng.integers(0, 3)), replace=False)))),
+            "decision_style": STYLES[int(rng.integers(len(STYLES)))] if rng.random() < 0.8 else None,
+            "decision_chain": "→".join(CHAIN[: int(rng.integers(1, len(CHAIN) + 1))]) if rng.random() < 0.7 else None,
+            "budget": float(rng.choice([5, 10, 20, 50, 100, 200])) * 10000 if rng.random() < 0.6 else None,
+            "pain_points": PAINS[int(rng.integers(len(PAINS)))] if rng.random() < 0.6 else None,
+            "_region": region,
         })
     cdf = pd.DataFrame(cust)
     # customer value is heavy-tailed: a few big accounts, many small ones

@@ -54,6 +54,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                         "RFM customer value (as of {as_of}, {window}-day window) — {churn}"),
     "title.tiers": ("客户分层（VIP/核心/普通/潜在）与 A/B/C", "Customer tiers (VIP/Core/Regular/Prospect) and A/B/C"),
     "title.plan": ("客户维护计划", "Follow-up plan"),
+    "title.portrait_matrix": ("客户画像矩阵：行业 × 规模（销售额为截至 {as_of} 的近 {window} 天）",
+                              "Portrait matrix: industry × company size (sales in the {window} days to {as_of})"),
+    "title.portrait_matrix_tag": ("客户画像矩阵：行业 × 规模 × 标签「{tag}」（销售额为截至 {as_of} 的近 {window} 天）",
+                                  "Portrait matrix: industry × company size × tag '{tag}' (sales in the {window} days "
+                                  "to {as_of})"),
+    "title.portrait_tags": ("画像标签：各客户层级与 A/B/C 的客户数（决策风格计为标签）",
+                            "Tags: customers per tier and A/B/C class (decision style counts as a tag)"),
     "title.problems": ("问题与提升策略", "Problems and actions"),
     "title.alerts": ("异常预警", "Alerts"),
     "title.cleaning_log": ("清洗日志（未计入分析的行在前，其次需核对，最后已自动规范）",

@@ -149,6 +149,12 @@ CUSTOMERS = SheetSpec("customers", "客户档案", "Customers", (
     C("urgency", "需求紧急度", "Urgency", "score", width=10),
     C("win_likelihood", "成交可能性", "Win likelihood", "score", width=10),
     C("tags", "画像标签", "Tags", aliases=("标签", "客户标签", "tags"), width=20, weak=("客户级别", "客户等级")),
+    C("decision_style", "决策风格", "Decision style", aliases=("决策类型", "决策偏好", "决策方式", "decision style"),
+      width=12),
+    C("decision_chain", "决策链", "Decision makers",
+      aliases=("决策人", "关键决策人", "决策链条", "决策流程", "decision makers", "decision chain"), width=20),
+    C("budget", "预算", "Budget", aliases=("年预算", "预算金额", "采购预算", "项目预算", "budget"), width=10),
+    C("pain_points", "痛点", "Pain points", aliases=("客户痛点", "核心痛点", "需求痛点", "pain points"), width=24),
 ))
 
 FOLLOWUPS = SheetSpec("followups", "跟进记录", "Follow-ups", (
@@ -217,6 +223,7 @@ OUTPUT_SHEETS = (
     ("funnel", "销售漏斗", "Funnel"),
     ("rfm", "RFM", "RFM"),
     ("tiers", "客户分层", "Tiers"),
+    ("portrait", "客户画像", "Portrait"),
     ("followup_plan", "维护计划", "Follow-up plan"),
     ("problems", "问题与策略", "Problems"),
     ("alerts", "异常预警", "Alerts"),

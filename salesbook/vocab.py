@@ -61,6 +61,8 @@ DOMAINS: dict[str, dict[str, Pair]] = {
     "weekday": {"mon": ("周一", "Mon"), "tue": ("周二", "Tue"), "wed": ("周三", "Wed"), "thu": ("周四", "Thu"),
                 "fri": ("周五", "Fri"), "sat": ("周六", "Sat"), "sun": ("周日", "Sun")},
     "flag": {"yes": ("是", "Yes")},
+    "yesno": {"yes": ("是", "Yes"), "no": ("否", "No")},
+    "portrait": {"unknown": ("未填写", "Not given")},  # an empty industry or size in the portrait matrix
     "growth": {"new": ("新增", "New")},
 }
 
@@ -114,6 +116,15 @@ HEADERS: dict[str, Pair] = {
     "first_date": ("首次合作", "First order"), "total_orders": ("累计订单", "Total orders"),
     "abc_score": ("A/B/C 评分", "A/B/C score"), "abc_class": ("A/B/C", "A/B/C"), "reason": ("原因", "Reason"),
     "tiers.reason": ("依据", "Basis"),
+    # 客户画像 portrait
+    "industry": ("所属行业", "Industry"), "size": ("企业规模", "Company size"), "has_tag": ("含该标签", "Has the tag"),
+    "buyers": ("成交客户数", "Buying customers"), "portrait_matrix.conversion": ("成交转化率", "Conversion"),
+    "portrait_matrix.revenue": ("窗口期销售额", "Sales in the RFM window"),
+    "revenue_per_buyer": ("成交客户平均销售额", "Sales per buying customer"), "avg_budget": ("平均预算", "Average budget"),
+    "avg_chain": ("平均决策人数", "Average decision makers"), "top_tags": ("常见标签", "Common tags"),
+    "tag": ("标签", "Tag"), "tier_vip": ("VIP", "VIP"), "tier_core": ("核心", "Core"), "tier_normal": ("普通", "Regular"),
+    "tier_prospect": ("潜在", "Prospect"), "class_a": ("A类", "Class A"), "class_b": ("B类", "Class B"),
+    "class_c": ("C类", "Class C"), "portrait_tags.customers": ("客户数", "Customers"),
     # follow-up plan
     "focus": ("维护重点", "Focus"),
     "plan.frequency": ("沟通频率", "Contact frequency"), "incentive": ("激励策略", "Incentive"),

@@ -246,12 +246,13 @@ def clean_customers(raw: pd.DataFrame, *, sheet: str = "客户档案", labels: M
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     log = Log(sheet, labels or {})
     cols = ("customer_id", "customer_name", "short_name", "industry", "size", "contact", "phone", "city",
-            "first_deal_date", "owner", "industry_potential", "urgency", "win_likelihood", "tags")
+            "first_deal_date", "owner", "industry_potential", "urgency", "win_likelihood", "tags", "decision_style",
+            "decision_chain", "budget", "pain_points")
     df = _ensure(raw.copy(), cols)
     df = df[~_blank_rows(df, [c for c in df.columns if c != "_row"])]
     out = pd.DataFrame({"row": df["_row"].astype("int64")}, index=df.index)
     for c in ("customer_id", "customer_name", "short_name", "industry", "size", "contact", "phone", "city",
-              "owner", "tags"):
+              "owner", "tags", "decision_style", "decision_chain", "pain_points"):
         out[c] = parse.key_texts(df[c])
     no_id = out["customer_id"].isna()
     log.add(df.loc[no_id, "_row"], "customer_id", None, None, "customer_id", EXCLUDED, "缺少客户编号",
@@ -267,6 +268,11 @@ def clean_customers(raw: pd.DataFrame, *, sheet: str = "客户档案", labels: M
         log.add(df.loc[bad, "_row"], c, df.loc[bad, c], None, "score", FLAGGED, "评分应为 1–5，按空值处理",
                 "score must be 1–5, treated as empty")
         out[c] = s.astype("float64")
+    budget = parse.map_unique(df["budget"], parse.parse_amount)
+    bad = budget.isna() & ~parse.blank_mask(df["budget"])
+    log.add(df.loc[bad, "_row"], "budget", df.loc[bad, "budget"], None, "amount", FLAGGED,
+            "无法识别的预算金额，按空值处理", "unreadable budget, treated as empty")
+    out["budget"] = budget.astype("float64")
     no_contact = ~no_id & (out["contact"].isna() | out["phone"].isna())
     log.add(out.loc[no_contact, "row"], "phone", None, None, "missing_contact", FLAGGED,
             "缺少联系人或联系方式", "contact person or phone missing")

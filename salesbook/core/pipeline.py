@@ -18,7 +18,7 @@ from ..messages import Bilingual, Day, msg
 from ..settings import Settings
 from . import alerts as al
 from . import breakdown as bd
-from . import clean, coverage, followup, linking, logsummary, outlook, performance, problems, rfm, tiers, trends
+from . import clean, coverage, followup, linking, logsummary, outlook, performance, portrait, problems, rfm, tiers, trends
 from . import funnel as fn
 from . import kpi_customers as kc
 from . import playbook as pb
@@ -113,6 +113,8 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
     rfm_t, churn_fit = outlook.with_churn(rfm.rfm(orders, settings=settings, as_of=as_of), orders,
                                           settings=settings, as_of=as_of)
     tier_t = tiers.tiers(orders, customers, leads, rfm_t, settings=settings, as_of=as_of)
+    portrait_tags = portrait.tag_counts(customers, tier_t)
+    portrait_matrix = portrait.matrix(customers, orders, settings=settings, as_of=as_of)
     plan = followup.followup_plan(tier_t, followups, orders, customers, playbook, settings=settings, as_of=as_of)
     say("异常预警 alerts")
     sheet_keys = {t.sheet: k for k, t in tables.items()}
@@ -130,7 +132,7 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
 
     frames = {"performance": perf, "kpi": kpi, "trend": trend, "rfm": rfm_t, "tiers": tier_t, "plan": plan,
               "alerts": alerts, "problems": probs, "customer_types": ctypes, "daily": daily, "weekly": weekly,
-              "product_repeat": product_repeat,
+              "product_repeat": product_repeat, "portrait_tags": portrait_tags, "portrait_matrix": portrait_matrix,
               **{f"by_{d}": t for d, t in dims.items()}, **{f"funnel_{k}": t for k, t in funnel_t.items()}}
     sheets = layout(frames, log, settings=settings, as_of=as_of, churn_fit=churn_fit)
     clean_tables = {"orders": orders, "targets": targets, "customers": customers, "followups": followups,
@@ -208,6 +210,7 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
                         cols("customer_id", "customer_name", ("tier", "text", False, "tier"),
                              ("half_year_amount", "amount"), ("years", "num"), ("first_date", "date"),
                              ("total_orders", "int"), ("abc_score", "num"), "abc_class", "reason"))],
+        "portrait": portrait_blocks(f, settings=settings, as_of=as_of),
         "followup_plan": [Block("plan", msg("title.plan"), f["plan"],
                                 cols("customer_id", "customer_name", ("tier", "text", False, "tier"), "owner", "focus",
                                      "frequency", "incentive", ("last_contact", "date"), ("next_due", "date"),
@@ -253,3 +256,19 @@ def funnel_blocks(f: dict[str, pd.DataFrame], *, settings: Settings, as_of: dt.d
                             cols("reason", ("count", "int"), ("share", "pct"), ("amount", "amount"),
                                  ("top_stage", "text", False, "stage"))))
     return blocks
+
+
+def portrait_blocks(f: dict[str, pd.DataFrame], *, settings: Settings, as_of: dt.date) -> list[Block]:
+    """The 客户画像 sheet (S2 第三步): the industry × size matrix, then the tags by tier and A/B/C."""
+    tag = str(settings.portrait_tag or "").strip()
+    return [
+        Block("portrait_matrix", msg("title.portrait_matrix_tag" if tag else "title.portrait_matrix", tag=tag,
+                                     window=settings.rfm_window_days, as_of=Day(as_of)), f["portrait_matrix"],
+              cols(("industry", "text", False, "portrait"), ("size", "text", False, "portrait"),
+                   *((("has_tag", "text", False, "yesno"),) if tag else ()), ("customers", "int"), ("buyers", "int"),
+                   ("conversion", "pct"), ("revenue", "amount"), ("revenue_per_buyer", "amount"),
+                   ("avg_budget", "amount"), ("avg_chain", "num"), "top_tags")),
+        Block("portrait_tags", msg("title.portrait_tags"), f["portrait_tags"],
+              cols("tag", ("customers", "int"), ("tier_vip", "int"), ("tier_core", "int"), ("tier_normal", "int"),
+                   ("tier_prospect", "int"), ("class_a", "int"), ("class_b", "int"), ("class_c", "int"))),
+    ]

@@ -79,6 +79,9 @@ class Settings:
     tier_vip_years: float = _f(2, "VIP：合作年限 ≥（年）", "VIP: relationship ≥ (years)")
     tier_core_amount: float = _f(200000, "核心：近半年消费 ≥（元）", "Core: half-year amount ≥ (元)")
     tier_core_years: float = _f(1, "核心：合作年限 ≥（年）", "Core: relationship ≥ (years)")
+    # 客户画像 (S2 第三步)
+    portrait_tag: str = _f("", "客户画像矩阵：再按此标签拆分（如 价格敏感型；空 = 不拆分）",
+                           "Portrait matrix: also split by this tag (e.g. price-sensitive; empty = no split)", "text")
     # A/B/C (S2)
     abc_weight_potential: float = _f(0.25, "A/B/C 权重：行业潜力", "A/B/C weight: industry potential")
     abc_weight_urgency: float = _f(0.25, "A/B/C 权重：需求紧急度", "A/B/C weight: urgency")

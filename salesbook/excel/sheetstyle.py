@@ -59,6 +59,7 @@ RULES: dict[str, SheetRules] = {
     "funnel": SheetRules(None, freeze=False, fixed=False),  # summary, stages, stalled leads, lost reasons
     "rfm": SheetRules("rfm"),
     "tiers": SheetRules("tiers"),
+    "portrait": SheetRules(None, freeze=False, fixed=False),  # the matrix, then the tag counts
     "followup_plan": SheetRules("plan"),
     "problems": SheetRules("problems", keys=("key",)),
     "alerts": SheetRules("alerts", keys=("key",)),
