@@ -17,6 +17,8 @@ import xlwings as xw
 from . import schema
 from .core import coverage, pipeline
 from .excel import changelog, cleanwrite, flags, io, language, outputs, store
+from .excel.inputs import existing_rows
+from .importing import ID_KEYS, Imported, present_rows
 
 
 @dataclass(frozen=True)
@@ -156,3 +158,33 @@ def import_rows(book: xw.Book, spec: schema.SheetSpec, df: pd.DataFrame, *, repl
             else:
                 store.drop(book, cleanwrite.UNDO)
     return io.append_rows(book, spec, df, replace=replace)
+
+
+@dataclass(frozen=True)
+class ImportDone:
+    """One file imported: what was read (:class:`~.importing.Imported`), what was written
+    (:func:`io.append_rows`' dict: sheet, rows, first_row), and the rows skipped as already present."""
+    imported: Imported
+    written: dict
+    skipped: int
+    skipped_by_id: bool
+
+
+def import_files(book: xw.Book, imports: list[Imported], *, replace: bool = False) -> list[ImportDone]:
+    """Write already-read exports (:func:`salesbook.importing.load`, one per input sheet) into the workbook.
+
+    Appending skips the rows the sheet already holds (same ID, or an identical row when there is no
+    ID: :func:`~.importing.present_rows`); ``replace`` replaces each table. The CLI's ``import`` and any
+    other front end call this; reading and checking every file first is the caller's job, so that a
+    refused file leaves the workbook untouched."""
+    done = []
+    for imp in imports:
+        spec, df, skipped, by_id = imp.spec, imp.df, 0, False
+        if not replace:
+            present = present_rows(spec, df, existing_rows(book, spec))
+            skipped = int(present.sum())
+            id_key = ID_KEYS.get(spec.key)
+            by_id = bool(skipped) and id_key in imp.df.columns and bool(imp.df.loc[present, id_key].notna().any())
+            df = df[~present]
+        done.append(ImportDone(imp, import_rows(book, spec, df, replace=replace), skipped, by_id))
+    return done

@@ -324,31 +324,22 @@ def import_(path: Path, orders, targets, customers, followups, leads, replace: b
     Every file is read and checked before the workbook is touched: one without a required column is
     refused (exit 2) with the headers it has and the closest known name. Rows the sheet already holds
     (same ID, or the same row when there is no ID) are skipped and counted; --replace reloads."""
-    from .excel.inputs import existing_rows
-    from .importing import ID_KEYS, load, present_rows
+    from .importing import load
 
     files = {"orders": orders, "targets": targets, "customers": customers, "followups": followups, "leads": leads}
     if not any(files.values()):
         raise click.UsageError("give at least one of --orders/--targets/--customers/--followups/--leads")
     loaded = [load(schema.SHEET_BY_KEY[key], file) for key, file in files.items() if file]
     book = _open(path)
-    for imp in loaded:
-        spec, df = imp.spec, imp.df
-        skipped = 0
-        if not replace:
-            present = present_rows(spec, df, existing_rows(book, spec))
-            skipped = int(present.sum())
-            df = df[~present]
-        done = actions.import_rows(book, spec, df, replace=replace)
+    for d in actions.import_files(book, loaded, replace=replace):
+        imp, done, skipped = d.imported, d.written, d.skipped
         for zh, en in imp.notes:
             out.print(f"  · {zh} / {en}", highlight=False)
         verb = "替换为 replaced by" if replace else ""
         out.print(f"✓ {imp.path.name} → 「{done['sheet']}」 {verb} {done['rows']} 行 rows "
                   f"(from row {done['first_row']})", highlight=False)
         if skipped:
-            id_key = ID_KEYS.get(spec.key)
-            by_id = id_key in imp.df.columns and imp.df.loc[present, id_key].notna().any()
-            why = _ID_WORDS[spec.key] if by_id else ("整行相同", "identical row")
+            why = _ID_WORDS[imp.spec.key] if d.skipped_by_id else ("整行相同", "identical row")
             out.print(f"  ⚠ {skipped} 行已在表中（{why[0]}），已跳过；用 --replace 整表重新导入 / "
                       f"{skipped} rows already in the sheet ({why[1]}) skipped; --replace reloads the table",
                       highlight=False)
