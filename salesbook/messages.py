@@ -59,6 +59,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "title.cleaning_log": ("清洗日志（未计入分析的行在前，其次需核对，最后已自动规范）",
                            "Cleaning log (rows left out first, then flagged, then normalised)"),
     # -- performance, breakdown, trends, funnel (业绩分析 / 多维拆解 / 销售漏斗) --------------------------
+    # 业绩分析 notes: parts joined by join.parts
+    "perf.completion": ("完成率 {completion}", "Completion {completion}"),
+    "perf.gap": ("差 {gap}", "Short by {gap}"),
+    "perf.elapsed_ahead": ("时间进度 {elapsed}，进度超前", "{elapsed} of the period gone, ahead of pace"),
+    "perf.elapsed_behind": ("时间进度 {elapsed}，进度落后", "{elapsed} of the period gone, behind pace"),
+    "perf.mom": ("环比 {mom}", "MoM {mom}"),
+    "perf.yoy": ("同比 {yoy}", "YoY {yoy}"),
+    # a KPI or funnel label naming the display unit: 销售额(万元) / Sales (CNY 10k)
+    "kpi.with_unit": ("{label}({unit})", "{label} ({unit})"),
+    "kpi.cac": ("获客成本CAC·{channel}", "Acquisition cost (CAC) · {channel}"),
+    "funnel.stalled": ("停滞线索（停留 > {days} 天）", "Stalled leads (over {days} days in stage)"),
+    "funnel.basis_none": ("线索表中没有截至分析截止日的线索", "No leads on the Leads sheet up to the as-of date"),
+    "funnel.basis_no_cycle": ("无已成交线索可估计成交周期：请在参数填写 funnel_cycle_days",
+                              "No won leads to estimate the sales cycle: fill funnel_cycle_days on the Settings sheet"),
+    "funnel.basis_setting": ("创建日期 + {days} 天（参数）", "Created date + {days} days (Settings)"),
+    "funnel.basis_mean": ("创建日期 + 平均成交周期 {days} 天", "Created date + average sales cycle of {days} days"),
+    # 仪表盘 cells: the info block, a KPI card's title and its change line, the notices' heading
+    "dash.title": ("销售分析仪表盘", "Sales dashboard"), "dash.as_of": ("分析截止日", "As of"),
+    "dash.refreshed": ("刷新时间", "Refreshed at"), "dash.left_out": ("未计入分析的行", "Rows left out"),
+    "dash.alerts": ("预警数", "Alerts"), "dash.unit": ("金额单位", "Amount unit"),
+    "dash.vs_last_month": ("较上月同期 {change}", "vs same days last month {change}"),
+    "dash.notices": ("数据提示：以下缺失会影响数字", "Data notices: what is missing changes the numbers"),
     # -- customers: RFM, tiers, follow-up plan, playbook ------------------------------------------
     # -- alerts and problems ---------------------------------------------------------------------
     # -- cleaning log, coverage notices, change log ----------------------------------------------
