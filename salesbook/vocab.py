@@ -63,7 +63,7 @@ DOMAINS: dict[str, dict[str, Pair]] = {
                 "fri": ("周五", "Fri"), "sat": ("周六", "Sat"), "sun": ("周日", "Sun")},
     # 多维拆解 KPI block labels (the metric codes of core.breakdown.kpi_table); amounts get the unit at the edge
     "kpi": {"revenue": ("销售额", "Sales"), "orders": ("订单量", "Orders"), "avg_ticket": ("客单价", "Average order"),
-            "per_rep_revenue": ("人均销售额", "Sales per rep"), "ltv": ("客户终身价值LTV", "Customer lifetime value (LTV)"),
+            "per_rep_revenue": ("人均销售额", "Sales per rep"), "ltv": ("客户终身价值LTV", "Customer lifetime value"),
             "collection_rate": ("回款率", "Collection rate"), "cancel_rate": ("退单率", "Cancellation rate"),
             "customers": ("成交客户数", "Buying customers"), "new_customers": ("新客户数", "New customers"),
             "new_share": ("新客户占比", "New customer share"), "repeat_rate": ("复购率", "Repeat rate"),
