@@ -29,9 +29,8 @@ import pandas as pd
 
 from ..messages import msg
 from ..settings import Settings
-from . import funnel
+from . import funnel, periods
 from . import kpi_customers as kc
-from . import periods
 from .parse import STATUS_CANCELLED, STATUS_DRAFT
 from .tables import growth, point_change, ratio
 
