@@ -80,6 +80,8 @@ DOMAINS: dict[str, dict[str, Pair]] = {
                    "basis": ("预计成交日", "Expected close date")},
     # where a stalled lead's days in stage are counted from; a lost lead with no reason typed
     "since": {"stage_date": ("阶段日期", "Stage date"), "created": ("创建日期", "Created date")},
+    # an empty product line / salesperson / region / channel cell in the breakdown tables (core.kpi_customers.BLANK)
+    "blank": {"(未填)": ("(未填)", "(blank)")},
     "lost_reason": {"not_given": ("未填写", "Not given")},
     # 仪表盘 KPI cards (metric codes of the KPI block)
     "card": {"revenue": ("本月销售额", "Sales this month"), "orders": ("本月订单量", "Orders this month"),

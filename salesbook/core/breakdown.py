@@ -219,7 +219,7 @@ def by_dimension(orders: pd.DataFrame, dim: str, *, settings: Settings, as_of: d
     counted = periods.counted(orders, settings=settings, as_of=as_of)
     cur = _in(counted, year, a)
     ly = _in(counted, *ly_span)
-    key = cur[dim].fillna("(未填)")
+    key = cur[dim].fillna(kc.BLANK)
     g = cur.groupby(key)
     t = pd.DataFrame({"revenue": g["revenue"].sum()})
     t.index.name = dim
@@ -228,7 +228,7 @@ def by_dimension(orders: pd.DataFrame, dim: str, *, settings: Settings, as_of: d
     t["orders"] = g["is_order"].sum().astype("int64")
     t["customers"] = cur[cur["is_order"]].groupby(key)["customer_id"].nunique().reindex(t.index).fillna(0)
     t["avg_ticket"] = ratio(t["revenue"], t["orders"].astype("float64"))
-    ly_rev = ly.groupby(ly[dim].fillna("(未填)"))["revenue"].sum()
+    ly_rev = ly.groupby(ly[dim].fillna(kc.BLANK))["revenue"].sum()
     known = pd.Series(ly_known, index=t.index)
     t["yoy"] = growth(t["revenue"], ly_rev.reindex(t.index), known)
     ly_total = ly_rev.sum()
@@ -244,7 +244,7 @@ def by_dimension(orders: pd.DataFrame, dim: str, *, settings: Settings, as_of: d
         became = became[(became >= year) & (became <= a)]
         firsts = counted[counted["is_order"]].sort_values("order_date").drop_duplicates("customer_id")
         firsts = firsts[firsts["customer_id"].isin(became.index) & (firsts["order_date"] >= year)]
-        t["new_customers"] = firsts.groupby(firsts[dim].fillna("(未填)")).size().reindex(t.index).fillna(0)
+        t["new_customers"] = firsts.groupby(firsts[dim].fillna(kc.BLANK)).size().reindex(t.index).fillna(0)
         if "collected" in cur and cur["collected"].notna().any():
             coll = g["collected"].sum()
         else:

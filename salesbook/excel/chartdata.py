@@ -84,7 +84,8 @@ def tables(result: Result, lang: str) -> list[ChartTable]:
     out.append(ChartTable(
         "products", t("产品线占比（今年累计）", "Product share (YTD)"), "pie",
         [t("产品线", "Product line"), t(f"销售额({unit})", f"Sales ({u_en})")],
-        [[n, v / factor] for n, v in zip(prod["product_line"], prod["revenue"], strict=True)], {1: "#,##0.0"},
+        [[word("blank", n), v / factor] for n, v in zip(prod["product_line"], prod["revenue"], strict=True)],
+        {1: "#,##0.0"},
         ((t("销售额", "Sales"), 1, "bar", False),)))
 
     counts = f["tiers"]["tier"].map(lambda v: vocab.parse("tier", v) or v).value_counts().reindex(

@@ -14,10 +14,12 @@ from salesbook import vocab
 from salesbook.core import breakdown as bd
 from salesbook.core import funnel as fn
 from salesbook.core import performance, trends
+from salesbook.core.pipeline import run
 from salesbook.core.tables import NEW_LABEL, growth
 from salesbook.excel import dashboard
-from salesbook.messages import CATALOGUE, Msg, text
+from salesbook.messages import CATALOGUE, Msg, Unit, text
 from salesbook.settings import Settings
+from tests.conftest import TODAY, raw
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -73,3 +75,24 @@ def test_every_numbers_message_renders_english_without_chinese():
         if key.split(".")[0] in ("perf", "kpi", "funnel", "dash"):
             assert CJK.search(zh) or "{" in zh, key
             assert not CJK.search(en), (key, en)
+
+
+def test_blocks_declare_domains_and_units_for_the_edge():
+    orders = pd.DataFrame([("O1", "2026-11-02", "C1", "甲", "张三", None, 100, "已成交"),
+                           ("O2", "2026-11-03", "C2", "乙", "李四", "A产品", 300, "已成交")],
+                          columns=["order_id", "order_date", "customer_id", "customer_name", "salesperson",
+                                   "product_line", "amount", "status"])
+    res = run({"orders": raw(orders)}, settings=Settings(), today=TODAY)
+    blocks = {b.key: b for bs in res.sheets.values() for b in bs}
+    lines = blocks["by_product_line"]
+    col = lines.col("product_line")
+    shown = {vocab.label(col.domain, v, "en") for v in lines.df["product_line"]}
+    assert shown == {"A产品", "(blank)"}  # the user's line as typed, the empty cell in English
+    assert {vocab.label(col.domain, v, "zh") for v in lines.df["product_line"]} == {"A产品", "(未填)"}
+    kpi = blocks["kpi"]
+    assert kpi.col("label").domain == "kpi"
+    by = dict(zip(kpi.df["metric"], kpi.df["label"], strict=True))
+    assert by["orders"] == "orders"  # a count: the code, no unit
+    assert text(by["revenue"], "zh", Unit("万元", 10000)) == "销售额(万元)"
+    assert text(by["revenue"], "en", Unit("元", 1)) == "Sales (CNY)"
+    assert text(by["avg_ticket"], "en", Unit("万元", 10000)) == "Average order (CNY 10k)"
