@@ -20,7 +20,7 @@ import xlwings as xw
 from .. import vocab
 from ..core.numtext import points
 from ..core.pipeline import Result
-from ..messages import Code, DisplayUnit, msg, text, unit_of
+from ..messages import Code, DisplayUnit, Join, msg, text, unit_of
 from . import chartdata, charts
 from .cellstate import put
 
@@ -97,7 +97,7 @@ def build(ws, lang: str) -> None:
             ws.cell(title_row + 1, DATA_COL + j, h)
     texts = {t.key: t for t in items}  # titles cached in the charts (for clients that do not follow cells)
     texts["completion"] = dataclasses.replace(
-        texts["completion"], title="完成率（按销售负责人，今年累计）" if lang == "zh" else "Completion by salesperson (YTD)")
+        texts["completion"], title=text(msg("chart.completion"), lang))
     charts.add_to_template(ws, chartdata.slot_specs(ws.title, AREAS, column=DATA_COL, row=DATA_ROW, texts=texts))
     ws.print_area = PRINT_AREA  # cards and charts; the chart data stays on screen
     ws.page_setup.orientation = "landscape"
@@ -118,7 +118,7 @@ def _notices(sheet: xw.Sheet, result: Result, zh: bool) -> None:
         return
     lines = [n.zh if zh else n.en for n in notices]
     if len(lines) > NOTICE_LINES:  # the rest share the last line (the cells to its right are empty)
-        lines = lines[: NOTICE_LINES - 1] + [("；" if zh else "; ").join(lines[NOTICE_LINES - 1:])]
+        lines = lines[: NOTICE_LINES - 1] + [text(Join(tuple(lines[NOTICE_LINES - 1:])), "zh" if zh else "en")]
     head = text(msg("dash.notices"), "zh" if zh else "en")
     put(sheet.range((1, NOTICE_COL)), [[head], *[[f"⚠ {t}"] for t in lines]])
     sheet.range((1, NOTICE_COL)).font.bold = True
