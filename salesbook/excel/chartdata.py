@@ -31,6 +31,7 @@ from .charts import ChartSpec, Series
 
 @dataclass(frozen=True)
 class ChartTable:
+    """One chart's data: title, header and rows (already in the workbook's language) and how to draw it."""
     key: str
     title: str
     kind: str  # column | bar | pie | combo

@@ -40,6 +40,8 @@ _FMT = {"amount": "#,##0.00", "pct": "0.0%", "int": "#,##0", "num": "#,##0.0"}
 
 
 def write(sheet: xw.Sheet, result: Result, *, lang: str, now: dt.datetime | None) -> None:
+    """Fill the dashboard's cells in ``lang``: the info block, the data notices, the KPI cards and the
+    chart-data slots (the charts themselves are the template's)."""
     s = result.settings
     zh = lang == "zh"
     now = (now or dt.datetime.now()).replace(microsecond=0)
