@@ -12,7 +12,7 @@ from typing import Any
 
 import xlwings as xw
 
-from . import schema
+from . import schema, vocab
 from .core.parse import key_text
 from .core.rfm import SEGMENT_EN, segment
 from .core.tables import NEW_LABEL
@@ -168,7 +168,7 @@ def growth_of(current, base, lang: str = "zh"):
             return _err("number", lang)
         b = _num(b) if b not in (None, "") else None
         if not b:
-            return NEW_LABEL if lang != "en" else "new"
+            return vocab.label("growth", NEW_LABEL, lang)
         return (c - b) / abs(b)
 
     return _each(one, current, base)

@@ -26,7 +26,8 @@ Pair = tuple[str, str]  # (Chinese, English)
 
 DOMAINS: dict[str, dict[str, Pair]] = {
     # 业绩分析: completion bands and pace in a running period (SPEC §4)
-    "band": {"met": ("达标", "Met"), "near": ("接近", "Near"), "below": ("未达标", "Below target")},
+    "band": {"met": ("达标", "Met"), "near": ("接近", "Near"), "below": ("未达标", "Below target"),
+             "no_target": ("无目标", "No target")},
     "pace": {"ahead": ("超前", "Ahead"), "behind": ("落后", "Behind")},
     # RFM segments (SPEC §4 RFM), including customers with no order in the window
     "segment": {"high_value": ("高价值客户", "High value"), "churn_risk": ("流失风险客户", "Churn risk"),
@@ -60,6 +61,33 @@ DOMAINS: dict[str, dict[str, Pair]] = {
     "customer_type": {"new": ("新客户", "New"), "returning": ("老客户", "Returning"), "repeat": ("复购客户", "Repeat")},
     "weekday": {"mon": ("周一", "Mon"), "tue": ("周二", "Tue"), "wed": ("周三", "Wed"), "thu": ("周四", "Thu"),
                 "fri": ("周五", "Fri"), "sat": ("周六", "Sat"), "sun": ("周日", "Sun")},
+    # 多维拆解 KPI block labels (the metric codes of core.breakdown.kpi_table); amounts get the unit at the edge
+    "kpi": {"revenue": ("销售额", "Sales"), "orders": ("订单量", "Orders"), "avg_ticket": ("客单价", "Average order"),
+            "per_rep_revenue": ("人均销售额", "Sales per rep"), "ltv": ("客户终身价值LTV", "Customer lifetime value"),
+            "collection_rate": ("回款率", "Collection rate"), "cancel_rate": ("退单率", "Cancellation rate"),
+            "customers": ("成交客户数", "Buying customers"), "new_customers": ("新客户数", "New customers"),
+            "new_share": ("新客户占比", "New customer share"), "repeat_rate": ("复购率", "Repeat rate"),
+            "churn_rate": ("客户流失率", "Customer churn rate"), "lead_conversion": ("线索转化率", "Lead conversion"),
+            "deal_cycle_days": ("平均成交周期(天)", "Avg sales cycle (days)")},
+    # 销售漏斗 headline labels (core.funnel.summary metrics)
+    "funnel_kpi": {"leads": ("线索数", "Leads"), "open": ("在途线索", "Open leads"),
+                   "open_amount": ("在途预估金额", "Open leads' estimated amount"),
+                   "weighted": ("加权管道金额", "Weighted pipeline"), "win_rate": ("赢单率（成交/已关闭）", "Win rate (won / closed)"),
+                   "cycle": ("平均成交周期(天)", "Avg sales cycle (days)"), "won_month": ("本月已成交", "Won this month"),
+                   "due_month": ("本月加权预计成交", "Weighted expected this month"),
+                   "won_quarter": ("本季已成交", "Won this quarter"),
+                   "due_quarter": ("本季加权预计成交", "Weighted expected this quarter"),
+                   "basis": ("预计成交日", "Expected close date")},
+    # where a stalled lead's days in stage are counted from; a lost lead with no reason typed
+    "since": {"stage_date": ("阶段日期", "Stage date"), "created": ("创建日期", "Created date")},
+    # an empty product line / salesperson / region / channel cell in the breakdown tables (core.kpi_customers.BLANK)
+    "blank": {"(未填)": ("(未填)", "(blank)")},
+    "lost_reason": {"not_given": ("未填写", "Not given")},
+    # 仪表盘 KPI cards (metric codes of the KPI block)
+    "card": {"revenue": ("本月销售额", "Sales this month"), "orders": ("本月订单量", "Orders this month"),
+             "avg_ticket": ("客单价", "Average order"), "collection_rate": ("回款率", "Collection rate"),
+             "cancel_rate": ("退单率", "Cancellation rate"), "new_customers": ("新客户数", "New customers"),
+             "repeat_rate": ("复购率", "Repeat rate"), "customers": ("成交客户数", "Buying customers")},
     "flag": {"yes": ("是", "Yes")},
     "yesno": {"yes": ("是", "Yes"), "no": ("否", "No")},
     "portrait": {"unknown": ("未填写", "Not given")},  # an empty industry or size in the portrait matrix

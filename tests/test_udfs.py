@@ -73,7 +73,7 @@ def test_pure_udfs():
     assert udfs.RFM_SEGMENT(1, 3, 1, "en") == "churn risk"
     assert udfs.COMPLETION_RATE(220.5, 200) == pytest.approx(1.1025)
     assert udfs.GROWTH(120, 100) == pytest.approx(0.2)
-    assert udfs.GROWTH(120, 0) == "新增" and udfs.GROWTH(120, None, "en") == "new"
+    assert udfs.GROWTH(120, 0) == "新增" and udfs.GROWTH(120, None, "en") == "New"
 
 
 def test_a_workbook_never_refreshed_asks_for_a_refresh(template, tmp_path):

@@ -27,12 +27,15 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ..messages import msg
 from ..settings import Settings
-from . import funnel
+from . import funnel, periods
 from . import kpi_customers as kc
-from . import periods
 from .parse import STATUS_CANCELLED, STATUS_DRAFT
 from .tables import growth, point_change, ratio
+
+QUADRANT_STAR, QUADRANT_TO_FIX, QUADRANT_STEADY = "star", "to_fix", "steady"  # vocabulary domain "quadrant"
+TYPE_NEW, TYPE_RETURNING, TYPE_REPEAT = "new", "returning", "repeat"  # vocabulary domain "customer_type"
 
 
 def _in(orders: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
@@ -92,20 +95,21 @@ def kpis(orders: pd.DataFrame, start, end, *, settings: Settings, first_dates: p
 RATES = frozenset({"collection_rate", "cancel_rate", "new_share", "repeat_rate", "churn_rate", "lead_conversion"})
 
 
+# metric → its kind; the metric is also the label's code (vocabulary domain "kpi").
 # rows of one kind stay together where the reading allows: the writer formats a run of equal kinds in one call
-KPI_LABELS = {
-    "revenue": ("销售额", "amount"), "orders": ("订单量", "int"), "avg_ticket": ("客单价", "amount"),
-    "per_rep_revenue": ("人均销售额", "amount"), "ltv": ("客户终身价值LTV", "amount"), "cac": ("获客成本CAC", "amount"),
-    "collection_rate": ("回款率", "pct"), "cancel_rate": ("退单率", "pct"), "customers": ("成交客户数", "int"),
-    "new_customers": ("新客户数", "int"), "new_share": ("新客户占比", "pct"), "repeat_rate": ("复购率", "pct"),
-    "churn_rate": ("客户流失率", "pct"),
-    "lead_conversion": ("线索转化率", "pct"), "deal_cycle_days": ("平均成交周期(天)", "num"),
+KPI_KINDS = {
+    "revenue": "amount", "orders": "int", "avg_ticket": "amount", "per_rep_revenue": "amount", "ltv": "amount",
+    "cac": "amount", "collection_rate": "pct", "cancel_rate": "pct", "customers": "int", "new_customers": "int",
+    "new_share": "pct", "repeat_rate": "pct", "churn_rate": "pct", "lead_conversion": "pct", "deal_cycle_days": "num",
 }
 
 
 def kpi_table(orders: pd.DataFrame, leads: pd.DataFrame, *, settings: Settings, as_of: dt.date,
               customers: pd.DataFrame | None = None) -> pd.DataFrame:
     """metric · label · kind · this month · last month · change · year to date · same period last year · YoY.
+
+    ``label`` is a code of the vocabulary domain "kpi" (the metric), or for a CAC row a message
+    naming the channel (``kpi.cac``); the edge renders it and adds the display unit to amounts.
 
     本月 runs from the 1st to as-of; 上月同期 is the same days of last month (the whole of last
     month once as-of is a month's last day); 今年累计 and 去年同期 likewise for the year. ``change``
@@ -125,13 +129,13 @@ def kpi_table(orders: pd.DataFrame, leads: pd.DataFrame, *, settings: Settings, 
     cur, ytd = at(periods.span(month, a), prev), at(periods.span(year, a), ly)
     prv, lst = at(prev, periods.base_span(month, 2, a)), at(ly, periods.base_span(year, 24, a))
     rows = []
-    for key, (label, kind) in KPI_LABELS.items():
+    for key, kind in KPI_KINDS.items():
         keys = [k for k in cur if k.startswith("cac:")] if key == "cac" else [key]
         for k in keys:
             if k not in cur:
                 continue
-            text = f"{label}·{k[4:]}" if key == "cac" else label
-            rows.append({"metric": k, "label": text, "kind": kind, "current": cur[k], "previous": prv[k],
+            label = msg("kpi.cac", channel=k[4:]) if key == "cac" else key
+            rows.append({"metric": k, "label": label, "kind": kind, "current": cur[k], "previous": prv[k],
                          "ytd": ytd[k], "last_year": lst[k]})
     t = pd.DataFrame(rows)
     rate = t["metric"].isin(RATES)
@@ -215,7 +219,7 @@ def by_dimension(orders: pd.DataFrame, dim: str, *, settings: Settings, as_of: d
     counted = periods.counted(orders, settings=settings, as_of=as_of)
     cur = _in(counted, year, a)
     ly = _in(counted, *ly_span)
-    key = cur[dim].fillna("(未填)")
+    key = cur[dim].fillna(kc.BLANK)
     g = cur.groupby(key)
     t = pd.DataFrame({"revenue": g["revenue"].sum()})
     t.index.name = dim
@@ -224,7 +228,7 @@ def by_dimension(orders: pd.DataFrame, dim: str, *, settings: Settings, as_of: d
     t["orders"] = g["is_order"].sum().astype("int64")
     t["customers"] = cur[cur["is_order"]].groupby(key)["customer_id"].nunique().reindex(t.index).fillna(0)
     t["avg_ticket"] = ratio(t["revenue"], t["orders"].astype("float64"))
-    ly_rev = ly.groupby(ly[dim].fillna("(未填)"))["revenue"].sum()
+    ly_rev = ly.groupby(ly[dim].fillna(kc.BLANK))["revenue"].sum()
     known = pd.Series(ly_known, index=t.index)
     t["yoy"] = growth(t["revenue"], ly_rev.reindex(t.index), known)
     ly_total = ly_rev.sum()
@@ -240,7 +244,7 @@ def by_dimension(orders: pd.DataFrame, dim: str, *, settings: Settings, as_of: d
         became = became[(became >= year) & (became <= a)]
         firsts = counted[counted["is_order"]].sort_values("order_date").drop_duplicates("customer_id")
         firsts = firsts[firsts["customer_id"].isin(became.index) & (firsts["order_date"] >= year)]
-        t["new_customers"] = firsts.groupby(firsts[dim].fillna("(未填)")).size().reindex(t.index).fillna(0)
+        t["new_customers"] = firsts.groupby(firsts[dim].fillna(kc.BLANK)).size().reindex(t.index).fillna(0)
         if "collected" in cur and cur["collected"].notna().any():
             coll = g["collected"].sum()
         else:
@@ -270,17 +274,18 @@ def by_dimension(orders: pd.DataFrame, dim: str, *, settings: Settings, as_of: d
 
 
 def _quadrant(t: pd.DataFrame) -> pd.Series:
-    """明星 star: above-average share and growing; 待改进 to fix: shrinking; else 稳定 steady."""
+    """The code of a line's position: star (明星, above-average share and growing), to_fix (待改进,
+    shrinking), else steady (稳定)."""
     avg = 1 / len(t) if len(t) else 0
     growing = t["yoy"].map(lambda v: isinstance(v, str) or v > 0)
-    out = np.where((t["share"] >= avg) & growing, "明星", np.where(~growing, "待改进", "稳定"))
+    out = np.where((t["share"] >= avg) & growing, QUADRANT_STAR, np.where(~growing, QUADRANT_TO_FIX, QUADRANT_STEADY))
     return pd.Series(out, index=t.index)
 
 
 def customer_types(orders: pd.DataFrame, *, settings: Settings, as_of: dt.date,
                    customers: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Year to date split into 新客户 new (became a customer this year) / 老客户 returning / 复购客户
-    repeat (returning, ≥2 orders this year)."""
+    """Year to date split by customer type, as codes (vocabulary domain "customer_type"): new (新客户,
+    became a customer this year) / returning (老客户) / repeat (复购客户, returning, ≥2 orders this year)."""
     a = pd.Timestamp(as_of)
     year = a.replace(month=1, day=1)
     fd = first_order_dates(orders, settings=settings, as_of=as_of, customers=customers)
@@ -288,11 +293,11 @@ def customer_types(orders: pd.DataFrame, *, settings: Settings, as_of: dt.date,
     per = cur.groupby("customer_id").agg(revenue=("revenue", "sum"), orders=("is_order", "sum"))
     per = per[per["orders"] > 0]
     first = fd.reindex(per.index)
-    kind = np.where(first >= year, "新客户", np.where(per["orders"] >= 2, "复购客户", "老客户"))
+    kind = np.where(first >= year, TYPE_NEW, np.where(per["orders"] >= 2, TYPE_REPEAT, TYPE_RETURNING))
     per["type"] = kind
     t = per.groupby("type").agg(customers=("revenue", "size"), revenue=("revenue", "sum"),
                                 orders=("orders", "sum"))
-    t = t.reindex(["新客户", "老客户", "复购客户"]).fillna(0)
+    t = t.reindex([TYPE_NEW, TYPE_RETURNING, TYPE_REPEAT]).fillna(0)
     total = t["revenue"].sum()
     t["share"] = t["revenue"] / total if total else np.nan
     t["customers"] = t["customers"].astype("int64")

@@ -37,27 +37,38 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from .. import vocab
+from ..messages import msg
 from ..settings import Settings
 from .tables import ratio
 
-STAGES = ("需求确认", "方案提交", "商务谈判", "成交")
+# stage codes (vocabulary domain "stage": 需求确认 qualify, 方案提交 proposal, 商务谈判 negotiation, 成交 won,
+# 丢单 lost); the leads' typed stages are read in either language
+STAGES = ("qualify", "proposal", "negotiation", "won")
 OPEN_STAGES = STAGES[:3]
-WON, LOST = "成交", "丢单"
-NO_REASON = "未填写"
+WON, LOST = "won", "lost"
+NO_REASON = "not_given"  # a lost lead with no reason typed (vocabulary domain "lost_reason")
+SINCE_STAGE_DATE, SINCE_CREATED = "stage_date", "created"  # vocabulary domain "since"
 _INDEX = {s: i for i, s in enumerate(STAGES)}
 
 
 def probability(stage: str, settings: Settings) -> float:
-    """The win probability of an open lead at ``stage`` (参数 funnel_prob_*)."""
-    return {"需求确认": settings.funnel_prob_need, "方案提交": settings.funnel_prob_proposal,
-            "商务谈判": settings.funnel_prob_negotiation}[stage]
+    """The win probability of an open lead at ``stage`` (a stage code; 参数 funnel_prob_*)."""
+    return {"qualify": settings.funnel_prob_need, "proposal": settings.funnel_prob_proposal,
+            "negotiation": settings.funnel_prob_negotiation}[stage]
+
+
+def _stage_code(v):
+    """A typed stage (code, Chinese or English word) as its code; other values unchanged."""
+    return vocab.parse("stage", v) or v
 
 
 def lead_states(leads: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
     """Each lead as it stood on ``as_of`` (clean leads in, a new frame out).
 
-    Adds ``state`` (需求确认/方案提交/商务谈判 = open at that stage, 成交, 丢单), ``reached`` (index
-    of the furthest stage reached, 0 = 需求确认 … 3 = 成交), ``entered`` (start of the current stage,
+    ``stage`` and ``lost_stage`` become stage codes. Adds ``state`` (qualify/proposal/negotiation =
+    open at that stage, won, lost), ``reached`` (index of the furthest stage reached, 0 = qualify …
+    3 = won), ``entered`` (start of the current stage,
     see the module docstring), ``closed_on`` (the closing date of a won or lost lead, when recorded),
     ``days_in_stage`` (open leads) and ``lost_at`` (the stage a lost lead stopped at)."""
     a = pd.Timestamp(as_of)
@@ -66,9 +77,11 @@ def lead_states(leads: pd.DataFrame, *, as_of: dt.date) -> pd.DataFrame:
         if c not in df:
             df[c] = None
     df = df[~(df["created"] > a)].copy()
+    df["stage"] = df["stage"].map(_stage_code).astype(object)
+    df["lost_stage"] = df["lost_stage"].map(_stage_code).astype(object)
     later = df["stage_date"] > a
     lost_at = df["lost_stage"].where(df["lost_stage"].isin(OPEN_STAGES), STAGES[0])
-    before = {"方案提交": "需求确认", "商务谈判": "方案提交", "成交": "商务谈判"}
+    before = {"proposal": "qualify", "negotiation": "proposal", "won": "negotiation"}
     state = df["stage"].copy()
     moved_back = later & df["stage"].ne(STAGES[0])
     state[moved_back] = np.where(df.loc[moved_back, "stage"].eq(LOST), lost_at[moved_back],
@@ -91,7 +104,7 @@ def _mean_days(delta: pd.Series) -> float:
 
 
 def stage_table(states: pd.DataFrame, *, settings: Settings) -> pd.DataFrame:
-    """One row per stage (需求确认, 方案提交, 商务谈判, 成交, 丢单): reached, lost at it, open now,
+    """One row per stage code (qualify, proposal, negotiation, won, lost): reached, lost at it, open now,
     预估金额 (of the open leads at an open stage, of the won / lost leads at 成交 / 丢单), probability, weighted amount, conversion to the next stage, mean days in stage
     (open leads) and mean days from creation to reaching it."""
     rows = []
@@ -128,14 +141,15 @@ def stalled(states: pd.DataFrame, *, settings: Settings) -> pd.DataFrame:
     s = states[states["state"].isin(OPEN_STAGES) & (states["days_in_stage"] > settings.funnel_stall_days)].copy()
     s["probability"] = s["state"].map(lambda st: probability(st, settings)).astype("float64")
     s["weighted"] = s["est_amount"] * s["probability"]
-    s["since"] = np.where(s["entered"].eq(s["stage_date"]) & s["state"].eq(s["stage"]), "阶段日期", "创建日期")
+    s["since"] = np.where(s["entered"].eq(s["stage_date"]) & s["state"].eq(s["stage"]), SINCE_STAGE_DATE,
+                          SINCE_CREATED)
     s = s.sort_values(["est_amount", "days_in_stage"], ascending=[False, False], na_position="last", kind="stable")
     return s[["lead_id", "name", "owner", "state", "est_amount", "weighted", "entered", "since",
               "days_in_stage"]].reset_index(drop=True)
 
 
 def lost_reasons(states: pd.DataFrame) -> pd.DataFrame:
-    """Lost leads by 丢单原因 (blank = 未填写): count, share of lost leads, 预估金额 lost, most often
+    """Lost leads by 丢单原因 (blank = the code :data:`NO_REASON`): count, share of lost leads, 预估金额 lost, most often
     the stage lost at. Empty when no lost lead has a reason."""
     lost = states[states["state"] == LOST]
     if lost.empty or lost["lost_reason"].isna().all():
@@ -172,7 +186,9 @@ def expected_close(states: pd.DataFrame, *, settings: Settings, as_of: dt.date) 
 
 
 def summary(states: pd.DataFrame, *, settings: Settings, as_of: dt.date) -> pd.DataFrame:
-    """The funnel's headline numbers as (metric, label, value, kind) rows."""
+    """The funnel's headline numbers as (metric, label, value, kind) rows. ``label`` is the metric's
+    code (vocabulary domain "funnel_kpi") or a message (the stalled count names its days); the
+    expected-close basis is a message too."""
     a = pd.Timestamp(as_of)
     month_end = (a.to_period("M").end_time).normalize()
     quarter_end = (a.to_period("Q").end_time).normalize()
@@ -193,27 +209,29 @@ def summary(states: pd.DataFrame, *, settings: Settings, as_of: dt.date) -> pd.D
         return float(weighted[(due >= a) & (due <= end)].sum())
 
     if states.empty:
-        basis = "线索表中没有截至分析截止日的线索"
+        basis = msg("funnel.basis_none")
     elif np.isnan(cyc):
-        basis = "无已成交线索可估计成交周期：请在参数填写 funnel_cycle_days"
+        basis = msg("funnel.basis_no_cycle")
     elif settings.funnel_cycle_days is not None:
-        basis = f"创建日期 + {settings.funnel_cycle_days} 天（参数）"
+        basis = msg("funnel.basis_setting", days=settings.funnel_cycle_days)
     else:
-        basis = f"创建日期 + 平均成交周期 {round(cyc)} 天"
+        basis = msg("funnel.basis_mean", days=round(cyc))
     rows = [
-        ("leads", "线索数", len(states), "int"),
-        ("open", "在途线索", int(is_open.sum()), "int"),
-        ("open_amount", "在途预估金额", float(states.loc[is_open, "est_amount"].sum()), "amount"),
-        ("weighted", "加权管道金额", float(weighted.sum()), "amount"),
-        ("win_rate", "赢单率（成交/已关闭）", ratio(len(won), int(closed.sum())), "pct"),
-        ("cycle", "平均成交周期(天)", _mean_days(won["closed_on"] - won["created"]), "num"),
-        ("stalled", f"停滞线索（停留 > {settings.funnel_stall_days} 天）", n_stalled, "int"),
-        ("won_month", "本月已成交", won_in(month_start), "amount"),
-        ("due_month", "本月加权预计成交", due_by(month_end), "amount"),
-        ("won_quarter", "本季已成交", won_in(quarter_start), "amount"),
-        ("due_quarter", "本季加权预计成交", due_by(quarter_end), "amount"),
-        ("basis", "预计成交日", basis, "text"),
+        ("leads", len(states), "int"),
+        ("open", int(is_open.sum()), "int"),
+        ("open_amount", float(states.loc[is_open, "est_amount"].sum()), "amount"),
+        ("weighted", float(weighted.sum()), "amount"),
+        ("win_rate", ratio(len(won), int(closed.sum())), "pct"),
+        ("cycle", _mean_days(won["closed_on"] - won["created"]), "num"),
+        ("stalled", n_stalled, "int"),
+        ("won_month", won_in(month_start), "amount"),
+        ("due_month", due_by(month_end), "amount"),
+        ("won_quarter", won_in(quarter_start), "amount"),
+        ("due_quarter", due_by(quarter_end), "amount"),
+        ("basis", basis, "text"),
     ]
+    rows = [(m, msg("funnel.stalled", days=settings.funnel_stall_days) if m == "stalled" else m, v, k)
+            for m, v, k in rows]
     return pd.DataFrame(rows, columns=["metric", "label", "value", "kind"])
 
 

@@ -41,6 +41,10 @@ from .tables import point_change, ratio
 
 YEAR_DAYS = 365
 
+# an empty dimension cell, grouped as one value; vocabulary domain "blank" shows it (未填) / (blank).
+# Kept as this text (not a new code) because alert keys name the product line it stands for.
+BLANK = "(未填)"
+
 
 def _span(c: pd.DataFrame, start, end) -> pd.DataFrame:
     return c[(c["order_date"] >= start) & (c["order_date"] <= end)]
@@ -95,7 +99,7 @@ def cac(counted: pd.DataFrame, start, end, new_ids, costs: dict[str, float]) -> 
     real = _span(counted[counted["is_order"]], start, end)
     first = real[real["customer_id"].isin(set(new_ids))].sort_values("order_date", kind="stable")
     first = first.drop_duplicates("customer_id")
-    n = first.groupby(first["channel"].fillna("(未填)")).size() if "channel" in first else pd.Series(dtype="int64")
+    n = first.groupby(first["channel"].fillna(BLANK)).size() if "channel" in first else pd.Series(dtype="int64")
     return {ch: ratio(s, int(n.get(ch, 0))) for ch, s in spend(costs, start, end).items()}
 
 
@@ -109,7 +113,7 @@ def product_repeat(orders: pd.DataFrame, *, settings: Settings, as_of: dt.date) 
     c = c[c["is_order"]]
     if c.empty:
         return pd.DataFrame(columns=cols)
-    c = c.assign(product_line=c["product_line"].fillna("(未填)"))
+    c = c.assign(product_line=c["product_line"].fillna(BLANK))
     ly_span = periods.base_span(a.to_period("Y"), 12, a)
     known = periods.base_known(ly_span, periods.data_start(orders, as_of))
 

@@ -16,13 +16,15 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ..messages import Growth, Join, Money, Pct, msg
 from ..settings import Settings
 from . import periods
-from .numtext import number, pct
 from .tables import growth, ratio
 
 DIMS = ("salesperson", "product_line", "region")
-BAND_MET, BAND_NEAR, BAND_MISS = "达标", "接近", "未达标"
+# status bands and pace: codes (vocabulary domains "band" and "pace" hold the words)
+BAND_MET, BAND_NEAR, BAND_MISS, BAND_NONE = "met", "near", "below", "no_target"
+PACE_AHEAD, PACE_BEHIND = "ahead", "behind"
 
 
 def completion_rate(actual, target):
@@ -31,8 +33,9 @@ def completion_rate(actual, target):
 
 
 def band(rate: pd.Series, *, settings: Settings) -> pd.Series:
+    """The status band code of each completion rate: met / near / below, no_target where the rate is NaN."""
     out = np.select([rate >= settings.band_met, rate >= settings.band_near], [BAND_MET, BAND_NEAR], BAND_MISS)
-    return pd.Series(out, index=rate.index).where(rate.notna(), "无目标")
+    return pd.Series(out, index=rate.index).where(rate.notna(), BAND_NONE)
 
 
 _NONE = "\x00"  # stands for an empty dimension cell in group keys
@@ -90,7 +93,9 @@ def performance(orders: pd.DataFrame, targets: pd.DataFrame, *, settings: Settin
 
     Columns: period, freq, salesperson, product_line, region, actual, target, gap, completion,
     yoy, mom, band, elapsed, pace, note. ``yoy``/``mom`` follow the one period rule
-    (:mod:`.periods`): fractions, 新增 on a zero base, NaN when the base is before the data.
+    (:mod:`.periods`): fractions, the code 'new' on a zero base, NaN when the base is before the data.
+    ``band`` and ``pace`` are codes (:data:`BAND_MET` …, :data:`PACE_AHEAD` …; pace is None outside a
+    running period); ``note`` is a message (:class:`salesbook.messages.Join` of ``perf.*`` entries).
     Periods that start after as-of are left out; orders after as-of never count.
     """
     as_of_ts = pd.Timestamp(as_of)
@@ -123,7 +128,7 @@ def performance(orders: pd.DataFrame, targets: pd.DataFrame, *, settings: Settin
     out["band"] = band(out["completion"], settings=settings)
     out["elapsed"] = out["period"].map(lambda p: _elapsed(p, as_of_ts))
     out["pace"] = _pace(out)
-    out["note"] = _notes(out, settings=settings)
+    out["note"] = _notes(out)
     out["period_label"] = out["period"].map(period_label)
     # months, quarters and years together: order by start, then the shorter period first
     out = out.assign(_start=out["period"].map(lambda p: p.start_time),
@@ -147,6 +152,7 @@ COLUMNS = ["period", "period_label", "freq", "salesperson", "product_line", "reg
 
 
 def period_label(p: pd.Period) -> str:
+    """A period as shown: 2024-03, 2024Q1 or 2024."""
     if p.freqstr.startswith("Q"):
         return f"{p.year}Q{p.quarter}"
     if p.freqstr.startswith("Y") or p.freqstr.startswith("A"):
@@ -158,27 +164,25 @@ def _pace(out: pd.DataFrame) -> pd.Series:
     """In a running period compare completion with time elapsed (60% gone, 80% done → ahead)."""
     running = out["elapsed"].lt(1) & out["completion"].notna()
     ahead = out["completion"] >= out["elapsed"]
-    pace = np.where(~running, "", np.where(ahead, "超前", "落后"))
-    return pd.Series(pace, index=out.index)
+    pace = np.where(ahead, PACE_AHEAD, PACE_BEHIND).astype(object)
+    return pd.Series(pace, index=out.index, dtype="object").where(running, None)
 
 
-def _pct(v) -> str:
-    return v if isinstance(v, str) else pct(v, signed=True)
+def _notes(out: pd.DataFrame) -> pd.Series:
+    """Each row's note: completion, the gap (when short), time elapsed and pace (running periods),
+    MoM and YoY — a message rendered in the workbook's language (amounts in its display unit)."""
 
-
-def _notes(out: pd.DataFrame, *, settings: Settings) -> pd.Series:
-    unit, factor = settings.display_unit, settings.unit_factor
-
-    def note(r) -> str:
+    def note(r) -> Join:
         parts = []
         if pd.notna(r["completion"]):
-            parts.append(f"完成率 {pct(r['completion'])}")
+            parts.append(msg("perf.completion", completion=Pct(r["completion"])))
             if r["gap"] < 0:
-                parts.append(f"差 {number(-r['gap'] / factor)}{unit}")
+                parts.append(msg("perf.gap", gap=Money(-r["gap"])))
             if r["elapsed"] < 1:
-                parts.append(f"时间进度 {pct(r['elapsed'])}，{'进度超前' if r['completion'] >= r['elapsed'] else '进度落后'}")
-        parts.append(f"环比 {_pct(r['mom'])}")
-        parts.append(f"同比 {_pct(r['yoy'])}")
-        return "；".join(parts)
+                key = "perf.elapsed_ahead" if r["completion"] >= r["elapsed"] else "perf.elapsed_behind"
+                parts.append(msg(key, elapsed=Pct(r["elapsed"])))
+        parts.append(msg("perf.mom", mom=Growth(r["mom"])))
+        parts.append(msg("perf.yoy", yoy=Growth(r["yoy"])))
+        return Join(tuple(parts))
 
     return out.apply(note, axis=1) if len(out) else pd.Series(dtype="object")

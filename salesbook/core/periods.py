@@ -53,6 +53,7 @@ def span(p: pd.Period, as_of) -> tuple[pd.Timestamp, pd.Timestamp] | None:
 
 
 def is_running(p: pd.Period, as_of) -> bool:
+    """True when ``as_of`` falls in ``p`` before its last day (on the last day the period is closed)."""
     a = pd.Timestamp(as_of)
     start, end = bounds(p)
     return start <= a < end

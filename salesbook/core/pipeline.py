@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..messages import Bilingual, Day, msg
+from ..messages import Bilingual, Code, Day, DisplayUnit, msg
 from ..settings import Settings
 from . import alerts as al
 from . import breakdown as bd
@@ -146,33 +146,32 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
     """Output sheets as blocks: column keys, kinds and vocabulary domains, and titles as messages.
     Headers and words are the vocabulary's, chosen by the writer in the workbook's language."""
     ytd = {"start": Day(dt.date(as_of.year, 1, 1)), "end": Day(as_of)}
-    kpi = f["kpi"].copy()
-    kpi["label"] = kpi["label"].where(kpi["kind"] != "amount", kpi["label"] + f"({settings.display_unit})")
+    kpi = f["kpi"].assign(label=with_unit(f["kpi"], "kpi"))
     perf_cols = cols("period_label", "salesperson", "product_line", "region", ("actual", "amount"),
                      ("target", "amount"), ("gap", "amount"), ("completion", "pct"), ("yoy", "growth"),
                      ("mom", "growth"), ("band", "text", False, "band"), ("elapsed", "pct"),
                      ("pace", "text", False, "pace"), *((("p_hit", "pct"),) if "p_hit" in f["performance"] else ()),
                      "note")
     dim_cols = {
-        "product_line": cols("product_line", ("revenue", "amount"), ("share", "pct"), ("share_change", "pp"),
+        "product_line": cols(("product_line", "text", False, "blank"), ("revenue", "amount"), ("share", "pct"), ("share_change", "pp"),
                              ("orders", "int"), ("avg_ticket", "amount"), ("yoy", "growth"),
                              ("quadrant", "text", False, "quadrant"),
                              *((("margin", "amount"), ("margin_rate", "pct")) if "margin" in f["by_product_line"] else ())),
-        "salesperson": cols(("rank", "int"), "salesperson", ("revenue", "amount"),
+        "salesperson": cols(("rank", "int"), ("salesperson", "text", False, "blank"), ("revenue", "amount"),
                             *((("target", "amount"), ("completion", "pct")) if "target" in f["by_salesperson"] else ()),
                             ("orders", "int"), ("avg_ticket", "amount"), ("new_customers", "int"),
                             ("collection_rate", "pct"), ("score", "num"), ("yoy", "growth")),
-        "region": cols("region", ("revenue", "amount"), ("share", "pct"),
+        "region": cols(("region", "text", False, "blank"), ("revenue", "amount"), ("share", "pct"),
                        *((("target", "amount"), ("completion", "pct")) if "target" in f["by_region"] else ()),
                        ("customers", "int"), ("yoy", "growth")),
-        "channel": cols("channel", ("revenue", "amount"), ("share", "pct"), ("orders", "int"), ("customers", "int"),
+        "channel": cols(("channel", "text", False, "blank"), ("revenue", "amount"), ("share", "pct"), ("orders", "int"), ("customers", "int"),
                         ("yoy", "growth")),
     }
     sales_cols = (("revenue", "amount"), ("orders", "int"), ("avg_ticket", "amount"), ("customers", "int"),
                   ("new_customers", "int"))
     breakdown = [
         Block("kpi", msg("title.kpi" if settings.acquisition_costs else "title.kpi_no_cac", as_of=Day(as_of)), kpi,
-              cols("label", ("current", "row"), ("previous", "row"), ("change", "row"), ("ytd", "row"),
+              cols(("label", "text", False, "kpi"), ("current", "row"), ("previous", "row"), ("change", "row"), ("ytd", "row"),
                    ("last_year", "row"), ("yoy", "row"))),
         Block("trend", msg("title.trend"), f["trend"],
               cols("month", ("revenue", "amount"), ("target", "amount"), ("completion", "pct"), ("orders", "int"),
@@ -188,7 +187,8 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
               cols(("type", "text", False, "customer_type"), ("customers", "int"), ("orders", "int"),
                    ("revenue", "amount"), ("share", "pct"))),
         Block("product_repeat", msg("title.product_repeat", **ytd), f["product_repeat"],
-              cols("product_line", ("customers", "int"), ("repeat_customers", "int"), ("repeat_rate", "pct"),
+              cols(("product_line", "text", False, "blank"), ("customers", "int"), ("repeat_customers", "int"),
+                   ("repeat_rate", "pct"),
                    ("last_year", "pct"), ("change", "pp"))),
     ]
     rfm_title = (msg("title.rfm_churn", as_of=Day(as_of), window=settings.rfm_window_days,
@@ -237,23 +237,22 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
 
 def funnel_blocks(f: dict[str, pd.DataFrame], *, settings: Settings, as_of: dt.date) -> list[Block]:
     """The 销售漏斗 sheet: headline numbers, the stages, stalled leads and (when typed) lost reasons."""
-    summary = f["funnel_summary"].copy()
-    summary["label"] = summary["label"].where(summary["kind"] != "amount",
-                                              summary["label"] + f"({settings.display_unit})")
+    summary = f["funnel_summary"].assign(label=with_unit(f["funnel_summary"], "funnel_kpi"))
     blocks = [
         Block("funnel_summary", msg("title.funnel_summary", as_of=Day(as_of)), summary,
-              cols("label", ("value", "row"))),
+              cols(("label", "text", False, "funnel_kpi"), ("value", "row"))),
         Block("funnel_stages", msg("title.funnel_stages"), f["funnel_stages"],
               cols(("stage", "text", False, "stage"), ("reached", "int"), ("conversion", "pct"), ("lost", "int"),
                    ("open", "int"), ("amount", "amount"), ("probability", "pct"), ("weighted", "amount"),
                    ("avg_days_in_stage", "num"), ("avg_days_to_reach", "num"))),
         Block("funnel_stalled", msg("title.funnel_stalled", days=settings.funnel_stall_days), f["funnel_stalled"],
               cols("lead_id", "name", "owner", ("state", "text", False, "stage"), ("est_amount", "amount"),
-                   ("weighted", "amount"), ("entered", "date"), "since", ("days_in_stage", "int"))),
+                   ("weighted", "amount"), ("entered", "date"), ("since", "text", False, "since"),
+                   ("days_in_stage", "int"))),
     ]
     if not f["funnel_lost_reasons"].empty:
         blocks.append(Block("funnel_lost_reasons", msg("title.funnel_lost_reasons"), f["funnel_lost_reasons"],
-                            cols("reason", ("count", "int"), ("share", "pct"), ("amount", "amount"),
+                            cols(("reason", "text", False, "lost_reason"), ("count", "int"), ("share", "pct"), ("amount", "amount"),
                                  ("top_stage", "text", False, "stage"))))
     return blocks
 
@@ -272,3 +271,14 @@ def portrait_blocks(f: dict[str, pd.DataFrame], *, settings: Settings, as_of: dt
               cols("tag", ("customers", "int"), ("tier_vip", "int"), ("tier_core", "int"), ("tier_normal", "int"),
                    ("tier_prospect", "int"), ("class_a", "int"), ("class_b", "int"), ("class_c", "int"))),
     ]
+
+
+def with_unit(t: pd.DataFrame, domain: str) -> pd.Series:
+    """A KPI-style table's ``label`` column with the display unit named on amount rows: a code of
+    ``domain`` (or a message) stays as it is, and an amount row becomes ``kpi.with_unit``."""
+    def one(label, kind):
+        if kind != "amount":
+            return label
+        return msg("kpi.with_unit", label=label if not isinstance(label, str) else Code(domain, label),
+                   unit=DisplayUnit())
+    return pd.Series([one(v, k) for v, k in zip(t["label"], t["kind"], strict=True)], index=t.index, dtype="object")

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-# kind: text | amount | pct | int | num | date | growth (number or the code 'new' / the label 新增)
+# kind: text | amount | pct | int | num | date | growth (a number or the code 'new', shown 新增 / New)
 #       | flag (a boolean shown as 是 / yes, blank when false)
 #       | pp (a rate's change: a fraction difference shown in percentage points)
 #       | row (the format of each row is in the frame's '<key>_kind' column, else 'kind', e.g. a KPI block)
@@ -62,12 +62,12 @@ def cols(*specs: tuple | str) -> tuple[Col, ...]:
     return tuple(Col(s) if isinstance(s, str) else Col(*s) for s in specs)
 
 
-NEW_LABEL = "新增"  # growth on a zero or missing base (SPEC §4)
+NEW_LABEL = "new"  # growth on a zero or missing base (SPEC §4): a code of vocabulary domain "growth" (新增 / New)
 
 
 def growth(current: pd.Series, base: pd.Series, known: pd.Series | None = None) -> pd.Series:
-    """(current − base) / base; the label 新增 where the base is zero or missing and something
-    sold now (nothing then and nothing now is NaN, shown —).
+    """(current − base) / base; the code :data:`NEW_LABEL` ('new', shown 新增) where the base is zero
+    or missing and something sold now (nothing then and nothing now is NaN, shown —).
 
     ``known`` (optional, boolean) marks bases the data covers; where it is False the base lies
     before the data begins and the growth is NaN (shown —), not 新增 (SPEC §4 periods)."""

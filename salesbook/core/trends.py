@@ -24,7 +24,7 @@ from ..settings import Settings
 from . import periods
 from .tables import growth, ratio
 
-WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # codes (vocabulary domain "weekday")
 COLUMNS = ["revenue", "orders", "avg_ticket", "customers", "new_customers"]
 
 

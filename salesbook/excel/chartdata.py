@@ -21,14 +21,17 @@ import pandas as pd
 import xlwings as xw
 from openpyxl.utils import get_column_letter
 
+from .. import vocab
 from ..core import funnel, report, rfm, tiers
 from ..core.pipeline import Result
+from ..messages import DisplayUnit, msg, text, unit_of
 from .cellstate import put
 from .charts import ChartSpec, Series
 
 
 @dataclass(frozen=True)
 class ChartTable:
+    """One chart's data: title, header and rows (already in the workbook's language) and how to draw it."""
     key: str
     title: str
     kind: str  # column | bar | pie | combo
@@ -42,77 +45,83 @@ class ChartTable:
 
 def tables(result: Result, lang: str) -> list[ChartTable]:
     """Every chart the dashboard and report can show, computed from the analysis."""
-    f, factor, unit = result.frames, result.settings.unit_factor, result.settings.display_unit
-    zh = lang == "zh"
+    f, factor = result.frames, result.settings.unit_factor
+    shown = unit_of(result.settings)
 
-    def t(z: str, e: str) -> str:
-        return z if zh else e
+    def t(key: str, **values: Any) -> str:  # a catalogue entry in the workbook's language
+        return text(msg(key, **values), lang, shown)
+
+    def word(domain: str, v: Any) -> Any:  # a code or a typed word of ``domain`` in the workbook's language
+        return vocab.label(domain, vocab.parse(domain, v) or v, lang)
 
     out = []
     trend = f["trend"].tail(12)
     out.append(ChartTable(
-        "monthly", t("月度销售额与目标", "Monthly sales vs target"), "combo",
-        [t("月份", "month"), t(f"销售额({unit})", "revenue"), t(f"目标({unit})", "target")],
+        "monthly", t("chart.monthly"), "combo",
+        [t("chart.month"), t("chart.sales_unit", unit=DisplayUnit()), t("chart.target_unit", unit=DisplayUnit())],
         [[m, r / factor, (None if pd.isna(g) else g / factor)]
          for m, r, g in zip(trend["month"], trend["revenue"], trend["target"], strict=True)],
-        {1: "#,##0.0", 2: "#,##0.0"}, ((t("销售额", "sales"), 1, "bar", False), (t("目标", "target"), 2, "line", False)),
+        {1: "#,##0.0", 2: "#,##0.0"}, ((t("chart.sales"), 1, "bar", False), (t("chart.target"), 2, "line", False)),
         y_format="#,##0"))
 
     people = f["by_salesperson"]
     if "completion" in people:
         p = people.dropna(subset=["completion"]).sort_values("completion", ascending=False)
         out.append(ChartTable(
-            "completion", t("完成率（按销售负责人，今年累计）", "Completion by salesperson (YTD)"), "combo",
-            [t("销售负责人", "salesperson"), t("完成率", "completion"), "100%"],
-            [[n, c, 1.0] for n, c in zip(p["salesperson"], p["completion"], strict=True)], {1: "0.0%", 2: "0%"},
-            ((t("完成率", "completion"), 1, "bar", False), ("100%", 2, "line", False)), y_format="0%"))
+            "completion", t("chart.completion"), "combo",
+            [t("chart.salesperson"), t("chart.completion_rate"), "100%"],
+            [[word("blank", n), c, 1.0] for n, c in zip(p["salesperson"], p["completion"], strict=True)], {1: "0.0%", 2: "0%"},
+            ((t("chart.completion_rate"), 1, "bar", False), ("100%", 2, "line", False)), y_format="0%"))
 
     drag = report.region_drag(result)
     if not drag.empty:
         out.append(ChartTable(
-            "regions", t("完成率（按区域，今年累计）", "Completion by region (YTD)"), "combo",
-            [t("区域", "region"), t("完成率", "completion"), "100%"],
+            "regions", t("chart.regions"), "combo",
+            [t("chart.region"), t("chart.completion_rate"), "100%"],
             [[n, c, 1.0] for n, c in zip(drag["region"], drag["completion"], strict=True)], {1: "0.0%", 2: "0%"},
-            ((t("完成率", "completion"), 1, "bar", False), ("100%", 2, "line", False)), y_format="0%"))
+            ((t("chart.completion_rate"), 1, "bar", False), ("100%", 2, "line", False)), y_format="0%"))
 
     prod = f["by_product_line"]
     out.append(ChartTable(
-        "products", t("产品线占比（今年累计）", "Product share (YTD)"), "pie",
-        [t("产品线", "product_line"), t(f"销售额({unit})", "revenue")],
-        [[n, v / factor] for n, v in zip(prod["product_line"], prod["revenue"], strict=True)], {1: "#,##0.0"},
-        ((t("销售额", "sales"), 1, "bar", False),)))
+        "products", t("chart.products"), "pie",
+        [t("chart.product_line"), t("chart.sales_unit", unit=DisplayUnit())],
+        [[word("blank", n), v / factor] for n, v in zip(prod["product_line"], prod["revenue"], strict=True)],
+        {1: "#,##0.0"},
+        ((t("chart.sales"), 1, "bar", False),)))
 
-    counts = f["tiers"]["tier"].value_counts().reindex(list(tiers.TIER_EN)).fillna(0)
+    counts = f["tiers"]["tier"].map(lambda v: vocab.parse("tier", v) or v).value_counts().reindex(
+        [vocab.parse("tier", k) or k for k in tiers.TIER_EN]).fillna(0)
     out.append(ChartTable(
-        "tiers", t("客户层级分布", "Customer tiers"), "column", [t("层级", "tier"), t("客户数", "customers")],
-        [[k if zh else tiers.TIER_EN[k], int(v)] for k, v in counts.items()], {1: "0"},
-        ((t("客户数", "customers"), 1, "bar", False),)))
+        "tiers", t("chart.tiers"), "column", [t("chart.tier"), t("chart.customers")],
+        [[word("tier", k), int(v)] for k, v in counts.items()], {1: "0"},
+        ((t("chart.customers"), 1, "bar", False),)))
 
-    segs = f["rfm"]["segment"].value_counts().reindex(list(rfm.SEGMENT_EN)).fillna(0)
+    segs = f["rfm"]["segment"].map(lambda v: vocab.parse("segment", v) or v).value_counts().reindex(
+        [vocab.parse("segment", k) or k for k in rfm.SEGMENT_EN]).fillna(0)
     out.append(ChartTable(
-        "segments", t("RFM 分群分布", "RFM segments"), "column", [t("分群", "segment"), t("客户数", "customers")],
-        [[k if zh else rfm.SEGMENT_EN[k], int(v)] for k, v in segs.items()], {1: "0"},
-        ((t("客户数", "customers"), 1, "bar", False),)))
+        "segments", t("chart.segments"), "column", [t("chart.segment"), t("chart.customers")],
+        [[word("segment", k), int(v)] for k, v in segs.items()], {1: "0"},
+        ((t("chart.customers"), 1, "bar", False),)))
 
     stages = f.get("funnel_stages")
     if stages is not None and not stages.empty:
         st = stages[stages["stage"].isin(funnel.STAGES)]
         out.append(ChartTable(
-            "funnel", t("销售漏斗（到达各阶段的线索数）", "Sales funnel (leads that reached each stage)"), "bar",
-            [t("阶段", "stage"), t("线索数", "leads")], [[s_, int(n)] for s_, n in zip(st["stage"], st["reached"],
-                                                                                    strict=True)],
-            {1: "0"}, ((t("线索数", "leads"), 1, "bar", False),)))
+            "funnel", t("chart.funnel"), "bar",
+            [t("chart.stage"), t("chart.leads")],
+            [[word("stage", s_), int(n)] for s_, n in zip(st["stage"], st["reached"], strict=True)],
+            {1: "0"}, ((t("chart.leads"), 1, "bar", False),)))
 
     r = f["rfm"]
     share = r.loc[r["pareto_top20"].astype(bool), "revenue_share"].sum() if not r.empty else 0.0
     top = r.head(20)
     out.append(ChartTable(
-        "pareto", t(f"客户集中度（帕累托）：前 20% 客户贡献 {share:.0%}",
-                    f"Customer concentration (Pareto): top 20% of customers bring {share:.0%}"), "combo",
-        [t("客户", "customer"), t(f"近一年采购({unit})", "monetary"), t("累计占比", "cum_share")],
+        "pareto", t("chart.pareto", share=f"{share:.0%}"), "combo",
+        [t("chart.customer"), t("chart.purchases_unit", unit=DisplayUnit()),
+         t("chart.cum_share")],
         [[c, m / factor, cs] for c, m, cs in zip(top["customer_id"], top["monetary"], top["cum_share"], strict=True)],
         {1: "#,##0.0", 2: "0%"},
-        ((t("采购额", "amount"), 1, "bar", False), (t("累计占比", "cumulative share"), 2, "line", True)),
+        ((t("chart.purchases"), 1, "bar", False), (t("chart.cum_share"), 2, "line", True)),
         y_format="#,##0", y2_format="0%"))
     return out
 
@@ -139,10 +148,11 @@ SLOT_KINDS = {  # key → (kind, series: (column, bar|line, secondary), y format
 
 def no_completion(lang: str) -> ChartTable:
     """The completion slot when no target is at the salesperson grain: a title that says so, no rows."""
-    zh = lang == "zh"
-    return ChartTable("completion", "完成率（按销售负责人）：没有可用的销售目标" if zh else
-                      "Completion by salesperson: no usable targets", "combo",
-                      ["销售负责人" if zh else "salesperson", "完成率" if zh else "completion", "100%"], [],
+    def t(key: str) -> str:
+        return text(msg(key), lang)
+
+    return ChartTable("completion", t("chart.no_completion"), "combo",
+                      [t("chart.salesperson"), t("chart.completion_rate"), "100%"], [],
                       {1: "0.0%", 2: "0%"}, ())
 
 
@@ -184,7 +194,7 @@ def _fit(item: ChartTable) -> ChartTable:
     if item.kind == "pie":
         rows = sorted(item.rows, key=lambda r: -(r[1] or 0))
         rest = sum(r[1] or 0 for r in rows[n - 1:])
-        other = "其他" if item.header[0] == "产品线" else "other"
+        other = "其他" if item.header[0] == "产品线" else "Other"
         return ChartTable(**{**item.__dict__, "rows": [*rows[: n - 1], [other, rest]]})
     return ChartTable(**{**item.__dict__, "rows": item.rows[:n]})
 

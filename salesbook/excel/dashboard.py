@@ -17,8 +17,10 @@ import datetime as dt
 import pandas as pd
 import xlwings as xw
 
+from .. import vocab
 from ..core.numtext import points
 from ..core.pipeline import Result
+from ..messages import Code, DisplayUnit, Join, msg, text, unit_of
 from . import chartdata, charts
 from .cellstate import put
 
@@ -28,30 +30,28 @@ DATA_COL, DATA_ROW = 20, 16  # column T, row 16: the chart data slots start here
 CARDS_LAST_ROW = 15  # info block, notices and the two rows of KPI cards
 COLS, COL_WIDTH = 16, 14  # the printed grid: cards and charts are laid out on 16 equal columns
 PRINT_AREA = "A1:P79"
-# metric, label, kind, higher is better
+# metric (its title is the word of vocabulary domain "card"), kind, higher is better
 CARDS = [
-    ("revenue", "本月销售额", "amount", True), ("orders", "本月订单量", "int", True),
-    ("avg_ticket", "客单价", "amount", True), ("collection_rate", "回款率", "pct", True),
-    ("cancel_rate", "退单率", "pct", False), ("new_customers", "新客户数", "int", True),
-    ("repeat_rate", "复购率", "pct", True), ("customers", "成交客户数", "int", True),
+    ("revenue", "amount", True), ("orders", "int", True), ("avg_ticket", "amount", True),
+    ("collection_rate", "pct", True), ("cancel_rate", "pct", False), ("new_customers", "int", True),
+    ("repeat_rate", "pct", True), ("customers", "int", True),
 ]
-CARDS_EN = {"revenue": "Sales this month", "orders": "Orders this month", "avg_ticket": "Average order",
-            "collection_rate": "Collection rate", "cancel_rate": "Cancellation rate", "new_customers": "New customers",
-            "repeat_rate": "Repeat rate", "customers": "Buying customers"}
 _FMT = {"amount": "#,##0.00", "pct": "0.0%", "int": "#,##0", "num": "#,##0.0"}
 
 
 def write(sheet: xw.Sheet, result: Result, *, lang: str, now: dt.datetime | None) -> None:
+    """Fill the dashboard's cells in ``lang``: the info block, the data notices, the KPI cards and the
+    chart-data slots (the charts themselves are the template's)."""
     s = result.settings
     zh = lang == "zh"
     now = (now or dt.datetime.now()).replace(microsecond=0)
     info = [
-        ["销售分析仪表盘" if zh else "Sales dashboard", None],
-        ["分析截止日" if zh else "as_of", dt.datetime.combine(result.as_of, dt.time())],
-        ["刷新时间" if zh else "refreshed_at", now],
-        ["未计入分析的行" if zh else "rows_left_out", result.excluded_rows],
-        ["预警数" if zh else "alerts", len(result.frames["alerts"])],
-        ["金额单位" if zh else "unit", s.display_unit],
+        [text(msg("dash.title"), lang), None],
+        [text(msg("dash.as_of"), lang), dt.datetime.combine(result.as_of, dt.time())],
+        [text(msg("dash.refreshed"), lang), now],
+        [text(msg("dash.left_out"), lang), result.excluded_rows],
+        [text(msg("dash.alerts"), lang), len(result.frames["alerts"])],
+        [text(msg("dash.unit"), lang), vocab.unit(s.display_unit, lang)],
     ]
     put(sheet.range("A1"), info)
     _notices(sheet, result, zh)
@@ -60,7 +60,7 @@ def write(sheet: xw.Sheet, result: Result, *, lang: str, now: dt.datetime | None
     sheet.range("B2").number_format = "yyyy-mm-dd"
     sheet.range("B3").number_format = "yyyy-mm-dd hh:mm"
     sheet.range("A2:B6").font.size = 9  # so the stamp fits a grid column
-    _cards(sheet, result, zh)
+    _cards(sheet, result, lang)
     # the charts are the template's (the user may restyle them): only the cells they are bound to change
     chartdata.fill(sheet, chartdata.slot_tables(result, lang), column=DATA_COL, row=DATA_ROW)
 
@@ -99,7 +99,7 @@ def build(ws, lang: str) -> None:
             ws.cell(title_row + 1, DATA_COL + j, h)
     texts = {t.key: t for t in items}  # titles cached in the charts (for clients that do not follow cells)
     texts["completion"] = dataclasses.replace(
-        texts["completion"], title="完成率（按销售负责人，今年累计）" if lang == "zh" else "Completion by salesperson (YTD)")
+        texts["completion"], title=text(msg("chart.completion"), lang))
     charts.add_to_template(ws, chartdata.slot_specs(ws.title, AREAS, column=DATA_COL, row=DATA_ROW, texts=texts))
     ws.print_area = PRINT_AREA  # cards and charts; the chart data stays on screen
     ws.page_setup.orientation = "landscape"
@@ -120,8 +120,8 @@ def _notices(sheet: xw.Sheet, result: Result, zh: bool) -> None:
         return
     lines = [n.zh if zh else n.en for n in notices]
     if len(lines) > NOTICE_LINES:  # the rest share the last line (the cells to its right are empty)
-        lines = lines[: NOTICE_LINES - 1] + [("；" if zh else "; ").join(lines[NOTICE_LINES - 1:])]
-    head = "数据提示：以下缺失会影响数字" if zh else "Data notices: what is missing changes the numbers"
+        lines = lines[: NOTICE_LINES - 1] + [text(Join(tuple(lines[NOTICE_LINES - 1:])), "zh" if zh else "en")]
+    head = text(msg("dash.notices"), "zh" if zh else "en")
     put(sheet.range((1, NOTICE_COL)), [[head], *[[f"⚠ {t}"] for t in lines]])
     sheet.range((1, NOTICE_COL)).font.bold = True
     body = sheet.range((2, NOTICE_COL), (1 + len(lines), NOTICE_COL))
@@ -129,10 +129,10 @@ def _notices(sheet: xw.Sheet, result: Result, zh: bool) -> None:
     body.font.color = NOTICE_COLOR
 
 
-def _cards(sheet: xw.Sheet, result: Result, zh: bool) -> None:
+def _cards(sheet: xw.Sheet, result: Result, lang: str) -> None:
     kpi = result.frames["kpi"].set_index("metric")
-    factor, unit = result.settings.unit_factor, result.settings.display_unit
-    for i, (metric, label, kind, higher_better) in enumerate(CARDS):
+    factor, unit = result.settings.unit_factor, unit_of(result.settings)
+    for i, (metric, kind, higher_better) in enumerate(CARDS):
         top = 8 + (i // 4) * 4
         left = 1 + (i % 4) * 4  # three columns wide, one column gap
         r = kpi.loc[metric] if metric in kpi.index else None
@@ -140,17 +140,18 @@ def _cards(sheet: xw.Sheet, result: Result, zh: bool) -> None:
         if kind == "amount" and value is not None:
             value = value / factor
         change = None if r is None else r["change"]
-        title = (label if zh else CARDS_EN[metric]) + (f"({unit})" if kind == "amount" else "")
-        if isinstance(change, str):
-            change_text = change if zh else "new"
+        title = (text(msg("kpi.with_unit", label=Code("card", metric), unit=DisplayUnit()), lang, unit)
+                 if kind == "amount" else vocab.label("card", metric, lang))
+        if isinstance(change, str):  # the code 'new': growth on an empty base
+            change_text = vocab.label("growth", change, lang)
             fill = NEUTRAL
         elif change is None or pd.isna(change):
             change_text, fill = "—", NEUTRAL
         else:
             better = change >= 0 if higher_better else change <= 0
             # a rate's change is in percentage points (kpi change_kind "pp"), an amount's in percent
-            moved = points(change, lang="zh" if zh else "en") if r.get("change_kind") == "pp" else f"{change:+.1%}"
-            change_text = f"{'较上月同期' if zh else 'vs last month'} {moved}"
+            moved = points(change, lang=lang) if r.get("change_kind") == "pp" else f"{change:+.1%}"
+            change_text = text(msg("dash.vs_last_month", change=moved), lang)
             fill = GOOD if better else BAD
         put(sheet.range((top, left)), [[title], [value], [change_text]])
         head = sheet.range((top, left), (top, left + 2))

@@ -8,12 +8,14 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from salesbook import vocab
 from salesbook.core import breakdown as bd
 from salesbook.core import followup, numtext, performance, rfm
 from salesbook.core import playbook as pb
 from salesbook.core.clean import clean_followups, clean_orders
 from salesbook.core.pipeline import run
 from salesbook.core.targets import clean_targets
+from salesbook.messages import text
 from salesbook.settings import Settings
 from tests.conftest import TODAY, raw
 
@@ -81,7 +83,7 @@ def test_trend_looks_back_over_all_history_and_starts_with_the_data():
     assert pd.isna(full.loc["2024-03", "mom"]) and pd.isna(full.loc["2024-03", "yoy"])  # base before the data: —
     assert full.loc["2024-04", "mom"] == pytest.approx(-1.0)  # 560 → 0
     assert pd.isna(full.loc["2024-05", "mom"])                 # 0 → 0: no growth to show
-    assert full.loc["2025-02", "mom"] == "新增"                # 2025-01 is in the data and sold nothing
+    assert vocab.label("growth", full.loc["2025-02", "mom"], "zh") == "新增"  # 2025-01 in the data, sold nothing
     assert full.loc["2025-03", "yoy"] == pytest.approx(150 / 60 - 1)
 
 
@@ -189,7 +191,7 @@ def test_a_total_period_in_the_targets_sheet_is_that_periods_target():
     assert sorted(q1["target"]) == [2_000_000, 2_100_000]    # both are team targets; "合计" alone is dropped
     row = q1[q1["target"] == 2_000_000].iloc[0]
     assert row["actual"] == 2_205_000 and row["completion"] == pytest.approx(1.1025)  # S0: 220.5 / 200
-    assert "完成率 110.3%" in row["note"] and numtext.pct(row["completion"]) == "110.3%"  # as the 0.0% cell shows
+    assert "完成率 110.3%" in text(row["note"], "zh") and "Completion 110.3%" in text(row["note"], "en") and numtext.pct(row["completion"]) == "110.3%"  # as the 0.0% cell shows
     assert (res.log["rule"] == "period_total").sum() == 2
     assert res.log[res.log["rule"] == "subtotal"]["row"].tolist() == [3]
 
@@ -325,4 +327,5 @@ def test_the_data_s_first_year_does_not_make_everyone_new():
     assert trend.loc["2024-03", "new_customers"] == 1
     assert trend.loc["2025-02", "new_customers"] == 1
     types = bd.customer_types(o, settings=S, as_of=AS_OF, customers=customers).set_index("type")
-    assert types.loc["新客户", "customers"] == 1  # Y, this year
+    assert types.loc[bd.TYPE_NEW, "customers"] == 1  # Y, this year
+    assert [vocab.label("customer_type", c, "zh") for c in types.index] == ["新客户", "老客户", "复购客户"]

@@ -11,9 +11,16 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from salesbook import vocab
 from salesbook.core import clean
 from salesbook.core import funnel as fn
+from salesbook.messages import text
 from salesbook.settings import Settings
+
+
+def code(word: str) -> str:
+    """The stage code of a Chinese stage word (the core works in codes; 成交 → 'won')."""
+    return vocab.parse("stage", word)
 
 AS_OF = dt.date(2026, 11, 20)
 COLS = ["lead_id", "stage", "est_amount", "owner", "created", "stage_date", "lost_stage", "lost_reason"]
@@ -55,15 +62,19 @@ def tables(leads):
 def test_states_as_of_the_date_roll_back_changes_made_after_it(leads):
     s = fn.lead_states(leads, as_of=AS_OF).set_index("lead_id")
     assert "L9" not in s.index
-    assert s["state"].to_dict() == {"L1": "需求确认", "L2": "方案提交", "L3": "商务谈判", "L4": "成交", "L5": "成交",
-                                    "L6": "丢单", "L7": "丢单", "L8": "商务谈判", "L10": "商务谈判"}
-    assert s.loc[["L6", "L7"], "lost_at"].tolist() == ["方案提交", "需求确认"]
+    words = {"L1": "需求确认", "L2": "方案提交", "L3": "商务谈判", "L4": "成交", "L5": "成交",
+             "L6": "丢单", "L7": "丢单", "L8": "商务谈判", "L10": "商务谈判"}
+    assert s["state"].to_dict() == {k: code(w) for k, w in words.items()}
+    assert s["state"].to_dict() == {"L1": "qualify", "L2": "proposal", "L3": "negotiation", "L4": "won",
+                                    "L5": "won", "L6": "lost", "L7": "lost", "L8": "negotiation", "L10": "negotiation"}
+    assert s.loc[["L6", "L7"], "lost_at"].tolist() == [code("方案提交"), code("需求确认")]
     assert s["days_in_stage"].dropna().to_dict() == {"L1": 19, "L2": 50, "L3": 10, "L8": 19, "L10": 50}
 
 
 def test_each_stage_counts_the_leads_that_reached_it(tables):
     t = tables["stages"].set_index("stage")
-    assert t.index.tolist() == ["需求确认", "方案提交", "商务谈判", "成交", "丢单"]
+    assert t.index.tolist() == [code(w) for w in ("需求确认", "方案提交", "商务谈判", "成交", "丢单")]
+    assert [vocab.label("stage", c, "zh") for c in t.index] == ["需求确认", "方案提交", "商务谈判", "成交", "丢单"]
     assert t["reached"].tolist() == [9, 7, 5, 2, 2]
     assert t["conversion"].iloc[:3].tolist() == pytest.approx([7 / 9, 5 / 7, 2 / 5])
     assert t["lost"].iloc[:3].tolist() == [1, 1, 0]
@@ -78,7 +89,8 @@ def test_each_stage_counts_the_leads_that_reached_it(tables):
 def test_stalled_leads_are_listed_with_owner_and_amount_largest_first(tables):
     s = tables["stalled"]
     assert s[["lead_id", "owner", "est_amount", "days_in_stage", "since"]].values.tolist() == [
-        ["L10", "甲", 1000, 50, "创建日期"], ["L2", "乙", 200, 50, "阶段日期"]]
+        ["L10", "甲", 1000, 50, fn.SINCE_CREATED], ["L2", "乙", 200, 50, fn.SINCE_STAGE_DATE]]
+    assert [vocab.label("since", c, "zh") for c in s["since"]] == ["创建日期", "阶段日期"]
     assert s["weighted"].tolist() == pytest.approx([600, 60])
 
 
@@ -90,7 +102,8 @@ def test_a_lower_threshold_stalls_more_leads(leads):
 def test_lost_reasons_count_only_leads_lost_by_the_as_of_date(tables):
     r = tables["lost_reasons"]
     assert r[["reason", "count", "amount", "top_stage"]].values.tolist() == [
-        ["价格过高", 1, 600, "方案提交"], [fn.NO_REASON, 1, 700, "需求确认"]]
+        ["价格过高", 1, 600, code("方案提交")], [fn.NO_REASON, 1, 700, code("需求确认")]]
+    assert vocab.label("lost_reason", fn.NO_REASON, "zh") == "未填写"
     assert r["share"].tolist() == [0.5, 0.5]
 
 
@@ -106,20 +119,21 @@ def test_summary_weighted_pipeline_and_expected_close(tables):
     assert v["due_month"] == pytest.approx(60 + 180 + 600)
     assert v["due_quarter"] == pytest.approx(1330)
     assert v["won_month"] == 0 and v["won_quarter"] == 500
-    assert "50" in v["basis"]
+    assert text(v["basis"], "zh") == "创建日期 + 平均成交周期 50 天"
+    assert text(v["basis"], "en") == "Created date + average sales cycle of 50 days"
 
 
 def test_a_cycle_from_the_settings_moves_every_open_lead_into_this_month(leads):
     v = fn.funnel(leads, settings=Settings(funnel_cycle_days=10), as_of=AS_OF)["summary"].set_index("metric")["value"]
     assert v["due_month"] == pytest.approx(1330)
-    assert "参数" in v["basis"]
+    assert text(v["basis"], "zh") == "创建日期 + 10 天（参数）"
 
 
 def test_without_won_leads_nothing_is_expected_and_the_summary_says_why(leads):
     v = fn.funnel(leads[leads["stage"] != "成交"], settings=Settings(), as_of=AS_OF)["summary"]
     v = v.set_index("metric")["value"]
     assert v["due_month"] == 0 and v["due_quarter"] == 0
-    assert "funnel_cycle_days" in v["basis"]
+    assert "funnel_cycle_days" in text(v["basis"], "zh") and "funnel_cycle_days" in text(v["basis"], "en")
 
 
 def test_lead_kpis_count_leads_closed_in_the_range(leads):
@@ -137,7 +151,7 @@ def test_no_leads_gives_zero_counts_and_says_so():
     assert t["stages"]["reached"].tolist() == [0, 0, 0, 0, 0]
     assert t["stalled"].empty and t["lost_reasons"].empty
     v = t["summary"].set_index("metric")["value"]
-    assert v["leads"] == 0 and v["weighted"] == 0 and pd.isna(v["win_rate"]) and "没有" in v["basis"]
+    assert v["leads"] == 0 and v["weighted"] == 0 and pd.isna(v["win_rate"]) and "没有" in text(v["basis"], "zh")
 
 
 def test_stage_probabilities_come_from_the_settings(leads):

@@ -11,6 +11,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from salesbook import vocab
 from salesbook.core import breakdown as bd
 from salesbook.core import kpi_customers as kc
 from salesbook.core import trends
@@ -90,7 +91,8 @@ def test_ltv_is_revenue_per_customer_year_times_active_years(kpi):
 
 def test_cac_is_the_period_s_spend_over_the_channel_s_new_customers(kpi):
     online, fair = kpi.loc["cac:线上"], kpi.loc["cac:展会"]
-    assert online["label"] == "获客成本CAC·线上" and online["kind"] == "amount"
+    assert text(online["label"], "zh") == "获客成本CAC·线上" and online["kind"] == "amount"
+    assert text(online["label"], "en") == "Acquisition cost (CAC) · 线上"
     # 本月 10 of 31 days: 线上 3100 × 10/31 = 1000 for C6 (O11; the cancelled O10 is no order);
     # 展会 6200 × 10/31 = 2000 for C5 (first order O9 展会; O12 线上 is a later one)
     assert online["current"] == pytest.approx(1000) and fair["current"] == pytest.approx(2000)
@@ -159,9 +161,10 @@ def test_daily_trend_last_30_days_against_the_same_weekday():
     d = d.set_index("day")
     mon = d.loc[pd.Timestamp("2025-03-10")]
     assert (mon["weekday"], mon["revenue"], mon["orders"], mon["customers"], mon["new_customers"]) == (
-        "周一", 250, 2, 2, 1)
+        "mon", 250, 2, 2, 1)
+    assert vocab.label("weekday", mon["weekday"], "zh") == "周一" and vocab.label("weekday", "mon", "en") == "Mon"
     assert mon["avg_ticket"] == pytest.approx(125)
-    assert mon["wow"] == "新增"                                    # 03-03 sold nothing, inside the data
+    assert mon["wow"] == "new" and vocab.label("growth", mon["wow"], "zh") == "新增"  # 03-03 sold nothing
     assert d.loc[pd.Timestamp("2025-03-12"), "wow"] == pytest.approx(150 / 100 - 1)  # against Wed 03-05
     assert pd.isna(d.loc[pd.Timestamp("2025-02-20"), "wow"])      # nothing then, nothing now
     assert d["revenue"].sum() == 100 + 20 + 250 + 150              # T3 is after as-of
@@ -178,7 +181,7 @@ def test_weekly_trend_iso_weeks_like_for_like():
     # running week Mon–Wed against Mon–Wed of W10 (T1 100; Friday's T7 is not a day the week has had yet)
     assert cur["wow"] == pytest.approx(400 / 100 - 1)
     assert cur["yoy"] == pytest.approx(400 / 80 - 1)               # 2024-W11 Mon 03-11…Wed 03-13: T6
-    assert before["wow"] == "新增"                                 # W09 inside the data, sold nothing
+    assert vocab.label("growth", before["wow"], "zh") == "新增"    # W09 inside the data, sold nothing
     assert pd.isna(before["yoy"])                                  # 2024-W10 ends before the data starts
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from salesbook import vocab
 from salesbook.core.performance import completion_rate
 from salesbook.core.pipeline import run
 from salesbook.settings import Settings
@@ -45,12 +46,12 @@ def test_s3_table1_through_the_pipeline_with_month_targets():
     assert perf.loc["张三", "actual"] == 85_000
     assert perf.loc["张三", "completion"] == pytest.approx(0.85)
     assert perf.loc["张三", "gap"] == -15_000
-    assert perf.loc["张三", "band"] == "未达标"
+    assert vocab.label("band", perf.loc["张三", "band"], "zh") == "未达标"
     assert perf.loc["李四", "completion"] == pytest.approx(1.20)
-    assert perf.loc["李四", "band"] == "达标"
+    assert vocab.label("band", perf.loc["李四", "band"], "zh") == "达标"
     # nothing a year or a month before, inside the data: growth on a zero base is the label 新增, never ∞
-    assert perf.loc["张三", "yoy"] == "新增"
-    assert perf.loc["张三", "mom"] == "新增"
+    assert vocab.label("growth", perf.loc["张三", "yoy"], "zh") == "新增"
+    assert vocab.label("growth", perf.loc["张三", "mom"], "zh") == "新增"
     # a base before the data begins is unknown (—), not 新增
     early = run({"orders": raw(orders.iloc[1:]), "targets": raw(targets, "销售目标")}, settings=Settings(),
                 today=TODAY).frames["performance"].set_index("salesperson")
