@@ -107,3 +107,18 @@ def test_the_language_setting_reads_either_language(typed, code):
 @pytest.mark.parametrize("typed,unit", [("CNY", "元"), ("元", "元"), ("cny 10k", "万元"), ("万元", "万元")])
 def test_the_display_unit_reads_either_language(typed, unit):
     assert Settings.from_rows([("display_unit", typed, 3)]).display_unit == unit
+
+
+def test_revenue_statuses_read_in_either_language():
+    assert Settings.from_rows([("revenue_statuses", "closed, Signed，paid", 6)]).revenue_statuses == (
+        "已成交", "已签约", "已回款")
+    assert Settings.from_rows([("revenue_statuses", "已成交,已回款", 6)]).revenue_statuses == ("已成交", "已回款")
+    shown = dict((k, v) for k, v, _ in Settings.rows("en"))["revenue_statuses"]
+    assert Settings.from_rows([("revenue_statuses", shown, 6)]).revenue_statuses == Settings().revenue_statuses
+
+
+def test_english_settings_notes_are_english():
+    import re
+
+    for key, _, note in Settings.rows("en"):
+        assert not re.search(r"[\u4e00-\u9fff]", note), (key, note)

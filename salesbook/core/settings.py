@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import SettingsError
-from .parse import parse_date
+from .parse import normalize_status, parse_date
 from .tiers import CORE, NORMAL, PROSPECT, VIP
 
 # -- ranges: what a setting may be, so that no combination of allowed values can overflow -------------
@@ -57,7 +57,7 @@ class Settings:
     input_unit: str = _f("元", "表头未注明单位时金额的单位：元 或 万元",
                          "Unit of amounts when the header names none: CNY or CNY 10k", "choice:元,万元")
     revenue_statuses: tuple[str, ...] = _f(("已成交", "已签约", "已回款"), "计入销售额的订单状态（逗号分隔）",
-                                           "Order statuses counted as revenue (comma-separated)", "list")
+                                           "Order statuses counted as revenue (comma-separated)", "statuses")
     # performance
     band_met: float = _f(1.0, "达标：完成率 ≥ 此值", "Met: completion ≥ this")
     band_near: float = _f(0.95, "接近：完成率 ≥ 此值（且未达标）", "Near: completion ≥ this (and not met)")
@@ -71,13 +71,13 @@ class Settings:
     rfm_f_cuts: tuple[float, ...] = _f((2, 3, 5, 8), "F 固定分界点（次，≥ 第4个 = 5分）",
                                        "F cut points in orders (≥ last = score 5)", "numbers")
     rfm_m_cuts: tuple[float, ...] = _f((10000, 50000, 200000, 500000), "M 固定分界点（元，≥ 第4个 = 5分）",
-                                       "M cut points in 元 (≥ last = score 5)", "numbers")
+                                       "M cut points in CNY (≥ last = score 5)", "numbers")
     # tiers (S0 表3)
     tier_recent_days: int = _f(182, "客户分层：近半年天数", "Tiers: 'last half year' in days",
                                "int", 1, WINDOW_DAYS_MAX)
-    tier_vip_amount: float = _f(500000, "VIP：近半年消费 ≥（元）", "VIP: half-year amount ≥ (元)")
+    tier_vip_amount: float = _f(500000, "VIP：近半年消费 ≥（元）", "VIP: half-year amount ≥ (CNY)")
     tier_vip_years: float = _f(2, "VIP：合作年限 ≥（年）", "VIP: relationship ≥ (years)")
-    tier_core_amount: float = _f(200000, "核心：近半年消费 ≥（元）", "Core: half-year amount ≥ (元)")
+    tier_core_amount: float = _f(200000, "核心：近半年消费 ≥（元）", "Core: half-year amount ≥ (CNY)")
     tier_core_years: float = _f(1, "核心：合作年限 ≥（年）", "Core: relationship ≥ (years)")
     # 客户画像 (S2 第三步)
     portrait_tag: str = _f("", "客户画像矩阵：再按此标签拆分（如 价格敏感型；空 = 不拆分）",
@@ -110,20 +110,20 @@ class Settings:
     funnel_stall_days: int = _f(30, "销售漏斗：在途线索停留当前阶段超过此天数 = 停滞",
                                 "Funnel: an open lead longer than this many days in its stage is stalled",
                                 "int", 0, WINDOW_DAYS_MAX)
-    funnel_prob_need: float = _f(0.1, "销售漏斗：需求确认 阶段成交概率", "Funnel: win probability at 需求确认",
+    funnel_prob_need: float = _f(0.1, "销售漏斗：需求确认 阶段成交概率", "Funnel: win probability at Qualification",
                                  "float", 0, 1)
-    funnel_prob_proposal: float = _f(0.3, "销售漏斗：方案提交 阶段成交概率", "Funnel: win probability at 方案提交",
+    funnel_prob_proposal: float = _f(0.3, "销售漏斗：方案提交 阶段成交概率", "Funnel: win probability at Proposal",
                                      "float", 0, 1)
     funnel_prob_negotiation: float = _f(0.6, "销售漏斗：商务谈判 阶段成交概率",
-                                        "Funnel: win probability at 商务谈判", "float", 0, 1)
+                                        "Funnel: win probability at Negotiation", "float", 0, 1)
     funnel_cycle_days: int | None = _f(None, "销售漏斗：预计成交日 = 创建日期 + 此天数（空 = 历史成交线索的平均成交周期）",
                                        "Funnel: expected close = created + this many days (empty = mean cycle "
                                        "of the leads won so far)", "int", 1, WINDOW_DAYS_MAX)
     # KPIs (S4): monthly acquisition spend per channel, for CAC = spend / new customers of the channel
     acquisition_costs: tuple[tuple[str, float], ...] = _f(
         (), "每月获客费用（元），按渠道：渠道:金额;渠道:金额（如 线上推广:20000;展会:50000；空 = 不计算 CAC）",
-        "Monthly acquisition spend per channel in 元: channel:amount;channel:amount "
-        "(e.g. 线上推广:20000;展会:50000; empty = no CAC)", "costs")
+        "Monthly acquisition spend per channel in CNY: channel:amount;channel:amount "
+        "(e.g. Online ads:20000;Trade fair:50000; empty = no CAC)", "costs")
     # alerts (S0 异常情况跟进, S3 triggers)
     alert_completion_below: float = _f(0.8, "预警：完成率低于", "Alert: completion below")
     alert_mom_drop: float = _f(0.2, "预警：环比下降 ≥", "Alert: month-on-month drop ≥")
@@ -140,7 +140,7 @@ class Settings:
                               "model fits)", "float", 0, 1)
     alert_outlier_z: float = _f(4.0, "预警：金额稳健 z 分数（对数）≥", "Alert: robust z-score of log amount ≥")
     alert_unit_slip: float = _f(1000, "预警：金额 ≥ 客户中位数 × 此值（疑似 元/万元 混用）",
-                                "Alert: amount ≥ customer median × this (元/万元 mix-up)")
+                                "Alert: amount ≥ customer median × this (CNY vs CNY 10k mix-up)")
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):  # Settings(...) and .replace(...) are checked too, not only the sheet
@@ -184,6 +184,8 @@ class Settings:
             value = lang if f.name == "language" else _display(f.default)
             if lang != "zh" and f.name in ("display_unit", "input_unit"):
                 value = "CNY"
+            if lang != "zh" and f.name == "revenue_statuses":
+                value = ",".join(_STATUS_EN.get(v, v) for v in f.default)
             out.append((f.name, value, f.metadata["zh" if lang == "zh" else "en"]))
         return out
 
@@ -254,6 +256,7 @@ def _shown_date(value: Any) -> Any:
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d}" if isinstance(value, dt.date) else value
 
 
+_STATUS_EN = {"已成交": "closed", "已签约": "signed", "已回款": "paid"}  # each is a synonym normalize_status knows
 # words for a choice in either language → the value the analyses use
 _CHOICE_WORDS = {"cny": "元", "rmb": "元", "yuan": "元", "¥": "元", "cny 10k": "万元", "cny10k": "万元", "万": "万元",
                  "10k cny": "万元", "中文": "zh", "chinese": "zh", "english": "en", "英文": "en", "英语": "en"}
@@ -288,6 +291,9 @@ def _coerce(f: dataclasses.Field, value: Any, row: int | None) -> Any:
                 raise SettingsError(f.name, value, row, "可选值：" + " / ".join(options),
                                     "allowed: " + " / ".join(options))
             return v
+        if kind == "statuses":  # typed in either language (closed, signed, paid …) → the canonical names
+            parts = [p.strip() for p in str(value).replace("，", ",").split(",") if p.strip()]
+            return tuple(dict.fromkeys(normalize_status(p) or p for p in parts))
         if kind == "list":
             return tuple(p.strip() for p in str(value).replace("，", ",").split(",") if p.strip())
         if kind == "numbers":
