@@ -12,10 +12,9 @@ from typing import Any
 
 import xlwings as xw
 
-from . import schema
-from .core.rfm import SEGMENT_EN, segment
+from . import schema, vocab
+from .core.rfm import segment
 from .core.tables import NEW_LABEL
-from .core.tiers import TIER_EN
 
 _CACHE: dict[str, tuple[Any, dict[str, dict[str, str]]]] = {}
 _FIELDS = {  # field → (sheet key, header zh, header en)
@@ -104,14 +103,29 @@ def tables(book: xw.Book) -> dict[str, dict[str, str]] | None:
 
 
 def _translate(value: str, lang: str) -> str:
-    if lang != "en":
-        return value
-    return SEGMENT_EN.get(value) or TIER_EN.get(value) or value
+    """A segment or tier (its code, or the word a sheet of either language shows) in ``lang``."""
+    for domain in ("segment", "tier"):
+        code = vocab.parse(domain, value)
+        if code:
+            return vocab.label(domain, code, "en" if lang == "en" else "zh")
+    return value
 
 
-def by_customer(caller, customer_id, field: str, lang: str = "zh"):
+def book_lang(book) -> str:
+    """The workbook's language, as the sheet names show it: English when 'Orders' is there and 订单明细 is not."""
+    try:
+        names = {s.name for s in book.sheets}
+    except Exception:  # noqa: BLE001 - no workbook to ask: Chinese, as before
+        return "zh"
+    return "en" if schema.ORDERS.name("en") in names and schema.ORDERS.name("zh") not in names else "zh"
+
+
+def by_customer(caller, customer_id, field: str, lang: str | None = None):
+    """A customer's value of ``field`` from the last refresh; segment and tier words in ``lang``
+    (default: the workbook's language)."""
     book = caller.sheet.book if caller is not None else xw.Book.caller()
     t = tables(book)
+    lang = lang or book_lang(book)
 
     def one(cid):
         key = _id(cid)
@@ -134,7 +148,10 @@ def _num(v):
     return float(v)
 
 
-def segment_of(r, f, m, lang: str = "zh"):
+def segment_of(r, f, m, lang: str | None = None, caller=None):
+    """The segment for R/F/M scores, in ``lang`` (default: the workbook's language; Chinese without one)."""
+    lang = lang or (book_lang(caller.sheet.book) if caller is not None else "zh")
+
     def one(r, f, m):
         scores = [_num(x) for x in (r, f, m)]
         if any(s is None or not 1 <= s <= 5 for s in scores):

@@ -190,7 +190,7 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
                    ("last_year", "pct"), ("change", "pp"))),
     ]
     rfm_title = (msg("title.rfm_churn", as_of=Day(as_of), window=settings.rfm_window_days,
-                     churn=Bilingual(outlook.churn_title(churn_fit), outlook.churn_title(churn_fit, "en")))
+                     churn=outlook.churn_title(churn_fit))
                  if churn_fit else msg("title.rfm", as_of=Day(as_of), window=settings.rfm_window_days))
     return {
         "performance": [Block("performance", msg("title.performance"), f["performance"], perf_cols)],

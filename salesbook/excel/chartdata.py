@@ -21,6 +21,7 @@ import pandas as pd
 import xlwings as xw
 from openpyxl.utils import get_column_letter
 
+from .. import vocab
 from ..core import funnel, report, rfm, tiers
 from ..core.pipeline import Result
 from .cellstate import put
@@ -82,16 +83,16 @@ def tables(result: Result, lang: str) -> list[ChartTable]:
         [[n, v / factor] for n, v in zip(prod["product_line"], prod["revenue"], strict=True)], {1: "#,##0.0"},
         ((t("销售额", "sales"), 1, "bar", False),)))
 
-    counts = f["tiers"]["tier"].value_counts().reindex(list(tiers.TIER_EN)).fillna(0)
+    counts = f["tiers"]["tier"].value_counts().reindex(list(tiers.TIERS)).fillna(0)
     out.append(ChartTable(
         "tiers", t("客户层级分布", "Customer tiers"), "column", [t("层级", "tier"), t("客户数", "customers")],
-        [[k if zh else tiers.TIER_EN[k], int(v)] for k, v in counts.items()], {1: "0"},
+        [[vocab.label("tier", k, "zh" if zh else "en"), int(v)] for k, v in counts.items()], {1: "0"},
         ((t("客户数", "customers"), 1, "bar", False),)))
 
-    segs = f["rfm"]["segment"].value_counts().reindex(list(rfm.SEGMENT_EN)).fillna(0)
+    segs = f["rfm"]["segment"].value_counts().reindex(list(rfm.ALL_SEGMENTS)).fillna(0)
     out.append(ChartTable(
         "segments", t("RFM 分群分布", "RFM segments"), "column", [t("分群", "segment"), t("客户数", "customers")],
-        [[k if zh else rfm.SEGMENT_EN[k], int(v)] for k, v in segs.items()], {1: "0"},
+        [[vocab.label("segment", k, "zh" if zh else "en"), int(v)] for k, v in segs.items()], {1: "0"},
         ((t("客户数", "customers"), 1, "bar", False),)))
 
     stages = f.get("funnel_stages")
@@ -146,7 +147,7 @@ def place(sheet: xw.Sheet, items: list[ChartTable], areas: dict[str, str | tuple
 # the dashboard's chart tables: fixed columns and rows, so a chart built once in the template stays bound
 SLOTS: dict[str, tuple[int, int]] = {  # key → (columns, data rows)
     "monthly": (3, 12), "completion": (3, 10), "products": (2, 7), "tiers": (2, 4),
-    "segments": (2, len(rfm.SEGMENT_EN)), "pareto": (3, 20), "funnel": (2, len(funnel.STAGES)),
+    "segments": (2, len(rfm.ALL_SEGMENTS)), "pareto": (3, 20), "funnel": (2, len(funnel.STAGES)),
 }
 SLOT_KINDS = {  # key → (kind, series: (column, bar|line, secondary), y format, y2 format, number formats)
     "monthly": ("combo", ((1, "bar", False), (2, "line", False)), "#,##0", None, {1: "#,##0.0", 2: "#,##0.0"}),
