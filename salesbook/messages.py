@@ -86,7 +86,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "lost, who bought {amount} in the quarter before"),
     "alert.amount": ("订单 {order} 金额 {amount} = 该客户订单中位数 {median} 的 {times}{why}",
                      "Order {order}: amount {amount} = {times} this customer's median order of {median}{why}"),
-    "alert.times": ("{n} 倍", "{n}×"), "alert.times_inv": ("1/{n}", "1/{n}"),
+    "alert.times": ("{n} 倍", "{n}×"), "alert.times_inv": ("1/{n}", "1/{n} of"),
     "alert.unit_slip_why": ("；疑似 元/万元 混用", "; possibly CNY and CNY 10k mixed up"),
     "alert.outlier_why": ("（稳健 z = {z}）", " (robust z = {z})"),
     "alert.silent_model": ("{name} 已 {days} 天未下单，活跃概率 {p}（BG/NBD 模型，低于 {line}；{n} 次下单，平均每次 {avg}）",

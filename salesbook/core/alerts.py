@@ -28,8 +28,18 @@ from .. import vocab
 from ..messages import Money, Num, Pct, Points, msg
 from ..settings import Settings
 from . import alerts_data
-from .alerts_common import (COLUMNS, HIGH, LOW, MEDIUM, SEVERITY_ORDER, customer_owners, frame, names_text,
-                            recent_orders, slice_reps)
+from .alerts_common import (
+    COLUMNS,
+    HIGH,
+    LOW,
+    MEDIUM,
+    SEVERITY_ORDER,
+    customer_owners,
+    frame,
+    names_text,
+    recent_orders,
+    slice_reps,
+)
 from .alerts_customers import overdue_alerts, silent_alerts
 from .numtext import number, pct
 

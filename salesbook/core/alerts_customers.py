@@ -16,8 +16,8 @@ import pandas as pd
 
 from ..messages import Code, Day, Join, Money, Num, msg
 from ..settings import Settings
-from .numtext import pct
 from .alerts_common import HIGH, LOW, MEDIUM, customer_owners, frame, recent_orders
+from .numtext import pct
 from .tiers import CORE, VIP
 
 NOBODY = "未指定"  # the owner part of a key when nobody is responsible (keys stay as earlier versions wrote them)

@@ -117,7 +117,8 @@ def pages(result: Result, changes: pd.DataFrame, acknowledged: set[str] = frozen
             rule_name=alerts["rule"].map(lambda r: vocab.label("rule", r, lang)),
             severity=alerts["severity"].map(lambda v: vocab.label("severity", v, lang)),
             **{c: alerts[c].map(lambda v: messages.text(v, lang, unit)) for c in ("message", "subject", "owner")})
-    plan = f["plan"]
+    plan = f["plan"].assign(tier=f["plan"]["tier"].map(lambda t: vocab.label("tier", t, lang)),
+                            focus=f["plan"]["focus"].map(lambda v: messages.text(v, lang, messages.unit_of(result.settings))))
     perf = f["performance"]
     people = f["by_salesperson"].set_index("salesperson") if not f["by_salesperson"].empty else pd.DataFrame()
     month = perf[(perf["freq"] == "M") & (perf["elapsed"] < 1)] if not perf.empty else perf

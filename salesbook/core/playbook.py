@@ -34,8 +34,8 @@ DEFAULTS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
     (TIER, "core", ("近半年采购20-50万，合作≥1年", "业务培训、联合营销、售后保障", "季度", "客户经理",
                     "订单满额赠品、优先参与活动；季度业务回顾+产品培训", "每季度", "售后绿色通道", "采购额向VIP层级提升"),
      ("CNY 200k–500k in the last 6 months, customer ≥ 1 year", "Business training, joint marketing, after-sales support",
-      "Quarterly", "Account manager", "Gifts on large orders, first access to events; quarterly business review and "
-      "product training", "Quarterly", "After-sales fast lane", "Purchases growing toward VIP")),
+      "Quarterly", "Account manager", ("Gifts on large orders, first access to events; quarterly business review and "
+      "product training"), "Quarterly", "After-sales fast lane", "Purchases growing toward VIP")),
     (TIER, "normal", ("近半年采购<20万，偶发性合作", "简化流程、新品推荐、优惠券发放", "月度", "销售代表",
                       "消费满200减30、积分兑换；月度跟进+新品推荐", "每月", "小额优惠券", "复购率提升"),
      ("< CNY 200k in the last 6 months, occasional orders", "Simple ordering, new-product tips, coupons", "Monthly",
@@ -70,9 +70,9 @@ DEFAULTS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
     (CLASS, "A", ("高价值/高潜力，优先跟进", "成立专项跟进小组（销售经理+技术支持工程师），提供定制化解决方案", "周度",
                   "销售经理", "安排高层互访（我方总经理与客户对接），承诺优先交付", "每周", "专项小组、技术支持工程师",
                   "加速决策、促成首单"),
-     ("High value / high potential: follow up first", "A dedicated team (sales manager and support engineer) with a "
-      "tailored solution", "Weekly", "Sales manager", "Senior visits (our general manager meets the customer); "
-      "promise priority delivery", "Weekly", "Dedicated team, support engineer", "Faster decision, first order")),
+     ("High value / high potential: follow up first", ("A dedicated team (sales manager and support engineer) with a "
+      "tailored solution"), "Weekly", "Sales manager", ("Senior visits (our general manager meets the customer); "
+      "promise priority delivery"), "Weekly", "Dedicated team, support engineer", "Faster decision, first order")),
     (CLASS, "B", ("中等价值/潜力，定期维护", "定期发送行业案例与产品对比资料", "周度", "销售代表",
                   "邀请参与产品体验会，灵活调整付款周期（如：分期付款）", "每月", "行业案例库、体验会名额",
                   "推进到方案与商务阶段"),
@@ -93,9 +93,9 @@ DEFAULTS: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = [
       "15 days", "Training budget, manager ride-alongs", "Completion back to 100%")),
     (PROBLEM, "mom_drop", ("销售额环比下降超过预警线", "查明下滑原因（季节、竞品、客户流失）", "每周", "销售负责人",
                            "联系本期未下单的老客户；针对性推出促销", "15天", "促销政策", "销售额恢复至上期水平"),
-     ("Sales down on the previous period beyond the alert line", "Find the cause (season, competitors, lost "
-      "customers)", "Weekly", "Salesperson", "Call returning customers who did not order this period; a targeted "
-      "promotion", "15 days", "Promotion budget", "Sales back to the previous period's level")),
+     ("Sales down on the previous period beyond the alert line", ("Find the cause (season, competitors, lost "
+      "customers)"), "Weekly", "Salesperson", ("Call returning customers who did not order this period; a targeted "
+      "promotion"), "15 days", "Promotion budget", "Sales back to the previous period's level")),
     (PROBLEM, "share_drop", ("产品线销售占比明显下降", "产品竞争力与推广", "每月", "产品经理",
                              "联合产品部优化产品功能，针对性推出“买赠”促销活动", "30天", "市场部物料支持", "占比回升"),
      ("A product line's share of sales clearly falling", "Product competitiveness and promotion", "Monthly",
@@ -151,7 +151,7 @@ def kind_words(lang: str = "zh") -> tuple[str, ...]:
 def name_code(kind: str, name) -> str | None:
     """The code a typed 名称 means for a row of ``kind`` (a tier, segment or rule code; A/B/C upper-cased;
     otherwise the name as typed, stripped). None for a blank."""
-    if name is None or (isinstance(name, float) and name != name) or not str(name).strip():
+    if name is None or (isinstance(name, float) and pd.isna(name)) or not str(name).strip():
         return None
     text = str(name).strip()
     if kind == PROBLEM:
