@@ -102,7 +102,8 @@ def flag(book: xw.Book, *, today: dt.date | None = None, progress: Callable[[str
     """Paint every located alert on its source cell, except those acknowledged; returns cells painted."""
     tables, result = analyse(book, today=today, progress=progress)
     _say(book, progress)("标记异常 flagging")
-    n = flags.paint(book, flags.cells_for(result, tables, skip_keys=io.acknowledged_alerts(book, result)))
+    n = flags.paint(book, flags.cells_for(result, tables, skip_keys=io.acknowledged_alerts(book, result),
+                                          lang=book_lang(book)))
     book.app.status_bar = False
     return n
 

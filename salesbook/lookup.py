@@ -14,9 +14,8 @@ import xlwings as xw
 
 from . import schema, vocab
 from .core.parse import key_text
-from .core.rfm import SEGMENT_EN, segment
+from .core.rfm import segment
 from .core.tables import NEW_LABEL
-from .core.tiers import TIER_EN
 
 _CACHE: dict[str, tuple[Any, dict[str, dict[str, str]]]] = {}
 _FIELDS = {  # field → (sheet key, header zh, header en)
@@ -104,16 +103,35 @@ def tables(book: xw.Book) -> dict[str, dict[str, str]] | None:
 
 
 def _translate(value: str, lang: str) -> str:
-    if lang != "en":
-        return value
-    return SEGMENT_EN.get(value) or TIER_EN.get(value) or value
+    """A segment or tier (its code, or the word a sheet of either language shows) in ``lang``."""
+    for domain in ("segment", "tier"):
+        code = vocab.parse(domain, value)
+        if code:
+            return vocab.label(domain, code, "en" if lang == "en" else "zh")
+    return value
 
 
-def by_customer(caller, customer_id, field: str, lang: str = "zh"):
-    """``field`` (segment, rfm_code or tier) of each customer id in the last analysis, in the shape of
-    ``customer_id``; an unknown id and a workbook never refreshed give readable text."""
+def book_lang(book) -> str:
+    """The language the workbook's results are written in, as their sheet names show it (cheap enough for
+    every UDF call): English when the English 客户分层 sheet is there and the Chinese one is not."""
+    try:
+        names = {s.name for s in book.sheets}
+    except Exception:  # noqa: BLE001 - no workbook to ask: Chinese, as before
+        return "zh"
+    zh, en = schema.output_sheet_name("tiers", "zh"), schema.output_sheet_name("tiers", "en")
+    if en in names and zh not in names:
+        return "en"
+    if zh in names:
+        return "zh"
+    return "en" if schema.ORDERS.name("en") in names and schema.ORDERS.name("zh") not in names else "zh"
+
+
+def by_customer(caller, customer_id, field: str, lang: str | None = None):
+    """A customer's value of ``field`` from the last refresh; segment and tier words in ``lang``
+    (default: the workbook's language)."""
     book = caller.sheet.book if caller is not None else xw.Book.caller()
     t = tables(book)
+    lang = lang or book_lang(book)
 
     def one(cid):
         key = _id(cid)
@@ -136,8 +154,10 @@ def _num(v):
     return float(v)
 
 
-def segment_of(r, f, m, lang: str = "zh"):
-    """The RFM segment for R, F and M scores (1–5), elementwise."""
+def segment_of(r, f, m, lang: str | None = None, caller=None):
+    """The segment for R/F/M scores, in ``lang`` (default: the workbook's language; Chinese without one)."""
+    lang = lang or (book_lang(caller.sheet.book) if caller is not None else "zh")
+
     def one(r, f, m):
         scores = [_num(x) for x in (r, f, m)]
         if any(s is None or not 1 <= s <= 5 for s in scores):

@@ -16,9 +16,9 @@ from . import lookup
 
 
 @xw.func
-def RFM_TIER(customer_id, lang="zh", caller=None):  # noqa: N802
+def RFM_TIER(customer_id, lang=None, caller=None):  # noqa: N802
     """RFM segment of a customer (高价值客户/潜力客户/流失风险客户/低价值客户) from the last refresh.
-    客户的 RFM 分层。customer_id: 客户编号（可为区域）；lang: "zh" 或 "en"。"""
+    客户的 RFM 分层。customer_id: 客户编号（可为区域）；lang: "zh" 或 "en"（默认为工作簿的语言）。"""
     return lookup.by_customer(caller, customer_id, "segment", lang)
 
 
@@ -30,15 +30,16 @@ def RFM_SCORE(customer_id, caller=None):  # noqa: N802
 
 
 @xw.func
-def RFM_SEGMENT(r, f, m, lang="zh"):  # noqa: N802
+def RFM_SEGMENT(r, f, m, lang=None, caller=None):  # noqa: N802
     """RFM segment for scores r, f, m (1–5): 高价值 R≥4,F≥4,M≥4 · 流失风险 R≤2 and (F≥3 or M≥3) · 潜力 F≥3 or M≥3.
     根据 R/F/M 分数（1–5）给出客户分层。"""
-    return lookup.segment_of(r, f, m, lang)
+    return lookup.segment_of(r, f, m, lang, caller)
 
 
 @xw.func
-def CUSTOMER_TIER(customer_id, lang="zh", caller=None):  # noqa: N802
-    """Customer tier VIP/核心/普通/潜在 from the last refresh. 客户层级（VIP/核心/普通/潜在）。"""
+def CUSTOMER_TIER(customer_id, lang=None, caller=None):  # noqa: N802
+    """Customer tier VIP/核心/普通/潜在 (VIP/Core/Regular/Prospect) from the last refresh, in the workbook's
+    language unless lang is given. 客户层级（VIP/核心/普通/潜在）。"""
     return lookup.by_customer(caller, customer_id, "tier", lang)
 
 

@@ -36,6 +36,9 @@ DOMAINS: dict[str, dict[str, Pair]] = {
     # 客户分层 tiers (SPEC §4) and S2's A/B/C classes
     "tier": {"vip": ("VIP", "VIP"), "core": ("核心", "Core"), "normal": ("普通", "Regular"),
              "prospect": ("潜在", "Prospect")},
+    # 策略库 Playbook: what a row is about (its 名称 is a tier, a segment, an A/B/C class or a problem's rule)
+    "playbook_kind": {"tier": ("客户层级", "Tier"), "segment": ("RFM分群", "RFM segment"),
+                      "problem": ("问题", "Problem"), "class": ("客户等级", "A/B/C class")},
     "severity": {"high": ("高", "High"), "medium": ("中", "Medium"), "low": ("低", "Low")},
     # alert rules: business rules, then data-quality rules
     "rule": {"completion_low": ("完成率低", "Completion low"), "mom_drop": ("环比下滑", "Month-on-month drop"),

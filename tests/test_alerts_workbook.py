@@ -52,7 +52,7 @@ def test_the_key_is_the_last_column_and_owners_are_people(book):
     assert [h for h in header if h][-1] == "预警编号"
     assert "涉及金额(万元)" in header and "负责人" in header
     owners = {r[header.index("负责人")] for r in rows} - {None, ""}
-    roles = {r[5] for r in pb.DEFAULT_ROWS}
+    roles = {r[5] for r in pb.default_playbook("zh").itertuples(index=False)}
     assert owners and not owners & roles
     order_header, orders = _table(book, "订单明细", "订单编号")
     reps = {r[order_header.index("销售负责人")] for r in orders} - {None, ""}

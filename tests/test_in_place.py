@@ -42,7 +42,7 @@ def test_flag_paints_the_source_cell_with_a_note_that_says_why(path):
     n = actions.flag(book)
     assert n > 0
     rng = book.sheets["订单明细"].range((row, col))
-    assert rng.color == flags.COLORS["高"]
+    assert rng.color == flags.COLORS["high"]
     text = rng.note.text
     assert "疑似 元/万元 混用" in text and ("倍" in text or "1/" in text) and "建议" in text
 
@@ -224,7 +224,7 @@ def test_the_live_excel_path_of_flag_and_clear_restores_colours_and_notes(path, 
                        sheet.range((r, c)).note.text if sheet.range((r, c)).note else None)
               for r in range(row - 1, row + 2) for c in range(1, 13)}
     n = actions.flag(book)
-    assert n > 0 and sheet.range((row, col)).color == flags.COLORS["高"]
+    assert n > 0 and sheet.range((row, col)).color == flags.COLORS["high"]
     assert flags.MARK in sheet.range((row, col)).note.text
     state = flags.registry(book)["before"].iloc[0]
     assert '"formula"' in state  # the object-model state, not cell XML

@@ -90,9 +90,9 @@ def test_leads_are_prospects_with_a_class_and_the_plan_uses_s2_template3(book):
     ph = next(i for i, r in enumerate(plan) if "维护重点" in r)
     pcols = plan[ph]
     focus = {r[pcols.index(id_col)]: r[pcols.index("维护重点")] for r in plan[ph + 1:] if r[0]}
-    class_focus = {r[3] for r in pb.DEFAULT_ROWS if r[0] == pb.CLASS}
+    class_focus = {r[3] for r in pb.default_playbook("zh").itertuples(index=False) if r[0] == "客户等级"}
     assert all(focus[i] in class_focus for i in expected)
-    book_rows = [r for r in wb["策略库"].iter_rows(values_only=True) if r[0] == pb.CLASS]
+    book_rows = [r for r in wb["策略库"].iter_rows(values_only=True) if r[0] == "客户等级"]
     assert [r[1] for r in book_rows] == ["A", "B", "C"]
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import shutil
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
 
-from salesbook import actions, lookup, udfs
+from salesbook import actions, lookup, udfs, vocab
 from salesbook.excel import engine, vba
 
 
@@ -48,7 +49,10 @@ def test_lookups_return_the_last_analysis(book):
     assert udfs.RFM_SCORE(cid, caller=caller(book)) == row["RFM得分"]
     assert udfs.RFM_TIER(cid, caller=caller(book)) == row["客户分层"]
     assert udfs.CUSTOMER_TIER(cid, caller=caller(book)) == tiers[cid]
-    assert udfs.RFM_TIER(cid, "en", caller=caller(book)) in ("high value", "churn risk", "potential", "low value")
+    english = udfs.RFM_TIER(cid, "en", caller=caller(book))
+    assert english == vocab.label("segment", vocab.parse("segment", row["客户分层"]), "en")
+    assert english in ("High value", "Churn risk", "Potential", "Low value", "Lapsed high value", "Lapsed")
+    assert udfs.CUSTOMER_TIER(cid, "en", caller=caller(book)) == vocab.label("tier", vocab.parse("tier", tiers[cid]), "en")
 
 
 def test_ranges_spill_in_the_same_shape(book):
@@ -70,7 +74,12 @@ def test_unknown_ids_and_bad_arguments_return_readable_text(book):
 
 def test_pure_udfs():
     assert udfs.RFM_SEGMENT(5, 5, 5) == "高价值客户"
-    assert udfs.RFM_SEGMENT(1, 3, 1, "en") == "churn risk"
+    assert udfs.RFM_SEGMENT(1, 3, 1, "en") == "Churn risk"
+    # without lang: the words of the workbook the formula is in (its sheet names say which)
+    in_book = lambda *names: SimpleNamespace(sheet=SimpleNamespace(book=SimpleNamespace(  # noqa: E731
+        sheets=[SimpleNamespace(name=n) for n in names])))
+    assert udfs.RFM_SEGMENT(1, 3, 1, caller=in_book("Orders", "RFM")) == "Churn risk"
+    assert udfs.RFM_SEGMENT(1, 3, 1, caller=in_book("订单明细", "RFM")) == "流失风险客户"
     assert udfs.COMPLETION_RATE(220.5, 200) == pytest.approx(1.1025)
     assert udfs.GROWTH(120, 100) == pytest.approx(0.2)
     assert udfs.GROWTH(120, 0) == "新增" and udfs.GROWTH(120, None, "en") == "New"

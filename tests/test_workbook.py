@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 
 from salesbook import schema
-from salesbook.core.playbook import DEFAULT_ROWS
+from salesbook.core.playbook import default_playbook
 from salesbook.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,16 @@ def test_settings_and_playbook_are_prefilled_with_the_seed_defaults():
     back = Settings.from_rows([(k, v, i) for i, (k, v, _) in enumerate(rows, start=2)])
     assert back == Settings()  # the sheet as shipped means exactly the defaults
     pb = list(wb["策略库"].iter_rows(min_row=2, values_only=True))
-    assert [tuple(r[:10]) for r in pb] == [tuple(r) for r in DEFAULT_ROWS]
+    assert [tuple(r[:10]) for r in pb] == [tuple(r) for r in default_playbook("zh").itertuples(index=False)]
+
+
+def test_the_english_template_has_the_english_playbook():
+    from salesbook.excel.template import shipped_template
+
+    wb = openpyxl.load_workbook(shipped_template("en"))
+    rows = [tuple(r[:10]) for r in wb["Playbook"].iter_rows(min_row=2, values_only=True) if r[0]]
+    assert rows == [tuple(r) for r in default_playbook("en").itertuples(index=False)]
+    assert {r[0] for r in rows} == {"Tier", "RFM segment", "Problem", "A/B/C class"}
 
 
 def test_status_dropdown_on_the_orders_sheet():

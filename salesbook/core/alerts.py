@@ -24,22 +24,32 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from .. import vocab
+from ..messages import Money, Num, Pct, Points, msg
 from ..settings import Settings
 from . import alerts_data
-from .alerts_common import (COLUMNS, HIGH, LOW, MEDIUM, SEVERITY_ORDER, customer_owners, frame, names_text,
-                            recent_orders, slice_reps)
+from .alerts_common import (
+    COLUMNS,
+    HIGH,
+    LOW,
+    MEDIUM,
+    SEVERITY_ORDER,
+    customer_owners,
+    frame,
+    names_text,
+    recent_orders,
+    slice_reps,
+)
 from .alerts_customers import overdue_alerts, silent_alerts
-from .moneytext import money
-from .numtext import number, pct, points
+from .numtext import number, pct
 
-__all__ = ["COLUMNS", "HIGH", "LOW", "MEDIUM", "SEVERITY_ORDER", "RULE_NAMES", "BUSINESS_RULES", "frame",
+__all__ = ["COLUMNS", "HIGH", "LOW", "MEDIUM", "SEVERITY_ORDER", "RULES", "BUSINESS_RULES", "frame",
            "customer_owners", "performance_alerts", "share_alerts", "churn_rate_by_quarter", "churn_alerts",
            "silent_alerts", "overdue_alerts", "amount_alerts", "data_alerts", "combine"]
-RULE_NAMES = {
-    "completion_low": "完成率低", "mom_drop": "环比下滑", "share_drop": "产品占比下降",
-    "region_low": "区域完成率低", "churn_up": "老客户流失", "silent": "客户沉默", "overdue": "跟进逾期",
-    "outlier": "金额异常", "unit_slip": "疑似单位错误", **alerts_data.DATA_RULE_NAMES,
-}
+# every rule code; its words are vocab.DOMAINS["rule"] (完成率低 / Completion low …)
+RULES = ("completion_low", "mom_drop", "share_drop", "region_low", "churn_up", "silent", "overdue", "outlier",
+         "unit_slip", *alerts_data.DATA_RULES)
+assert set(RULES) <= set(vocab.DOMAINS["rule"]), "every alert rule needs its words in vocab.DOMAINS['rule']"
 BUSINESS_RULES = ("completion_low", "region_low", "mom_drop", "share_drop", "churn_up", "silent", "overdue",
                   "outlier", "unit_slip")
 
@@ -64,8 +74,9 @@ def performance_alerts(perf: pd.DataFrame, targets: pd.DataFrame, orders: pd.Dat
     for r in perf.itertuples(index=False):
         if r.period not in latest.get(r.freq, set()):
             continue
-        who = " / ".join(str(x) for x in (r.salesperson, r.product_line, r.region) if isinstance(x, str)) or "团队"
-        subject = f"{r.period_label} {who}"
+        who = " / ".join(str(x) for x in (r.salesperson, r.product_line, r.region) if isinstance(x, str))
+        key_subject = f"{r.period_label} {who or '团队'}"  # the key stays as earlier versions wrote it
+        subject = f"{r.period_label} {who}" if who else msg("alert.team", period=r.period_label)
         owner = r.salesperson if isinstance(r.salesperson, str) else (
             slice_reps(recent, r.product_line, r.region) if recent is not None else None)
         try:
@@ -83,27 +94,23 @@ def performance_alerts(perf: pd.DataFrame, targets: pd.DataFrame, orders: pd.Dat
                 rule = "region_low" if is_region else "completion_low"
                 running = r.elapsed < 1
                 short = max(float(r.target) - float(r.actual), 0.0)
-                msg = (f"{subject} 完成率 {pct(r.completion)}，低于预警线 {pct(line, 0)}"
-                       + (f"（按时间进度 {pct(r.elapsed)} 应 ≥ {pct(expected)}）" if running else "")
-                       + f"；实际 {money(r.actual, settings)}，目标 {money(r.target, settings)}，"
-                         f"差 {money(short, settings)}")
-                msg_en = (f"{subject}: completion {pct(r.completion)} below the {pct(line, 0)} line"
-                          + (f" (time elapsed {pct(r.elapsed)}, expected ≥ {pct(expected)})" if running else "")
-                          + f"; actual {money(r.actual, settings, 'en')}, target {money(r.target, settings, 'en')}")
-                rows.append(dict(key=f"{rule}|{subject}", rule=rule, severity=HIGH if r.completion < line * 0.75 *
-                                 r.elapsed else MEDIUM, subject=subject, owner=owner, stake=short, message=msg,
-                                 message_en=msg_en, value=r.completion, baseline=expected,
-                                 action="定位未达标原因（5Why），制定补量计划", **where))
+                pace = msg("alert.pace", elapsed=Pct(r.elapsed), expected=Pct(expected)) if running else ""
+                message = msg("alert.completion_low", subject=subject, completion=Pct(r.completion),
+                              line=pct(line, 0), pace=pace, actual=Money(r.actual), target=Money(r.target),
+                              short=Money(short))
+                rows.append(dict(key=f"{rule}|{key_subject}", rule=rule, severity=HIGH if r.completion < line * 0.75 *
+                                 r.elapsed else MEDIUM, subject=subject, owner=owner, stake=short, message=message,
+                                 value=r.completion, baseline=expected,
+                                 action=msg("alert.action.completion_low"), **where))
         if r.elapsed >= 1 and not isinstance(r.mom, str) and pd.notna(r.mom) and r.mom <= -settings.alert_mom_drop:
             prev = r.actual / (1 + r.mom) if r.mom != -1 else float("nan")
-            rows.append(dict(key=f"mom_drop|{subject}", rule="mom_drop",
+            rows.append(dict(key=f"mom_drop|{key_subject}", rule="mom_drop",
                              severity=HIGH if r.mom <= -2 * settings.alert_mom_drop else MEDIUM, subject=subject,
                              owner=owner, stake=prev - r.actual if pd.notna(prev) else float("nan"),
-                             message=f"{subject} 销售额环比下降 {pct(-r.mom)}（{money(r.actual, settings)}，"
-                                     f"上期 {money(prev, settings)}）",
-                             message_en=f"{subject}: sales down {pct(-r.mom)} on the previous period",
+                             message=msg("alert.mom_drop", subject=subject, drop=Pct(-r.mom), actual=Money(r.actual),
+                                         previous=Money(prev)),
                              value=r.mom, baseline=-settings.alert_mom_drop,
-                             action="联系本期未下单的老客户，查明下滑原因", **where))
+                             action=msg("alert.action.mom_drop"), **where))
     return frame(rows)
 
 
@@ -121,12 +128,10 @@ def share_alerts(products: pd.DataFrame, orders: pd.DataFrame | None = None, *, 
             rows.append(dict(key=f"share_drop|{subject}", rule="share_drop", severity=MEDIUM, subject=subject,
                              owner=slice_reps(recent, subject, None) if recent is not None else None,
                              stake=-r.share_change * total,
-                             message=f"产品线 {subject} 今年销售占比 {pct(r.share)}，比去年同期 "
-                                     f"{points(r.share_change)}",
-                             message_en=f"product line {subject}: share {pct(r.share)}, "
-                                        f"{points(r.share_change, lang='en')} on last year",
+                             message=msg("alert.share_drop", line=subject, share=Pct(r.share),
+                                         change=Points(r.share_change)),
                              value=r.share_change, baseline=-settings.alert_share_drop,
-                             action="联合产品部分析竞争力，针对性促销"))
+                             action=msg("alert.action.share_drop")))
     return frame(rows)
 
 
@@ -168,12 +173,10 @@ def churn_alerts(orders: pd.DataFrame, customers: pd.DataFrame | None = None, *,
     subject = f"{last['quarter']}"
     return frame([dict(key=f"churn_up|{subject}", rule="churn_up", severity=HIGH, subject=subject,
                        owner=names_text(by_owner.index), stake=float(lost_rev.sum()),
-                       message=f"{subject} 老客户流失率 {pct(last['churn'])}（上季度 {pct(before['churn'])}），"
-                               f"较上季度 {points(up)}；流失 {int(last['lost'])} 家，"
-                               f"其上季度采购 {money(lost_rev.sum(), settings)}",
-                       message_en=f"{subject}: returning-customer churn {pct(last['churn'])} "
-                                  f"(previous {pct(before['churn'])}), {points(up, lang='en')}",
-                       value=last["churn"], baseline=before["churn"], action="建立老客户回访SOP，逐一回访流失客户",
+                       message=msg("alert.churn_up", quarter=subject, churn=Pct(last["churn"]),
+                                   before=Pct(before["churn"]), up=Points(up), lost=int(last["lost"]),
+                                   amount=Money(lost_rev.sum())),
+                       value=last["churn"], baseline=before["churn"], action=msg("alert.action.churn_up"),
                        count=int(last["lost"]))])
 
 
@@ -204,19 +207,17 @@ def amount_alerts(orders: pd.DataFrame, customers: pd.DataFrame | None = None, *
         is_slip = bool(slip[idx])
         times = ratio_[idx]
         rule = "unit_slip" if is_slip else "outlier"
-        times_txt = f"{number(times, 0)} 倍" if times >= 1 else f"1/{number(1 / times, 0)}"
-        msg = (f"订单 {r['order_id']} 金额 {money(r['amount'], settings)} = 该客户订单中位数 "
-               f"{money(med[idx], settings)} 的 {times_txt}"
-               + ("；疑似 元/万元 混用" if is_slip else f"（稳健 z = {number(z[idx], 1)}）"))
-        msg_en = (f"order {r['order_id']}: amount {money(r['amount'], settings, 'en')} = {number(times, 2)}× "
-                  f"this customer's median {money(med[idx], settings, 'en')}"
-                  + ("; possible 元/万元 mix-up" if is_slip else f" (robust z {number(z[idx], 1)})"))
+        times_msg = (msg("alert.times", n=number(times, 0)) if times >= 1
+                     else msg("alert.times_inv", n=number(1 / times, 0)))
+        why = msg("alert.unit_slip_why") if is_slip else msg("alert.outlier_why", z=Num(z[idx], 1))
+        message = msg("alert.amount", order=str(r["order_id"]), amount=Money(r["amount"]), median=Money(med[idx]),
+                      times=times_msg, why=why)
         rep = r["salesperson"] if isinstance(r["salesperson"], str) and r["salesperson"].strip() else \
             owners.get(r["customer_id"])
         rows.append(dict(key=f"{rule}|{r['order_id']}", rule=rule, severity=HIGH if is_slip else MEDIUM,
                          subject=str(r["order_id"]), owner=rep, stake=abs(float(r["amount"]) - float(med[idx])),
-                         message=msg, message_en=msg_en, value=r["amount"], baseline=med[idx],
-                         action="核对原始单据与金额单位", sheet="orders", row=int(r["row"]), column="amount"))
+                         message=message, value=r["amount"], baseline=med[idx],
+                         action=msg("alert.action.amount"), sheet="orders", row=int(r["row"]), column="amount"))
     return frame(rows)
 
 
@@ -229,12 +230,11 @@ def data_alerts(log: pd.DataFrame, sheet_keys: dict[str, str],
 
 def combine(*frames: pd.DataFrame) -> pd.DataFrame:
     """All alerts, one per key, ranked: severity, business before data quality, stake (highest
-    first), then count. Adds ``rule_name``."""
+    first), then count."""
     parts = [f for f in frames if not f.empty]
     out = pd.concat(parts, ignore_index=True).drop_duplicates("key") if parts else frame([])
-    out["rule_name"] = out["rule"].map(RULE_NAMES).fillna(out["rule"])
     rank = pd.DataFrame({"sev": out["severity"].map(SEVERITY_ORDER), "data": out["rule"].isin(list(alerts_data.DATA_RULES)),
                          "stake": -pd.to_numeric(out["stake"], errors="coerce").fillna(-np.inf),
                          "count": -pd.to_numeric(out["count"], errors="coerce").fillna(0)}, index=out.index)
     out = out.loc[rank.sort_values(["sev", "data", "stake", "count"], kind="stable").index]
-    return out.reset_index(drop=True)[["key", "rule", "rule_name", *COLUMNS[2:]]]
+    return out.reset_index(drop=True)[COLUMNS]

@@ -1,11 +1,13 @@
 """What every alert rule shares: the alert columns, severities, and who is responsible.
 
-An alert row: key (stable business key: rule + subject), rule, severity (高/中/低), subject,
-owner (a rep's name, never a role), stake (money at stake in 元), count (rows or customers
-covered), message (zh), message_en, value, baseline, action, the source cell — sheet key, Excel
-row, column key — that the Excel layer paints in place, ``cells`` ((row, note) pairs when an
-alert covers several cells; each is painted with its own note) and ``members`` (the customer
-names an alert covers).
+An alert row: key (stable business key: rule + subject), rule (a code, vocab domain "rule"),
+severity (a code: high/medium/low), subject (user data, or a message), owner (a rep's name, never
+a role; several names are a :class:`~salesbook.messages.Join`), stake (money at stake in 元), count
+(rows or customers covered), message (a :class:`~salesbook.messages.Msg`: the sentence is rendered
+in the workbook's language at the edge), value, baseline, action (a message), the source cell —
+sheet key, Excel row, column key — that the Excel layer paints in place, ``cells`` ((row, note
+message) pairs when an alert covers several cells; each is painted with its own note) and
+``members`` (the customer names an alert covers).
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ import datetime as dt
 
 import pandas as pd
 
-COLUMNS = ["key", "rule", "severity", "subject", "owner", "stake", "count", "message", "message_en", "value",
+from ..messages import Join, msg
+
+COLUMNS = ["key", "rule", "severity", "subject", "owner", "stake", "count", "message", "value",
            "baseline", "action", "sheet", "row", "column", "cells", "members"]
-HIGH, MEDIUM, LOW = "高", "中", "低"
+HIGH, MEDIUM, LOW = "high", "medium", "low"  # vocab domain "severity": 高/中/低
 SEVERITY_ORDER = {HIGH: 0, MEDIUM: 1, LOW: 2}
-NAMES_SHOWN = 3  # names in an owner list before 等
+NAMES_SHOWN = 3  # names in an owner list before 等 / and others
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:
@@ -28,12 +32,21 @@ def frame(rows: list[dict]) -> pd.DataFrame:
         pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
 
 
-def names_text(names, limit: int = NAMES_SHOWN) -> str | None:
-    """Distinct names in order: '刘洋、王芳、张伟 等' (None when there are none)."""
+def names_text(names, limit: int = NAMES_SHOWN, sep: str = "join.list"):
+    """Distinct names in order: one name as it is; several as a list rendered per language
+    ('刘洋、王芳、张伟 等' / 'Liu Yang, Wang Fang, Zhang Wei and others'); None when there are none."""
     seen = list(dict.fromkeys(n for n in names if isinstance(n, str) and n.strip()))
     if not seen:
         return None
-    return "、".join(seen[:limit]) + (" 等" if len(seen) > limit else "")
+    if len(seen) == 1:
+        return seen[0]
+    shown = Join(tuple(seen[:limit]), sep)
+    return msg("names.more", names=shown) if len(seen) > limit else shown
+
+
+def named(owner) -> bool:
+    """Whether an alert's owner names somebody (a name, or a list of names)."""
+    return (isinstance(owner, str) and bool(owner.strip())) or (owner is not None and not isinstance(owner, (str, float)))
 
 
 def customer_owners(orders: pd.DataFrame, customers: pd.DataFrame) -> pd.Series:

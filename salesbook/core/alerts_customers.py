@@ -14,10 +14,24 @@ import datetime as dt
 
 import pandas as pd
 
+from ..messages import Code, Day, Join, Money, Num, msg
 from ..settings import Settings
 from .alerts_common import HIGH, LOW, MEDIUM, customer_owners, frame, recent_orders
-from .moneytext import money
-from .numtext import number, pct
+from .numtext import pct
+from .tiers import CORE, VIP
+
+NOBODY = "未指定"  # the owner part of a key when nobody is responsible (keys stay as earlier versions wrote them)
+_LISTED = 5  # names quoted in a grouped alert's message
+
+
+def _names(names: list[str]):
+    """The first names, '等 / and others' when there are more."""
+    shown = Join(tuple(names[:_LISTED]), "join.list")
+    return msg("names.more", names=shown) if len(names) > _LISTED else shown
+
+
+def _who(owner: str):
+    return msg("owner.nobody") if owner == NOBODY else owner
 
 
 def silent_alerts(rfm_table: pd.DataFrame, orders: pd.DataFrame, customers: pd.DataFrame, *,
@@ -68,20 +82,12 @@ def silent_alerts(rfm_table: pd.DataFrame, orders: pd.DataFrame, customers: pd.D
             return "customers", int(cust_rows[cid])
         return "orders", (int(last_rows[cid]) if cid in last_rows.index else None)
 
-    def text(cid, r) -> str:
+    def text(cid, r):
+        common = dict(name=str(r["name"]), days=int(r["recency"]), n=int(r["n"]), avg=Money(r["stake"]))
         if r["model"]:
-            return (f"{r['name']} 已 {int(r['recency'])} 天未下单，活跃概率 {pct(r['p_alive'], 0)}（BG/NBD 模型，"
-                    f"低于 {pct(settings.alert_p_alive, 0)}；{int(r['n'])} 次下单，平均每次 {money(r['stake'], settings)}）")
-        return (f"{r['name']} 已 {int(r['recency'])} 天未下单，超过其平均采购周期 {number(r['cycle'], 1)} 天的 "
-                f"{settings.alert_silent_factor:g} 倍（{int(r['n'])} 次下单，平均每次 {money(r['stake'], settings)}）")
-
-    def text_en(r) -> str:
-        if r["model"]:
-            return (f"{r['name']}: no order for {int(r['recency'])} days, P(alive) {pct(r['p_alive'], 0)} (BG/NBD "
-                    f"model, below {pct(settings.alert_p_alive, 0)}; {money(r['stake'], settings, 'en')} per order day)")
-        return (f"{r['name']}: no order for {int(r['recency'])} days, over {settings.alert_silent_factor:g}× "
-                f"its average purchase cycle of {number(r['cycle'], 1)} days "
-                f"({money(r['stake'], settings, 'en')} per order day)")
+            return msg("alert.silent_model", p=pct(r["p_alive"], 0), line=pct(settings.alert_p_alive, 0), **common)
+        return msg("alert.silent_cycle", cycle=Num(r["cycle"], 1), factor=f"{settings.alert_silent_factor:g}",
+                   **common)
 
     rows = []
     for cid, r in t[~t["lapsed"]].iterrows():
@@ -90,35 +96,41 @@ def silent_alerts(rfm_table: pd.DataFrame, orders: pd.DataFrame, customers: pd.D
         rows.append(dict(
             key=f"silent|{cid}", rule="silent", severity=HIGH if m is not None and pd.notna(m) and m >= 4 else MEDIUM,
             subject=f"{cid} {r['name']}", owner=r["owner"], stake=float(r["stake"]), members=(str(r["name"]),),
-            message=text(cid, r) + "，有流失风险",
-            message_en=text_en(r),
-            value=int(r["recency"]), baseline=float(r["p_alive"] if r["model"] else r["cycle"]), action="本周内电话回访，了解需求变化与竞品情况",
+            message=msg("alert.silent_risk", text=text(cid, r)),
+            value=int(r["recency"]), baseline=float(r["p_alive"] if r["model"] else r["cycle"]),
+            action=msg("alert.action.silent"),
             sheet=sheet, row=row, column="customer_id"))
-    gone = t[t["lapsed"]].assign(owner=lambda d: d["owner"].fillna("未指定"))
+    gone = t[t["lapsed"]].assign(owner=lambda d: d["owner"].fillna(NOBODY))
     for owner, g in gone.groupby("owner", sort=True):
         spots = {cid: spot(cid) for cid in g.index}
         sheet = max(("customers", "orders"), key=lambda s_: sum(v[0] == s_ for v in spots.values()))
-        cells = tuple((spots[cid][1], text(cid, r) + "，已流失") for cid, r in g.iterrows()
+        cells = tuple((spots[cid][1], msg("alert.silent_gone", text=text(cid, r))) for cid, r in g.iterrows()
                       if spots[cid][0] == sheet and spots[cid][1] is not None)
         names_ = [str(x) for x in g["name"]]
         rows.append(dict(
-            key=f"silent|{owner}|lapsed", rule="silent", severity=LOW, subject=f"{owner} 名下已流失客户",
-            owner=None if owner == "未指定" else owner, stake=float(g["stake"].sum()), count=len(g),
+            key=f"silent|{owner}|lapsed", rule="silent", severity=LOW,
+            subject=msg("alert.lapsed_subject", owner=_who(owner)),
+            owner=None if owner == NOBODY else owner, stake=float(g["stake"].sum()), count=len(g),
             members=tuple(names_),
-            message=f"{owner} 名下 {len(g)} 家曾规律采购的客户已超过 {settings.rfm_window_days} 天未下单"
-                    f"（平均每次采购额合计 {money(g['stake'].sum(), settings)}）：" + "、".join(names_[:5])
-                    + (" 等" if len(names_) > 5 else ""),
-            message_en=f"{owner}: {len(g)} regular customers with no order for over {settings.rfm_window_days} days",
+            message=msg("alert.lapsed", owner=_who(owner), n=len(g), days=settings.rfm_window_days,
+                        avg=Money(g["stake"].sum()), names=_names(names_)),
             value=int(g["recency"].max()), baseline=settings.rfm_window_days,
-            action="列入挽回名单：了解流失原因，提供回归方案", sheet=sheet,
+            action=msg("alert.action.lapsed"), sheet=sheet,
             row=cells[0][0] if cells else None, column="customer_id", cells=cells))
     return frame(rows)
+
+
+_KEY_TIER = {"normal": "普通", "prospect": "潜在"}  # keys keep the tier words earlier versions wrote
+
+
+def _said(v) -> bool:
+    return v is not None and not (isinstance(v, float) and v != v) and v != ""
 
 
 def overdue_alerts(plan: pd.DataFrame, followups: pd.DataFrame, customers: pd.DataFrame,
                    orders: pd.DataFrame | None = None, *, settings: Settings | None = None,
                    as_of: dt.date | None = None) -> pd.DataFrame:
-    """Follow-ups overdue by the tier's cadence: one 高 alert per VIP/核心 customer, and one 低
+    """Follow-ups overdue by the tier's cadence: one high alert per VIP/核心 customer, and one low
     alert per owner and tier for the others (the 维护计划 sheet lists each of them), painted on
     each customer's latest follow-up row."""
     late = plan[(plan["overdue_days"] > 0) & plan["last_contact"].notna()]
@@ -140,35 +152,33 @@ def overdue_alerts(plan: pd.DataFrame, followups: pd.DataFrame, customers: pd.Da
                / settings.rfm_window_days),
         src=late["customer_id"].map(last_rows))
 
-    def text(r) -> str:
-        return (f"{r.tier}客户 {r.name} 跟进逾期 {r.overdue_days} 天（沟通频率 {r.frequency or r.cadence_days}，"
-                f"最近跟进 {r.last_contact:%Y-%m-%d}），负责人 {r.who or '未指定'}")
+    def text(r):
+        cadence = r.frequency if _said(r.frequency) else msg("alert.cadence_days", days=int(r.cadence_days))
+        return msg("alert.overdue", tier=Code("tier", r.tier), name=str(r.name), days=int(r.overdue_days),
+                   cadence=cadence, last=Day(r.last_contact), owner=r.who or msg("owner.nobody"))
 
     rows = []
-    key_tiers = late["tier"].isin(["VIP", "核心"])
+    key_tiers = late["tier"].isin([VIP, CORE])
     for r in late[key_tiers].itertuples(index=False):
         rows.append(dict(
             key=f"overdue|{r.customer_id}", rule="overdue", severity=HIGH, subject=f"{r.customer_id} {r.name}",
             owner=r.who, stake=r.stake, members=(r.name,), message=text(r),
-            message_en=f"{r.tier} customer {r.name}: follow-up overdue by {r.overdue_days} days "
-                       f"(cadence {r.cadence_days} days, last contact {r.last_contact:%Y-%m-%d})",
-            value=r.overdue_days, baseline=r.cadence_days, action="按维护计划补做跟进并记录",
+            value=r.overdue_days, baseline=r.cadence_days, action=msg("alert.action.overdue"),
             sheet="followups", row=int(r.src) if pd.notna(r.src) else None, column="date"))
-    rest = late[~key_tiers].assign(who=lambda d: d["who"].fillna("未指定"))
+    rest = late[~key_tiers].assign(who=lambda d: d["who"].fillna(NOBODY))
     for (who, tier), g in rest.groupby(["who", "tier"], sort=True):
         g = g.sort_values(["stake", "overdue_days"], ascending=False, kind="stable")
         located = g[g["src"].notna()]
         names = g["name"].tolist()
         rows.append(dict(
-            key=f"overdue|{who}|{tier}", rule="overdue", severity=LOW, subject=f"{who} 名下{tier}客户",
-            owner=None if who == "未指定" else who, stake=float(g["stake"].sum()), count=len(g),
+            key=f"overdue|{who}|{_KEY_TIER.get(tier, tier)}", rule="overdue", severity=LOW,
+            subject=msg("alert.overdue_subject", owner=_who(who), tier=Code("tier", tier)),
+            owner=None if who == NOBODY else who, stake=float(g["stake"].sum()), count=len(g),
             members=tuple(names),
-            message=f"{who} 名下 {len(g)} 家{tier}客户跟进逾期（最久 {int(g['overdue_days'].max())} 天）："
-                    + "、".join(names[:5]) + (" 等" if len(names) > 5 else ""),
-            message_en=f"{who}: {len(g)} {tier} customers overdue for a follow-up "
-                       f"(longest {int(g['overdue_days'].max())} days)",
+            message=msg("alert.overdue_group", owner=_who(who), n=len(g), tier=Code("tier", tier),
+                        days=int(g["overdue_days"].max()), names=_names(names)),
             value=int(g["overdue_days"].max()), baseline=int(g["cadence_days"].iloc[0]),
-            action="按维护计划补做跟进并记录（名单见维护计划）", sheet="followups",
+            action=msg("alert.action.overdue_group"), sheet="followups",
             row=int(located["src"].iloc[0]) if not located.empty else None, column="date",
             cells=tuple((int(r.src), text(r)) for r in located.itertuples(index=False))))
     return frame(rows)

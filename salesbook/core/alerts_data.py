@@ -2,7 +2,8 @@
 
 A messy export has the same problem on hundreds of rows (an unmapped status, a date shape);
 one alert per row buries the business alerts. Each group names the rule, the column, how many
-rows and the first of them ("未知状态 23 行：第 5、17、40、41、52… 行"), and keeps every
+rows and the first of them ("未知状态 23 行：第 5、17、40、41、52… 行" / "Unknown status: 23 rows
+(5, 17, 40, 41, 52…)", a message rendered at the edge), and keeps every
 offending cell in ``cells`` — (row, note) pairs — so the in-place flags still paint each one
 with its own reason. The key is ``rule|sheet|column`` in schema keys where known
 (``status|orders|status``), so a user's 已核实/忽略 stays with the group when rows are added,
@@ -17,25 +18,21 @@ import re
 
 import pandas as pd
 
-HIGH, MEDIUM, LOW = "高", "中", "低"
-# rule → severity; only log rows flagged or excluded under these rules become alerts
+from ..messages import Code, Join, msg
+
+HIGH, MEDIUM, LOW = "high", "medium", "low"
+# rule → severity; only log rows flagged or excluded under these rules become alerts (words: vocab "rule")
 DATA_RULES = {"possible_duplicate": MEDIUM, "duplicate_id": MEDIUM, "missing_contact": LOW, "status": HIGH,
               "future_date": MEDIUM, "date": HIGH, "amount": HIGH, "period": HIGH, "zero_amount": LOW,
               "customer_id": HIGH, "target": MEDIUM, "stage": MEDIUM, "score": LOW}
-DATA_RULE_NAMES = {
-    "possible_duplicate": "疑似重复", "duplicate_id": "编号重复", "missing_contact": "缺少联系方式",
-    "status": "未知状态", "future_date": "未来日期", "date": "日期无法识别", "amount": "金额无法识别",
-    "period": "周期无法识别", "zero_amount": "零金额", "customer_id": "客户无法识别", "target": "目标值无法识别",
-    "stage": "阶段无法识别", "score": "评分无效",
-}
 FIRST_ROWS = 5  # rows quoted in the message; every row is painted
 _SAMPLES = 3  # distinct original values quoted
 _LETTER = re.compile(r"\s*\[[A-Z]{1,3}\]$")  # the reader's " [J]" after a header: where, not what
 
 
-def _rows_text(rows: list[int], sep: str) -> str:
-    shown = sep.join(str(r) for r in rows[:FIRST_ROWS])
-    return shown + ("…" if len(rows) > FIRST_ROWS else "")
+def _rows_text(rows: list[int]) -> Join:
+    shown = [str(r) for r in rows[:FIRST_ROWS]]
+    return Join((*shown[:-1], shown[-1] + ("…" if len(rows) > FIRST_ROWS else "")), "join.list")
 
 
 def _most_common(values: pd.Series) -> str:
@@ -72,26 +69,27 @@ def groups(log: pd.DataFrame, sheet_keys: dict[str, str], column_keys: dict[tupl
         numbers = g["row"].tolist()
         n = len(numbers)
         where = f"{sheet} · {column}" if column else str(sheet)
-        name = DATA_RULE_NAMES[rule]
         reason, reason_en = _most_common(g["reason"]), _most_common(g["reason_en"])
         samples = _samples(g["old_value"])
         excluded = int((g["action"] == "excluded").sum())
-        msg = (f"{name} {n} 行：第 {_rows_text(numbers, '、')} 行。{reason}"
-               + (f"；原值如 {'、'.join(f'「{s}」' for s in samples)}" if samples else "")
-               + (f"；其中 {excluded} 行未计入分析" if excluded and excluded < n else "")
-               + ("；这些行未计入分析" if excluded == n else ""))
-        msg_en = (f"{rule.replace('_', ' ')}: {n} row{'s' if n > 1 else ''} ({_rows_text(numbers, ', ')}). "
-                  f"{reason_en}" + (f"; values such as {', '.join(repr(s) for s in samples)}" if samples else "")
-                  + (f"; {excluded} of them left out of the analysis" if excluded else ""))
-        cells = tuple((int(r), f"{sheet} 第{int(r)}行 {column}：{why}"
-                       + (f"（原值 {old}）" if old is not None and str(old).strip() and str(old) not in why else ""))
-                      for r, why, old in zip(g["row"], g["reason"].fillna(""), g["old_value"], strict=True))
+        quoted = Join(tuple(msg("alert.data_quote", v=x) for x in samples), "join.list")
+        message = msg("alert.data_one" if n == 1 else "alert.data", rule=Code("rule", rule), n=n,
+                      rows=_rows_text(numbers), reason=msg("both", zh=reason, en=reason_en or reason),
+                      samples=msg("alert.data_samples", values=quoted) if samples else "",
+                      left_out=(msg("alert.data_all_out") if excluded == n else
+                                msg("alert.data_some_out", n=excluded) if excluded else ""))
+        reasons_en = g["reason_en"] if "reason_en" in g else g["reason"]
+        cells = tuple((int(r), msg("alert.data_cell", sheet=str(sheet), row=int(r), column=column,
+                                   why=msg("both", zh=why, en=why_en if isinstance(why_en, str) and why_en else why),
+                                   old=(msg("alert.data_old", v=str(old))
+                                        if old is not None and str(old).strip() and str(old) not in why else "")))
+                      for r, why, why_en, old in zip(g["row"], g["reason"].fillna(""), reasons_en, g["old_value"],
+                                                     strict=True))
         key = f"{rule}|{sheet_keys.get(sheet, sheet)}|{column_keys.get((sheet, column)) or _LETTER.sub('', column)}"
-        action = ("修正原表后重新刷新（未计入的行补齐后才会计入）" if excluded
-                  else "逐行核实（已在原表标色，可用「标记异常」查看）")
+        action = msg("alert.action.data_fix") if excluded else msg("alert.action.data_check")
         rows.append(dict(
             key=key, rule=rule, severity=DATA_RULES[rule], subject=where, owner=None,
-            stake=float("nan"), count=n, message=msg, message_en=f"{where}: {msg_en}", value=n,
+            stake=float("nan"), count=n, message=message, value=n,
             baseline=None, action=action, sheet=sheet_keys.get(sheet), row=numbers[0],
             column=column_keys.get((sheet, column)), cells=cells, members=()))
     return rows

@@ -7,7 +7,8 @@ both make a customer overdue, once that date has passed. A customer never contac
 the as-of date. 维护内容 and 下一步计划 start from the latest follow-up record.
 A 潜在 customer or lead with an A/B/C class takes 维护重点 and 激励策略 from the 策略库 row of its
 class (S2 模板3: A 专项小组+定制方案+高层互访+优先交付, B 行业案例+体验会+灵活付款, C 标准手册+线上客服);
-its cadence stays the 潜在 tier's (per-tier settings).
+its cadence stays the 潜在 tier's (per-tier settings). Tiers are codes (:mod:`.tiers`); the playbook's
+text is the user's 策略库 wording, or a default's message in both languages (:func:`.playbook.lookup`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ import pandas as pd
 
 from ..settings import Settings
 from . import playbook as pb
+from .tiers import CORE, NORMAL, PROSPECT, TIERS, VIP
+
+_CADENCE = {VIP: "cadence_vip", CORE: "cadence_core", NORMAL: "cadence_normal", PROSPECT: "cadence_potential"}
+_QUOTA = {VIP: "quota_vip", CORE: "quota_core", NORMAL: "quota_normal", PROSPECT: "quota_potential"}
 
 
 def _lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
@@ -36,17 +41,16 @@ def followup_plan(tiers_table: pd.DataFrame, followups: pd.DataFrame, orders: pd
     as_of_ts = pd.Timestamp(as_of)
     plan = tiers_table[["customer_id", "customer_name", "tier"]].copy()
     book = pb.lookup(playbook, pb.TIER)
-    plan["focus"] = plan["tier"].map(lambda t: book.get(t, {}).get("focus", ""))
-    plan["frequency"] = plan["tier"].map(lambda t: book.get(t, {}).get("frequency", ""))
-    plan["incentive"] = plan["tier"].map(lambda t: book.get(t, {}).get("action", ""))
+    for col, field in (("focus", "focus"), ("frequency", "frequency"), ("incentive", "action")):
+        plan[col] = pd.Series([book.get(t, {}).get(field, "") for t in plan["tier"]], index=plan.index, dtype=object)
     if "abc_class" in tiers_table:  # S2 模板3 for the customers-to-be
         classes = pb.lookup(playbook, pb.CLASS)
         cls = tiers_table["abc_class"].fillna("").astype(str)
-        use = (plan["tier"] == "潜在") & cls.isin(list(classes))
+        use = (plan["tier"] == PROSPECT) & cls.isin(list(classes))
         plan.loc[use, "focus"] = cls[use].map(lambda c: classes[c]["focus"])
         plan.loc[use, "incentive"] = cls[use].map(lambda c: classes[c]["action"])
-    plan["cadence_days"] = plan["tier"].map(settings.cadence).astype("int64")
-    plan["quota"] = plan["tier"].map(settings.quota).astype("int64")
+    plan["cadence_days"] = plan["tier"].map(lambda t: getattr(settings, _CADENCE[t])).astype("int64")
+    plan["quota"] = plan["tier"].map(lambda t: getattr(settings, _QUOTA[t])).astype("int64")
 
     owner = pd.Series(dtype=object)
     if not customers.empty and "owner" in customers:
@@ -82,7 +86,7 @@ def followup_plan(tiers_table: pd.DataFrame, followups: pd.DataFrame, orders: pd
     prefills = history.groupby("customer_id")["t"].agg(lambda v: tuple(sorted(set(v))))
     plan["prefill_history"] = _lookup(plan["customer_id"], prefills.astype(object)).map(
         lambda v: v if isinstance(v, tuple) else ())
-    order = {"VIP": 0, "核心": 1, "普通": 2, "潜在": 3}
+    order = {t: i for i, t in enumerate(TIERS)}
     plan = plan.sort_values(["overdue_days", "tier"], ascending=[False, True],
                             key=lambda c: c.map(order) if c.name == "tier" else c, kind="stable")
     return plan.reset_index(drop=True)[[

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .. import messages, vocab
 from .pipeline import Result
 from .report import mask_phones, open_alerts, region_drag
 
@@ -110,9 +111,14 @@ def pages(result: Result, changes: pd.DataFrame, acknowledged: set[str] = frozen
     as_of = pd.Timestamp(result.as_of)
     owned = _owned(result)
     alerts = open_alerts(result, acknowledged)
-    if lang != "zh" and not alerts.empty:
-        alerts = alerts.assign(message=alerts["message_en"], rule_name=alerts["rule"].str.replace("_", " "))
-    plan = f["plan"]
+    if not alerts.empty:  # the core's codes and messages in the page's language
+        unit = messages.unit_of(result.settings)
+        alerts = alerts.assign(
+            rule_name=alerts["rule"].map(lambda r: vocab.label("rule", r, lang)),
+            severity=alerts["severity"].map(lambda v: vocab.label("severity", v, lang)),
+            **{c: alerts[c].map(lambda v: messages.text(v, lang, unit)) for c in ("message", "subject", "owner")})
+    plan = f["plan"].assign(tier=f["plan"]["tier"].map(lambda t: vocab.label("tier", t, lang)),
+                            focus=f["plan"]["focus"].map(lambda v: messages.text(v, lang, messages.unit_of(result.settings))))
     perf = f["performance"]
     people = f["by_salesperson"].set_index("salesperson") if not f["by_salesperson"].empty else pd.DataFrame()
     month = perf[(perf["freq"] == "M") & (perf["elapsed"] < 1)] if not perf.empty else perf

@@ -12,6 +12,7 @@ import datetime as dt
 
 import pandas as pd
 
+from ..messages import Msg, msg
 from ..settings import Settings
 from . import bgnbd, forecast
 
@@ -38,13 +39,11 @@ def with_churn(rfm_table: pd.DataFrame, orders: pd.DataFrame, *, settings: Setti
     return out, fit
 
 
-def churn_title(fit: bgnbd.Fit, lang: str = "zh") -> str:
-    """What the RFM sheet's title says about the churn columns."""
+def churn_title(fit: bgnbd.Fit) -> Msg:
+    """What the RFM sheet's title says about the churn columns (a message, rendered at the edge)."""
     if fit.ok:
-        return (f"活跃概率：BG/NBD 模型（{fit.customers} 位客户，{fit.repeat_buyers} 位有重复购买）" if lang == "zh" else
-                f"P(alive): BG/NBD model ({fit.customers} customers, {fit.repeat_buyers} repeat buyers)")
-    return ("活跃概率未计算：重复购买的客户太少，流失判断按各客户的采购周期" if lang == "zh" else
-            "P(alive) not computed: too few repeat buyers; churn is judged by each customer's purchase cycle")
+        return msg("rfm.churn_fit", customers=int(fit.customers), repeat=int(fit.repeat_buyers))
+    return msg("rfm.churn_none")
 
 
 def with_attainment(perf: pd.DataFrame, orders: pd.DataFrame, *, settings: Settings, as_of: dt.date) -> pd.DataFrame:

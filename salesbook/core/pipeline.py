@@ -93,7 +93,8 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
                                              customers=customers)
     rl = raw("leads", ("stage",), "线索")
     leads, log_l = clean.clean_leads(rl.df, sheet=rl.sheet, labels=rl.labels, customers=customers)
-    playbook = tables["playbook"].df.drop(columns="_row") if "playbook" in tables else pb.default_playbook()
+    # no 策略库 sheet: no typed rows, the defaults speak (in the workbook's language, at the edge)
+    playbook = tables["playbook"].df.drop(columns="_row") if "playbook" in tables else pd.DataFrame(columns=pb.COLUMNS)
     log = pd.concat([x for x in (log_o, log_t, log_c, log_f, log_l) if not x.empty] or [log_o], ignore_index=True)
 
     as_of = resolve_as_of(orders, settings, today)
@@ -192,7 +193,7 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
                    ("last_year", "pct"), ("change", "pp"))),
     ]
     rfm_title = (msg("title.rfm_churn", as_of=Day(as_of), window=settings.rfm_window_days,
-                     churn=Bilingual(outlook.churn_title(churn_fit), outlook.churn_title(churn_fit, "en")))
+                     churn=outlook.churn_title(churn_fit))
                  if churn_fit else msg("title.rfm", as_of=Day(as_of), window=settings.rfm_window_days))
     return {
         "performance": [Block("performance", msg("title.performance"), f["performance"], perf_cols)],

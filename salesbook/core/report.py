@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from .. import messages, vocab
 from . import playbook as pb
 from . import problems as pr
 from . import rfm, tiers
@@ -99,11 +100,16 @@ def build(result: Result, lang: str = "zh", acknowledged=frozenset()) -> pd.Data
     def money(v: float) -> str:
         return money_text(v, s, "zh" if zh else "en")
 
-    def tier(t: str) -> str:
-        return t if zh else tiers.TIER_EN.get(t, t)
+    lang = "zh" if zh else "en"
 
-    def seg(t: str) -> str:
-        return t if zh else rfm.SEGMENT_EN.get(t, t)
+    def tier(t: str, in_lang: str = lang) -> str:
+        return vocab.label("tier", t, in_lang)
+
+    def seg(t: str, in_lang: str = lang) -> str:
+        return vocab.label("segment", t, in_lang)
+
+    def said(v) -> str:  # a message or typed text of the core, in the report's language
+        return messages.text(v, lang, messages.unit_of(s))
 
     start, end = orders["order_date"].min(), orders["order_date"].max()
     dated = pd.notna(start)
@@ -155,14 +161,14 @@ def build(result: Result, lang: str = "zh", acknowledged=frozenset()) -> pd.Data
 
     def tier_part(t: str) -> tuple[str, str]:
         n = int(counts.get(t, 0))
-        share = amounts.get(t, 0) / total_half if total_half and t != "潜在" else None
-        return (f"{t} {n} 家" + (f"（近半年采购占 {pct(share, 0)}）" if share is not None else ""),
+        share = amounts.get(t, 0) / total_half if total_half and t != tiers.PROSPECT else None
+        return (f"{tier(t, 'zh')} {n} 家" + (f"（近半年采购占 {pct(share, 0)}）" if share is not None else ""),
                 f"{tier(t)} {n}"
                 + (f" ({pct(share, 0)} of the last six months' purchases)" if share is not None else ""))
 
-    parts = [tier_part(t) for t in ("VIP", "核心", "普通", "潜在")]
+    parts = [tier_part(t) for t in tiers.TIERS]
     add(2, "客户层级：" + "；".join(p[0] for p in parts) + "。", "Customer tiers: " + "; ".join(p[1] for p in parts) + ".")
-    prospects = tiers_t[(tiers_t["tier"] == "潜在") & tiers_t["abc_class"].isin(["A", "B", "C"])]
+    prospects = tiers_t[(tiers_t["tier"] == tiers.PROSPECT) & tiers_t["abc_class"].isin(["A", "B", "C"])]
     classes = prospects["abc_class"].value_counts()
     if len(classes):
         add(2, f"潜在客户与线索按 A/B/C 评分（行业潜力、需求紧急度、成交可能性加权）：A 类 {int(classes.get('A', 0))} 家，"
@@ -172,7 +178,7 @@ def build(result: Result, lang: str = "zh", acknowledged=frozenset()) -> pd.Data
     if not rfm_t.empty:
         segs = rfm_t["segment"].value_counts()
         top_share = rfm_t.loc[rfm_t["pareto_top20"].astype(bool), "revenue_share"].sum()
-        add(2, "RFM 分层：" + "；".join(f"{k} {v} 家" for k, v in segs.items())
+        add(2, "RFM 分层：" + "；".join(f"{seg(k, 'zh')} {v} 家" for k, v in segs.items())
             + f"。TOP 20% 客户贡献近一年营收的 {pct(top_share, 0)}。",
             "RFM segments: " + "; ".join(f"{seg(k)} {v}" for k, v in segs.items())
             + f". The top 20% of customers bring {pct(top_share, 0)} of the last twelve months' revenue.")
@@ -190,25 +196,25 @@ def build(result: Result, lang: str = "zh", acknowledged=frozenset()) -> pd.Data
             f"Average customer satisfaction is {number(fu['satisfaction'].mean(), 1)} out of 5; {low} follow-ups "
             "scored below 3.")
 
-    book_t = pb.lookup(playbook, pb.TIER)
-    book_s = pb.lookup(playbook, pb.SEGMENT)
-    for t in ("VIP", "核心"):
+    book_t = pb.lookup(playbook, pb.TIER, lang)
+    book_s = pb.lookup(playbook, pb.SEGMENT, lang)
+    for t in (tiers.VIP, tiers.CORE):
         if counts.get(t, 0) and t in book_t:
             b = book_t[t]
-            add(4, f"对 {int(counts[t])} 家{t}客户：{b['focus']}；{b['action']}（{b['frequency']}）。",
+            add(4, f"对 {int(counts[t])} 家{tier(t, 'zh')}客户：{b['focus']}；{b['action']}（{b['frequency']}）。",
                 f"For the {int(counts[t])} {tier(t)} customers: {b['focus']}; {b['action']} ({b['frequency']}).")
     if not rfm_t.empty:
-        for name in ("流失风险客户", "潜力客户"):
+        for name in (rfm.CHURN_RISK, rfm.POTENTIAL):
             n = int((rfm_t["segment"] == name).sum())
             if n and name in book_s:
                 b = book_s[name]
-                add(4, f"对 {n} 家{name}：{b['focus']}；{b['action']}（{b['deadline']}内）。",
+                add(4, f"对 {n} 家{seg(name, 'zh')}：{b['focus']}；{b['action']}（{b['deadline']}内）。",
                     f"For the {n} {seg(name)} customers: {b['focus']}; {b['action']} (within {b['deadline']}).")
-    if counts.get("潜在", 0) and "潜在" in book_t:
-        add(4, f"对 {int(counts['潜在'])} 家潜在客户：{book_t['潜在']['action']}。",
-            f"For the {int(counts['潜在'])} potential customers: {book_t['潜在']['action']}.")
+    if counts.get(tiers.PROSPECT, 0) and tiers.PROSPECT in book_t:
+        n_p, act = int(counts[tiers.PROSPECT]), book_t[tiers.PROSPECT]["action"]
+        add(4, f"对 {n_p} 家潜在客户：{act}。", f"For the {n_p} prospective customers: {act}.")
 
-    book_c = pb.lookup(playbook, pb.CLASS)
+    book_c = pb.lookup(playbook, pb.CLASS, lang)
     for c in ("A", "B", "C"):
         n = int(classes.get(c, 0))
         if n and c in book_c:
@@ -217,11 +223,13 @@ def build(result: Result, lang: str = "zh", acknowledged=frozenset()) -> pd.Data
                 f"{book_c[c]['action']}.")
 
     for r in probs.head(8).itertuples():
+        r = r._replace(**{c: said(getattr(r, c)) for c in ("problem", "strategy", "expected")},
+                       owner=said(r.owner) if r.owner != pr.NOBODY else None)
         stake = getattr(r, "stake", None)
         at = stake is not None and pd.notna(stake) and stake > 0
-        add(5, f"{r.problem} → {r.strategy}；负责人 {r.owner or pr.NOBODY}，{r.deadline:%Y-%m-%d} 前完成"
+        add(5, f"{r.problem} → {r.strategy}；负责人 {r.owner or said(pr.NOBODY)}，{r.deadline:%Y-%m-%d} 前完成"
                + (f"，涉及 {money(stake)}" if at else "") + f"；预期：{r.expected or '—'}。",
-            f"{r.problem} → {r.strategy}; owner {r.owner if r.owner and r.owner != pr.NOBODY else 'to be named'}, "
+            f"{r.problem} → {r.strategy}; owner {r.owner or 'to be named'}, "
             f"due {r.deadline:%Y-%m-%d}" + (f", {money(stake)} at stake" if at else "")
             + f"; expected: {r.expected or '—'}.")
     if probs.empty:
@@ -239,9 +247,9 @@ def _alert_lines(alerts: pd.DataFrame, s, add) -> None:
     data = alerts[~alerts["rule"].isin(BUSINESS_RULES)]
     parts_zh, parts_en = [], []
     if not business.empty:
-        by_rule = business.groupby(["rule", "rule_name"]).size().sort_values(ascending=False, kind="stable")
-        parts_zh.append("；".join(f"{name} {v} 条" for (_, name), v in by_rule.items()))
-        parts_en.append("; ".join(f"{rule.replace('_', ' ')} {v}" for (rule, _), v in by_rule.items()))
+        by_rule = business.groupby("rule").size().sort_values(ascending=False, kind="stable")
+        parts_zh.append("；".join(f"{vocab.label('rule', rule, 'zh')} {v} 条" for rule, v in by_rule.items()))
+        parts_en.append("; ".join(f"{vocab.label('rule', rule, 'en').lower()} {v}" for rule, v in by_rule.items()))
     if not data.empty:
         rows = int(pd.to_numeric(data["count"], errors="coerce").fillna(1).sum())
         parts_zh.append(f"数据质量问题 {len(data)} 类（共 {rows} 行，见异常预警）")

@@ -8,7 +8,7 @@ R is reversed (recent = 5). Code = f"{r}{f}{m}", e.g. "555".
 Lapsed customers (SPEC §4): a customer with a counted order ever but none in the window is left
 out of the quantiles, the revenue shares and the TOP 20% (scored 1-1-1, "111": below every
 active customer on all three, without moving anyone's score), and gets the segment
-已流失客户, or 高价值流失 when their lifetime amount is at least the window's M-score-4 cut (the
+``lapsed`` (已流失客户), or ``lapsed_high`` (高价值流失) when their lifetime amount is at least the window's M-score-4 cut (the
 smallest window amount scored M ≥ 4; the 4th fixed cut point with fixed scoring): the first
 names on a win-back list, never 低价值.
 """
@@ -22,16 +22,16 @@ import pandas as pd
 
 from ..settings import Settings
 
-HIGH_VALUE, CHURN_RISK, POTENTIAL, LOW_VALUE = "高价值客户", "流失风险客户", "潜力客户", "低价值客户"
-LAPSED, LAPSED_HIGH = "已流失客户", "高价值流失"
+# segment codes (vocab domain "segment": 高价值客户 / High value …)
+HIGH_VALUE, CHURN_RISK, POTENTIAL, LOW_VALUE = "high_value", "churn_risk", "potential", "low_value"
+LAPSED, LAPSED_HIGH = "lapsed", "lapsed_high"
 SEGMENTS = (HIGH_VALUE, CHURN_RISK, POTENTIAL, LOW_VALUE)  # the scored segments (RFM_SEGMENT)
-SEGMENT_EN = {HIGH_VALUE: "high value", CHURN_RISK: "churn risk", POTENTIAL: "potential", LOW_VALUE: "low value",
-              LAPSED_HIGH: "lapsed high value", LAPSED: "lapsed"}
+ALL_SEGMENTS = (*SEGMENTS, LAPSED_HIGH, LAPSED)
 
 
 def segment(r, f, m) -> str:
-    """Default rules, first match wins: 高价值 R≥4,F≥4,M≥4 · 流失风险 R≤2 and (F≥3 or M≥3) ·
-    潜力 F≥3 or M≥3 · 低价值 otherwise."""
+    """The segment code by the default rules, first match wins: high_value (高价值) R≥4,F≥4,M≥4 ·
+    churn_risk (流失风险) R≤2 and (F≥3 or M≥3) · potential (潜力) F≥3 or M≥3 · low_value (低价值) otherwise."""
     if r >= 4 and f >= 4 and m >= 4:
         return HIGH_VALUE
     if r <= 2 and (f >= 3 or m >= 3):

@@ -1,5 +1,8 @@
 """Customer tiers VIP/核心/普通/潜在 (S0 表3, S2 模板2) and A/B/C classes (S2).
 
+Tiers are codes (vocab domain "tier"): ``vip``, ``core`` (核心), ``normal`` (普通), ``prospect`` (潜在);
+a row's reason is a message (近半年 299.71万元，合作 6.7 年 / CNY 2,997,100 in the last 6 months …).
+
 近半年 = counted revenue in the last ``tier_recent_days`` days up to as-of; 合作时长 from
 first_deal_date, else the first counted order. Lower edges are inclusive:
 
@@ -27,18 +30,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .numtext import number
+from .. import vocab
+from ..messages import Code, Money, Num, msg
 
 if TYPE_CHECKING:  # settings imports the tier names from here
     from .settings import Settings
 
-VIP, CORE, NORMAL, PROSPECT = "VIP", "核心", "普通", "潜在"
+VIP, CORE, NORMAL, PROSPECT = "vip", "core", "normal", "prospect"
 TIERS = (VIP, CORE, NORMAL, PROSPECT)
-TIER_EN = {VIP: "VIP", CORE: "core", NORMAL: "normal", PROSPECT: "potential"}
 
 
 def tier_of(amount: float, years: float, has_orders: bool, *, settings: Settings) -> str:
-    """The tier of one customer (scalar form of the rule table above)."""
+    """The tier code of one customer (scalar form of the rule table above)."""
     if not has_orders:
         return PROSPECT
     if amount >= settings.tier_vip_amount:
@@ -102,8 +105,8 @@ def tiers(orders: pd.DataFrame, customers: pd.DataFrame, leads: pd.DataFrame, rf
                 "abc_score", "abc_class", "reason", "owner"]].reset_index(drop=True)
 
 
-LEAD_STAGE_SCORE = {"需求确认": 2, "方案提交": 3, "商务谈判": 4, "成交": 5}
-LOST = "丢单"
+LEAD_STAGE_SCORE = {"qualify": 2, "proposal": 3, "negotiation": 4, "won": 5}  # by stage code (vocab "stage")
+LOST = "lost"
 
 
 def lead_prospects(leads: pd.DataFrame, *, settings: Settings) -> pd.DataFrame:
@@ -116,7 +119,8 @@ def lead_prospects(leads: pd.DataFrame, *, settings: Settings) -> pd.DataFrame:
     if leads is None or leads.empty or "stage" not in leads:
         return pd.DataFrame(columns=cols)
     linked = leads["customer_id"].notna() if "customer_id" in leads else pd.Series(False, index=leads.index)
-    open_ = leads[~linked & (leads["stage"] != LOST)].copy()
+    stage = leads["stage"].map(lambda v: vocab.parse("stage", v) or v)  # a stage code, whichever way it came
+    open_ = leads[~linked & (stage != LOST)].assign(_stage=stage).copy()
     key = open_["lead_id"] if "lead_id" in open_ else pd.Series(None, index=open_.index, dtype=object)
     open_ = open_.assign(_key=key.where(key.notna(), open_.get("name")))
     open_ = open_.dropna(subset=["_key"])
@@ -130,7 +134,7 @@ def lead_prospects(leads: pd.DataFrame, *, settings: Settings) -> pd.DataFrame:
     scores = pd.DataFrame(index=open_.index)
     for col in ("industry_potential", "urgency", "win_likelihood"):
         scores[col] = pd.to_numeric(open_[col], errors="coerce") if col in open_ else np.nan
-    scores["win_likelihood"] = scores["win_likelihood"].fillna(open_["stage"].map(LEAD_STAGE_SCORE))
+    scores["win_likelihood"] = scores["win_likelihood"].fillna(open_["_stage"].map(LEAD_STAGE_SCORE))
     scores["value"] = np.nan  # a lead has bought nothing: no 客户价值
     abc = _weighted(scores, settings=settings)
     out = pd.DataFrame({
@@ -138,21 +142,17 @@ def lead_prospects(leads: pd.DataFrame, *, settings: Settings) -> pd.DataFrame:
         "tier": PROSPECT, "half_year_amount": 0.0, "years": 0.0,
         "first_date": pd.Series(pd.NaT, index=open_.index, dtype="datetime64[ns]"), "total_orders": 0,
         "abc_score": abc["abc_score"], "abc_class": abc["abc_class"],
-        "reason": "线索（" + open_["stage"].astype(str) + "），暂无成交订单",
+        "reason": [msg("tier.reason_lead", stage=Code("stage", st)) for st in open_["_stage"]],
         "owner": open_["owner"].astype(object) if "owner" in open_ else None,
     })
     return out[cols].reset_index(drop=True)
 
 
 def _reasons(out: pd.DataFrame, *, settings: Settings) -> pd.Series:
-    unit, f = settings.display_unit, settings.unit_factor
-
-    def why(r) -> str:
-        if r["total_orders"] == 0:
-            return "暂无成交订单"
-        return f"近半年 {number(r['half_year_amount'] / f)}{unit}，合作 {number(r['years'], 1)} 年"
-
-    return out.apply(why, axis=1) if len(out) else pd.Series(dtype=object)
+    """Why each customer has its tier: a message quoting the half-year amount and the years."""
+    reasons = [msg("tier.reason_none") if n == 0 else msg("tier.reason", amount=Money(a), years=Num(y, 1))
+               for n, a, y in zip(out["total_orders"], out["half_year_amount"], out["years"], strict=True)]
+    return pd.Series(reasons, index=out.index, dtype=object)
 
 
 def _abc(ids: pd.Index, cust: pd.DataFrame, rfm_table: pd.DataFrame, *, settings: Settings) -> pd.DataFrame:

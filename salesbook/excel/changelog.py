@@ -14,6 +14,7 @@ import datetime as dt
 import pandas as pd
 import xlwings as xw
 
+from .. import messages, vocab
 from ..core.numtext import pct
 from ..core.pipeline import Result
 from . import store
@@ -35,11 +36,11 @@ def state_of(result: Result) -> dict[tuple[str, str], str]:
     state: dict[tuple[str, str], str] = {}
     names = dict(zip(f["tiers"]["customer_id"], f["tiers"]["customer_name"].fillna(""), strict=True))
     for cid, tier in zip(f["tiers"]["customer_id"], f["tiers"]["tier"], strict=True):
-        state[("tier", f"{cid} {names.get(cid, '')}".strip())] = tier
+        state[("tier", f"{cid} {names.get(cid, '')}".strip())] = vocab.label("tier", tier, "zh")  # as stored before
     for cid, seg in zip(f["rfm"]["customer_id"], f["rfm"]["segment"], strict=True):
-        state[("segment", f"{cid} {names.get(cid, '')}".strip())] = seg
-    for key, name, subject in zip(f["alerts"]["key"], f["alerts"]["rule_name"], f["alerts"]["subject"], strict=True):
-        state[("alert", key)] = f"{name}：{subject}"
+        state[("segment", f"{cid} {names.get(cid, '')}".strip())] = vocab.label("segment", seg, "zh")
+    for key, rule, subject in zip(f["alerts"]["key"], f["alerts"]["rule"], f["alerts"]["subject"], strict=True):
+        state[("alert", key)] = f"{vocab.label('rule', rule, 'zh')}：{messages.text(subject, 'zh')}"
     perf = f["performance"]
     for r in perf.itertuples(index=False):
         if pd.notna(r.completion):

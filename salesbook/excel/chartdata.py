@@ -90,14 +90,14 @@ def tables(result: Result, lang: str) -> list[ChartTable]:
         ((t("chart.sales"), 1, "bar", False),)))
 
     counts = f["tiers"]["tier"].map(lambda v: vocab.parse("tier", v) or v).value_counts().reindex(
-        [vocab.parse("tier", k) or k for k in tiers.TIER_EN]).fillna(0)
+        list(tiers.TIERS)).fillna(0)
     out.append(ChartTable(
         "tiers", t("chart.tiers"), "column", [t("chart.tier"), t("chart.customers")],
         [[word("tier", k), int(v)] for k, v in counts.items()], {1: "0"},
         ((t("chart.customers"), 1, "bar", False),)))
 
     segs = f["rfm"]["segment"].map(lambda v: vocab.parse("segment", v) or v).value_counts().reindex(
-        [vocab.parse("segment", k) or k for k in rfm.SEGMENT_EN]).fillna(0)
+        list(rfm.ALL_SEGMENTS)).fillna(0)
     out.append(ChartTable(
         "segments", t("chart.segments"), "column", [t("chart.segment"), t("chart.customers")],
         [[word("segment", k), int(v)] for k, v in segs.items()], {1: "0"},
@@ -129,7 +129,7 @@ def tables(result: Result, lang: str) -> list[ChartTable]:
 # the dashboard's chart tables: fixed columns and rows, so a chart built once in the template stays bound
 SLOTS: dict[str, tuple[int, int]] = {  # key → (columns, data rows)
     "monthly": (3, 12), "completion": (3, 10), "products": (2, 7), "tiers": (2, 4),
-    "segments": (2, len(rfm.SEGMENT_EN)), "pareto": (3, 20), "funnel": (2, len(funnel.STAGES)),
+    "segments": (2, len(rfm.ALL_SEGMENTS)), "pareto": (3, 20), "funnel": (2, len(funnel.STAGES)),
     "regions": (3, 10),
 }
 DASHBOARD = ("monthly", "completion", "products", "tiers", "segments", "pareto", "funnel")  # slot order

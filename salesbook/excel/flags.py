@@ -17,14 +17,16 @@ from dataclasses import dataclass
 import pandas as pd
 import xlwings as xw
 
+from .. import messages
 from ..core.pipeline import RawTable, Result
+from ..messages import Code, msg
 from . import cellstate, store
 from .book import row_runs
 from .look import AMBER, BLUE, RED
 
 REGISTRY = "_salesbook_flags"
-COLORS = {"高": RED, "中": AMBER, "低": BLUE}
-_RANK = {"高": 0, "中": 1, "低": 2}
+COLORS = {"high": RED, "medium": AMBER, "low": BLUE}  # by severity code
+_RANK = {"high": 0, "medium": 1, "low": 2}
 MARK = "[salesbook]"
 REGISTRY_HEADER = ["sheet", "row", "column", "before", "after", "keys"]
 
@@ -41,8 +43,10 @@ class Cell:
     keys: list[str]
 
 
-def cells_for(result: Result, tables: dict[str, RawTable], skip_keys: set[str] = frozenset()) -> list[Cell]:
+def cells_for(result: Result, tables: dict[str, RawTable], skip_keys: set[str] = frozenset(),
+              lang: str = "zh") -> list[Cell]:
     """The cells to paint: one per source cell, notes of several alerts joined, worst severity wins.
+    Notes are written in ``lang`` (the workbook's language).
 
     A grouped alert (one per rule and column, or per owner) lists its cells in ``cells`` as
     (row, note) pairs: each of them is painted with its own note."""
@@ -59,7 +63,8 @@ def cells_for(result: Result, tables: dict[str, RawTable], skip_keys: set[str] =
         spots = spots if isinstance(spots, tuple) and spots else ((int(a["row"]), a["message"]),)
         for row, message in spots:
             where = (t.sheet, int(row), int(col))
-            text = f"【{a['rule_name']}·{a['severity']}】{message}\n建议：{a['action']}"
+            text = messages.text(msg("flag.note", rule=Code("rule", a["rule"]), severity=Code("severity", a["severity"]),
+                                     message=message, action=a["action"]), lang, messages.unit_of(result.settings))
             cell = by_cell.get(where)
             if cell is None:
                 by_cell[where] = Cell(t.sheet, int(row), int(col), a["severity"], [text], [a["key"]])

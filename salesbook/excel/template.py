@@ -156,10 +156,10 @@ def _input_sheet(ws, spec: schema.SheetSpec, lang: str) -> None:
             ws.cell(i, 3, note)
             ws.cell(i, 2).fill = INPUT_FILL
     if spec.key == "playbook":
-        for i, row in enumerate(pb.DEFAULT_ROWS, start=2):
+        for i, row in enumerate(pb.default_playbook(lang).itertuples(index=False), start=2):
             for j, v in enumerate(row, start=1):
                 ws.cell(i, j, v).alignment = Alignment(wrap_text=True, vertical="top")
-        _dropdown(ws, spec, "kind", (pb.TIER, pb.SEGMENT, pb.PROBLEM, pb.CLASS))
+        _dropdown(ws, spec, "kind", pb.kind_words(lang))
     for key in ("industry_potential", "urgency", "win_likelihood", "satisfaction"):
         if any(c.key == key for c in spec.columns):
             j = [c.key for c in spec.columns].index(key) + 1

@@ -14,18 +14,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesbook import demo
+from salesbook import demo, vocab
 from salesbook.core import alerts as al
 from salesbook.core import meeting, parse, report
 from salesbook.core import playbook as pb
 from salesbook.core.moneytext import money
 from salesbook.core.pipeline import RawTable, run
+from salesbook.messages import text
 from salesbook.settings import Settings
 from tests.conftest import TODAY, raw
 
 ORDER_COLS = ["order_id", "order_date", "customer_id", "customer_name", "salesperson", "product_line", "amount",
               "status"]
-ROLES = {r[5] for r in pb.DEFAULT_ROWS}  # 销售负责人, 区域经理, 客户负责人 … — roles, not people
+ROLES = {r[5] for lang in ("zh", "en") for r in pb.default_playbook(lang).itertuples(index=False)}  # roles, not people
+
+
+def zh(v):
+    """A message of the core as the Chinese workbook shows it."""
+    return text(v, "zh")
 
 
 def _orders(rows) -> pd.DataFrame:
@@ -74,11 +80,11 @@ def test_unreadable_values_give_one_alert_per_rule_and_column_with_the_count_and
     s = status.iloc[0]
     assert s["key"] == "status|orders|status"  # rule|sheet|column: stable while rows and columns move
     assert s["count"] == len(BAD_STATUS_ROWS)
-    assert "未知状态 6 行：第 5、17、40、41、52… 行" in s["message"]  # the first five, then …
-    assert "「待定」" in s["message"]
+    assert "未知状态 6 行：第 5、17、40、41、52… 行" in zh(s["message"])  # the first five, then …
+    assert "「待定」" in zh(s["message"])
     assert [r for r, _ in s["cells"]] == BAD_STATUS_ROWS
     dates = a[a["rule"] == "date"]
-    assert len(dates) == 1 and dates.iloc[0]["count"] == 2 and "第 9、33 行" in dates.iloc[0]["message"]
+    assert len(dates) == 1 and dates.iloc[0]["count"] == 2 and "第 9、33 行" in zh(dates.iloc[0]["message"])
 
 
 def test_flags_still_paint_every_cell_of_a_group_and_skip_an_acknowledged_group(messy):
@@ -90,6 +96,10 @@ def test_flags_still_paint_every_cell_of_a_group_and_skip_an_acknowledged_group(
     assert {(9, 2), (33, 2)} <= painted
     cell = next(c for c in flags.cells_for(res, tables) if (c.row, c.column) == (17, 8))
     assert "第17行" in cell.lines[0] and "待定" in cell.lines[0]  # each cell keeps its own note
+    assert cell.lines[0].startswith("【未知状态·高】") and "\n建议：修正原表后重新刷新" in cell.lines[0]  # excluded rows
+    en = next(c for c in flags.cells_for(res, tables, lang="en") if (c.row, c.column) == (17, 8))
+    assert en.lines[0].startswith("[Unknown status · High] 订单明细 row 17, 订单状态: ") and "(was 待定)" in en.lines[0]
+    assert "\nSuggested: Correct the source sheet and refresh" in en.lines[0]
     skipped = {(c.row, c.column) for c in flags.cells_for(res, tables, skip_keys={"status|orders|status"})}
     assert not {(r, 8) for r in BAD_STATUS_ROWS} & skipped and {(9, 2), (33, 2)} <= skipped
 
@@ -129,8 +139,8 @@ def test_business_alerts_are_ranked_by_money_at_stake_within_severity(ranked):
     gaps = {rep: t - actual for rep, (t, actual) in plan.items()}
     assert list(low["owner"]) == sorted(gaps, key=gaps.get, reverse=True)  # 乙 140,000 · 甲 30,000 · 丙 12,000
     assert list(low["stake"]) == sorted(gaps.values(), reverse=True)
-    assert (low["severity"] == "中").all()
-    medium = a[a["severity"] == "中"]
+    assert (low["severity"] == "medium").all()
+    medium = a[a["severity"] == "medium"]
     data_at = medium.index[medium["rule"] == "duplicate_id"]
     assert len(data_at) == 1 and data_at[0] > low.index.max()  # data quality after the business alerts
 
@@ -198,7 +208,7 @@ def test_an_amount_below_a_hundredth_of_the_display_unit_is_quoted_in_yuan():
                       "amount": [50_000.0, 52_000.0, 48_000.0, 4.5], "status": ["已成交"] * 4})
     slip = al.amount_alerts(o, settings=s)
     assert list(slip["rule"]) == ["unit_slip"]
-    msg = slip.iloc[0]["message"]
+    msg = zh(slip.iloc[0]["message"])
     assert "金额 4.50元" in msg and "0.00万元" not in msg
     # the median of 50,000 · 52,000 · 48,000 · 4.5 is (48,000 + 50,000) / 2 = 49,000
     assert "4.90万元" in msg
@@ -214,7 +224,8 @@ def test_a_churn_rise_reads_in_percentage_points():
     a = _run(_orders(q1 + q2 + q3), as_of=dt.date(2025, 10, 5)).frames["alerts"]
     churn = a[a["rule"] == "churn_up"].iloc[0]
     up = (4 / 9 - 1 / 10) * 100  # 34.44… points
-    assert f"+{up:.1f}个百分点" in churn["message"] and "%" not in churn["message"].split("较上季度")[1]
+    message = zh(churn["message"])
+    assert f"+{up:.1f}个百分点" in message and "%" not in message.split("较上季度")[1]
     assert churn["stake"] == 4 * 20_000  # what C5…C8 bought in the quarter before they left
     assert churn["owner"] == "李四"  # the lost customers' rep
 
@@ -233,12 +244,12 @@ def test_an_acknowledged_alert_leaves_the_report_and_the_meeting_pack(sample_res
     single = a[a["rule"].isin(["completion_low", "mom_drop", "region_low"])]
     assert not single.empty, "the sample needs a performance alert"
     key = single.iloc[0]["key"]
-    problem = f"{single.iloc[0]['rule_name']}：{single.iloc[0]['subject']} →"
+    problem = f"{vocab.label('rule', single.iloc[0]['rule'], 'zh')}：{zh(single.iloc[0]['subject'])} →"
     before = "\n".join(report.build(res)["text"])
     assert problem in before
     after = "\n".join(report.build(res, acknowledged={key})["text"])
     assert problem not in after
-    message = single.iloc[0]["message"]
+    message = zh(single.iloc[0]["message"])
     changes = pd.DataFrame(columns=meeting.CHANGE_COLS)
     shown = [m for p in meeting.pages(res, changes) for m in p.alerts["message"]]
     assert message in shown
@@ -247,7 +258,7 @@ def test_an_acknowledged_alert_leaves_the_report_and_the_meeting_pack(sample_res
 
 
 def test_meeting_pack_alerts_are_in_rank_order_and_name_people(sample_result):
-    rank = {k: i for i, k in enumerate(sample_result.frames["alerts"]["message"])}
+    rank = {zh(k): i for i, k in enumerate(sample_result.frames["alerts"]["message"])}
     for p in meeting.pages(sample_result, pd.DataFrame(columns=meeting.CHANGE_COLS)):
         order = [rank[m] for m in p.alerts["message"]]
         assert order == sorted(order)
@@ -270,12 +281,12 @@ def test_the_report_names_no_unmasked_phone_number(sample_result):
 # -- grouping and ranking as properties --------------------------------------------------------------------------
 def test_combine_ranks_severity_then_business_then_stake_then_count():
     f = al.frame([
-        {"key": "d1", "rule": "status", "severity": "高", "count": 3},
-        {"key": "b1", "rule": "silent", "severity": "中", "stake": 10.0},
-        {"key": "b2", "rule": "outlier", "severity": "中", "stake": 500.0},
-        {"key": "d2", "rule": "date", "severity": "高", "count": 9},
-        {"key": "b3", "rule": "churn_up", "severity": "高", "stake": 1.0},
-        {"key": "b4", "rule": "overdue", "severity": "低"},
+        {"key": "d1", "rule": "status", "severity": "high", "count": 3},
+        {"key": "b1", "rule": "silent", "severity": "medium", "stake": 10.0},
+        {"key": "b2", "rule": "outlier", "severity": "medium", "stake": 500.0},
+        {"key": "d2", "rule": "date", "severity": "high", "count": 9},
+        {"key": "b3", "rule": "churn_up", "severity": "high", "stake": 1.0},
+        {"key": "b4", "rule": "overdue", "severity": "low"},
     ])
     assert list(al.combine(f)["key"]) == ["b3", "d2", "d1", "b2", "b1", "b4"]
 
@@ -296,7 +307,7 @@ def test_grouped_data_alerts_cover_each_logged_row_exactly_once():
     cells = [(k, r) for k, c in zip(a["key"], a["cells"], strict=True) for r, _ in c]
     assert len(cells) == len(log)
     amount = a.set_index("key").loc["amount|orders|amount"]
-    assert "其中 1 行未计入分析" in amount["message"] and amount["column"] == "amount" and amount["sheet"] == "orders"
+    assert "其中 1 行未计入分析" in zh(amount["message"]) and amount["column"] == "amount" and amount["sheet"] == "orders"
 
 
 def test_fixed_log_rows_and_recognised_statuses_are_not_alerts():
@@ -344,7 +355,7 @@ def test_a_valuable_customer_is_judged_by_p_alive_when_the_model_fits():
     s = Settings(alert_silent_min_days=30, alert_p_alive=0.5)
     out = alerts_customers.silent_alerts(rfm_table, orders, pd.DataFrame(columns=["customer_id", "row"]),
                                          settings=s, as_of=as_of)
-    by = out.set_index("subject")["message"]
+    by = out.set_index("subject")["message"].map(zh)
     v = next(m for k, m in by.items() if k.startswith("V"))
     assert "活跃概率 30%" in v and "BG/NBD" in v  # the model spoke for the valuable customer
     w = next(m for k, m in by.items() if k.startswith("W"))
@@ -358,4 +369,4 @@ def test_a_valuable_customer_is_judged_by_p_alive_when_the_model_fits():
     none = rfm_table.assign(p_alive=[float("nan")] * 2)
     out = alerts_customers.silent_alerts(none, orders, pd.DataFrame(columns=["customer_id", "row"]), settings=s,
                                          as_of=as_of)
-    assert out["message"].str.contains("平均采购周期").all() and len(out) == 2
+    assert out["message"].map(zh).str.contains("平均采购周期").all() and len(out) == 2

@@ -156,7 +156,7 @@ def test_lead_conversion_and_cycle_by_closing_date():
 
 def test_due_is_the_earlier_of_the_promise_and_the_cadence():
     tiers_t = pd.DataFrame({"customer_id": ["C1", "C2", "C3", "C4"], "customer_name": list("甲乙丙丁"),
-                            "tier": ["VIP", "普通", "核心", "VIP"]})
+                            "tier": ["vip", "normal", "core", "vip"]})
     fu = pd.DataFrame([
         ("C1", "2025-01-20", "回访", "续约", "2025-04-01"),  # cadence 30 → 02-19 < promise 04-01: 19 days late
         ("C2", "2025-02-10", "初访", "报价", None),
@@ -230,7 +230,7 @@ def test_lapsed_customers_are_outside_the_quantiles_and_never_low_value():
     t = rfm.rfm(o, settings=S, as_of=AS_OF).set_index("customer_id")
     # two active customers: quantile pct C1 = 1 → 5, C2 = 0.5 → ceil(2.5) = 3; the M-4 cut is C1's 1500
     assert (t.loc["C1", "m_score"], t.loc["C2", "m_score"]) == (5, 3)
-    assert t.loc["C3", "segment"] == "高价值流失" and t.loc["C4", "segment"] == "已流失客户"
+    assert t.loc["C3", "segment"] == "lapsed_high" and t.loc["C4", "segment"] == "lapsed"
     assert t.loc["C3", "rfm_code"] == t.loc["C4", "rfm_code"] == "111"  # below every active customer
     assert t.loc["C1", "revenue_share"] == pytest.approx(1500 / 1600)
     assert t["revenue_share"].sum() == pytest.approx(1.0)
@@ -258,7 +258,7 @@ def test_orders_link_by_id_full_name_or_a_unique_short_name():
     assert flagged["row"].tolist() == [4] and "华为终端有限公司" in flagged["reason"].iloc[0]
     tiers_t = res.frames["tiers"].set_index("customer_id")
     assert tiers_t.index.is_unique and len(tiers_t) == 4  # C1 C2 C3 and the unresolved 华为
-    assert tiers_t.loc["C3", "total_orders"] == 2 and tiers_t.loc["C3", "tier"] != "潜在"
+    assert tiers_t.loc["C3", "total_orders"] == 2 and tiers_t.loc["C3", "tier"] != "prospect"
 
 
 def test_follow_ups_with_only_a_name_link_like_orders():

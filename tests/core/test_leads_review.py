@@ -11,10 +11,12 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from salesbook import vocab
 from salesbook.core import followup, meeting, review, tiers
 from salesbook.core import playbook as pb
 from salesbook.core.clean import clean_customers, clean_leads, clean_orders
 from salesbook.core.report import mask_phones
+from salesbook.messages import text
 from salesbook.settings import Settings
 from tests.conftest import TODAY, raw
 
@@ -54,7 +56,7 @@ def test_a_lead_is_its_customer_never_twice_and_unlinked_open_leads_are_prospect
     assert sorted(t["customer_id"]) == ["C1", "C2", "L4", "L6", "L7"]
     assert t["customer_name"].is_unique
     by = t.set_index("customer_id")
-    assert (by.loc[["C2", "L4", "L6", "L7"], "tier"] == "潜在").all() and by.loc["C1", "tier"] != "潜在"
+    assert (by.loc[["C2", "L4", "L6", "L7"], "tier"] == "prospect").all() and by.loc["C1", "tier"] != "prospect"
     assert by.loc["L4", "owner"] == "李娜" and by.loc["L7", "owner"] == "陈静"
 
 
@@ -80,12 +82,13 @@ def test_a_leads_own_scores_weigh_in_when_the_sheet_has_them():
 
 def test_the_plan_uses_s2_template3_for_prospects_with_a_class(frames):
     customers, orders, _, t = frames
-    user = pd.DataFrame([[pb.CLASS, "B", "", "经理改写的B类重点", "周度", "", "经理改写的B类行动", "", "", ""]],
+    user = pd.DataFrame([["客户等级", "B", "", "经理改写的B类重点", "周度", "", "经理改写的B类行动", "", "", ""]],
                         columns=pb.COLUMNS)
     fu = pd.DataFrame(columns=["customer_id", "date", "next_date", "satisfaction", "content", "next_step"])
     fu = fu.astype({"date": "datetime64[ns]", "next_date": "datetime64[ns]"})
     plan = followup.followup_plan(t, fu, orders, customers, user, settings=S, as_of=AS_OF).set_index("customer_id")
-    rows = {r[1]: r for r in pb.DEFAULT_ROWS if r[0] == pb.CLASS}
+    rows = {r[1]: r for r in pb.default_playbook("zh").itertuples(index=False) if r[0] == "客户等级"}
+    plan = plan.assign(**{c: plan[c].map(lambda v: text(v, "zh")) for c in ("focus", "incentive")})
     assert set(rows) == {"A", "B", "C"}
     assert "专项跟进小组" in rows["A"][3] and "高层互访" in rows["A"][6] and "优先交付" in rows["A"][6]
     assert "行业案例" in rows["B"][3] and "体验会" in rows["B"][6] and "付款" in rows["B"][6]
@@ -93,8 +96,8 @@ def test_the_plan_uses_s2_template3_for_prospects_with_a_class(frames):
     assert plan.loc["L4", "focus"] == rows["A"][3] and plan.loc["L4", "incentive"] == rows["A"][6]
     assert plan.loc["L6", "focus"] == "经理改写的B类重点"  # the manager's wording wins
     assert plan.loc["C2", "focus"] == rows["C"][3]
-    tier_rows = {r[1]: r for r in pb.DEFAULT_ROWS if r[0] == pb.TIER}
-    assert plan.loc["C1", "focus"] == tier_rows[plan.loc["C1", "tier"]][3]  # customers keep their tier's row
+    tier_rows = {r[1]: r for r in pb.default_playbook("zh").itertuples(index=False) if r[0] == "客户层级"}
+    assert plan.loc["C1", "focus"] == tier_rows[vocab.label("tier", plan.loc["C1", "tier"], "zh")][3]  # customers keep their tier's row
     assert plan.loc["L4", "owner"] == "李娜" and plan.loc["L4", "cadence_days"] == S.cadence_potential
 
 
@@ -172,6 +175,6 @@ def test_every_open_unlinked_company_is_one_prospect_scored_by_its_latest_stage(
     stage_score = {"需求确认": 2, "方案提交": 3, "商务谈判": 4, "成交": 5}
     for _, r in p.iterrows():
         i, stage = latest[r["customer_name"]]
-        assert r["customer_id"] == f"L{i}" and r["tier"] == "潜在"
+        assert r["customer_id"] == f"L{i}" and r["tier"] == "prospect"
         assert r["abc_score"] == stage_score[stage]
         assert r["abc_class"] == ("A" if stage_score[stage] >= S.abc_a_min else "B" if stage_score[stage] >= S.abc_b_min else "C")

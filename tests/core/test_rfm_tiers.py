@@ -42,14 +42,14 @@ def test_rfm_by_hand():
     assert t.loc["C1", "r_score"] > t.loc["C2", "r_score"] > t.loc["C3", "r_score"] == 1
     assert t.loc["C1", "rfm_code"] == f"{t.loc['C1', 'r_score']}{t.loc['C1', 'f_score']}{t.loc['C1', 'm_score']}"
     assert t.loc["C3", "rfm_code"] == "111"
-    assert t.loc["C3", "segment"] == "高价值流失"  # lifetime 500 ≥ the M-4 cut (C1's 110.05)
+    assert t.loc["C3", "segment"] == "lapsed_high"  # lifetime 500 ≥ the M-4 cut (C1's 110.05)
     assert t["pareto_top20"].sum() == 1 and bool(t.loc["C1", "pareto_top20"])
     assert t.loc["C1", "avg_cycle_days"] == 198  # 2024-06-01 → 2024-12-16
 
 
 @pytest.mark.parametrize(("r", "f", "m", "expected"), [
-    (5, 5, 5, "高价值客户"), (4, 4, 4, "高价值客户"), (2, 3, 1, "流失风险客户"), (1, 1, 3, "流失风险客户"),
-    (3, 3, 1, "潜力客户"), (5, 1, 3, "潜力客户"), (3, 2, 2, "低价值客户"), (5, 2, 2, "低价值客户"),
+    (5, 5, 5, "high_value"), (4, 4, 4, "high_value"), (2, 3, 1, "churn_risk"), (1, 1, 3, "churn_risk"),
+    (3, 3, 1, "potential"), (5, 1, 3, "potential"), (3, 2, 2, "low_value"), (5, 2, 2, "low_value"),
 ])
 def test_segment_rules_first_match_wins(r, f, m, expected):
     assert rfm.segment(r, f, m) == expected
@@ -82,9 +82,9 @@ S = Settings()
 
 
 @pytest.mark.parametrize(("amount", "years", "has", "expected"), [
-    (500_000, 2, True, "VIP"), (499_999.99, 5, True, "核心"), (500_000, 1.99, True, "核心"),
-    (200_000, 1, True, "核心"), (200_000, 0.99, True, "普通"), (199_999, 3, True, "普通"),
-    (0, 0, True, "普通"), (0, 0, False, "潜在"), (10**9, 10, False, "潜在"),
+    (500_000, 2, True, "vip"), (499_999.99, 5, True, "core"), (500_000, 1.99, True, "core"),
+    (200_000, 1, True, "core"), (200_000, 0.99, True, "normal"), (199_999, 3, True, "normal"),
+    (0, 0, True, "normal"), (0, 0, False, "prospect"), (10**9, 10, False, "prospect"),
 ])
 def test_tier_boundaries_are_inclusive_at_the_lower_edge(amount, years, has, expected):
     assert tiers.tier_of(amount, years, has, settings=S) == expected
@@ -97,12 +97,12 @@ def test_tier_rules_are_exhaustive_and_exclusive(amount, years, has):
     """Exactly one rule of S0 表3 matches every customer."""
     s = S
     rules = {
-        "VIP": has and amount >= s.tier_vip_amount and years >= s.tier_vip_years,
-        "核心": has and ((s.tier_core_amount <= amount < s.tier_vip_amount and years >= s.tier_core_years)
+        "vip": has and amount >= s.tier_vip_amount and years >= s.tier_vip_years,
+        "core": has and ((s.tier_core_amount <= amount < s.tier_vip_amount and years >= s.tier_core_years)
                        or (amount >= s.tier_vip_amount and years < s.tier_vip_years)),
-        "潜在": not has,
+        "prospect": not has,
     }
-    rules["普通"] = has and not rules["VIP"] and not rules["核心"]
+    rules["normal"] = has and not rules["vip"] and not rules["core"]
     assert sum(rules.values()) == 1
     assert rules[tiers.tier_of(amount, years, has, settings=s)]
 
@@ -112,6 +112,6 @@ def test_tiers_table_uses_first_deal_date_and_includes_prospects():
     customers = pd.DataFrame({"customer_id": ["C1", "C2", "C9"], "customer_name": ["甲", "乙", "丙"],
                               "first_deal_date": pd.to_datetime(["2020-01-01", None, None])})
     t = tiers.tiers(o, customers, pd.DataFrame(), pd.DataFrame(), settings=S, as_of=AS_OF).set_index("customer_id")
-    assert t.loc["C1", "tier"] == "VIP"    # 60万, since 2020
-    assert t.loc["C2", "tier"] == "核心"   # 60万 but only since 2024-11 (first order)
-    assert t.loc["C9", "tier"] == "潜在"   # in Customers, never ordered
+    assert t.loc["C1", "tier"] == "vip"    # 60万, since 2020
+    assert t.loc["C2", "tier"] == "core"   # 60万 but only since 2024-11 (first order)
+    assert t.loc["C9", "tier"] == "prospect"   # in Customers, never ordered
