@@ -62,7 +62,93 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # -- customers: RFM, tiers, follow-up plan, playbook ------------------------------------------
     # -- alerts and problems ---------------------------------------------------------------------
     # -- cleaning log, coverage notices, change log ----------------------------------------------
+    "join.slash": ("/", "/"),
+    "log.headline": ("清洗摘要：{excluded} 行未计入分析，{flagged} 行需核对，{fixed} 个值已自动规范（按原因汇总，明细见下方日志）",
+                     "Cleaning summary: {excluded} rows left out, {flagged} rows to check, {fixed} values normalised "
+                     "(by reason; the log is below)"),
+    "log.subtotal": ("合计/小计行，不计入汇总", "Total or subtotal row, not summed"),
+    "log.text": ("去除空格/全角转半角", "Spaces trimmed, full-width characters made half-width"),
+    "log.alias": ("客户简称替换为全称", "Short customer name replaced by the full name"),
+    "log.no_customer": ("缺少客户编号和客户名称", "No customer ID or name"),
+    "log.bad_date": ("无法识别的日期（支持 2024-01-05、2024/1/5、2024年1月5日、20240105）",
+                     "Unreadable date (use 2024-01-05, 2024/1/5 or 20240105)"),
+    "log.bad_date_empty": ("无法识别的日期，按空值处理", "Unreadable date, treated as empty"),
+    "log.text_date": ("文本日期转为日期", "Date typed as text, converted to a date"),
+    "log.future_date": ("日期晚于今天", "Date is in the future"),
+    "log.bad_amount": ("无法识别的金额", "Unreadable amount"),
+    "log.bad_amount_empty": ("无法识别的金额，按空值处理", "Unreadable amount, treated as empty"),
+    "log.text_amount": ("文本金额转为数值（元）", "Amount typed as text, converted to a number (CNY)"),
+    "log.unknown_status": ("未知订单状态（可用：{statuses}）", "Unknown order status (use {statuses})"),
+    "log.no_status_column": ("缺少订单状态列：全部 {n} 笔订单按已成交计入（作废、草稿等无法区分）",
+                             "No order status column: all {n} orders counted as closed (cancelled or draft orders "
+                             "cannot be told apart)"),
+    "log.empty_status_column": ("订单状态列全部为空：全部 {n} 笔订单按已成交计入（作废、草稿等无法区分）",
+                                "The order status column is empty: all {n} orders counted as closed (cancelled or "
+                                "draft orders cannot be told apart)"),
+    "log.status_missing": ("缺少订单状态，按已成交计", "Status missing, counted as closed"),
+    "log.status_synonym": ("状态同义词统一", "Status written another way, normalised"),
+    "log.order_id_generated": ("缺少订单编号，按行号生成", "Order ID missing, generated from the row number"),
+    "log.duplicate_order": ("订单编号重复，保留第 {row} 行", "Duplicate order ID; row {row} kept"),
+    "log.possible_duplicate": ("疑似重复：与第 {row} 行除订单编号外完全相同",
+                               "Possible duplicate: same as row {row} except the order ID"),
+    "log.zero_amount": ("金额为 0，不计入订单数", "Zero amount, not counted as an order"),
+    "log.no_customer_id": ("缺少客户编号", "Customer ID missing"),
+    "log.bad_score": ("评分应为 1–5，按空值处理", "A score must be 1–5; treated as empty"),
+    "log.missing_contact": ("缺少联系人或联系方式", "Contact person or phone missing"),
+    "log.duplicate_customer": ("客户编号重复，保留第一行", "Duplicate customer ID; the first row kept"),
+    "log.bad_followup_date": ("无法识别的跟进日期", "Unreadable follow-up date"),
+    "log.bad_next_date": ("无法识别的下次跟进日期，按空值处理", "Unreadable next follow-up date, treated as empty"),
+    "log.satisfaction_words": ("满意度文字转为 1–5 分（非常满意5 满意4 一般3 不满意2 非常不满意1）",
+                               "Satisfaction typed as words, converted to a 1–5 score (very satisfied 5 … very "
+                               "dissatisfied 1)"),
+    "log.bad_satisfaction": ("无法识别的满意度（应为 1–5 或 满意/一般/不满意），按空值处理",
+                             "Unreadable satisfaction (use a score from 1 to 5); treated as empty"),
+    "log.future_followup": ("跟进日期晚于今天", "Follow-up date is in the future"),
+    "log.no_customer_followup": ("缺少客户编号和客户名称", "Customer ID and name missing"),
+    "log.unknown_stage": ("未知跟进阶段（可用：{stages}）", "Unknown stage (use {stages})"),
+    "log.unknown_lost_stage": ("未知丢单阶段，按只到达{first}计（可用：{stages}）",
+                               "Unknown lost-at stage, counted as reaching {first} only (use {stages})"),
+    "log.not_lost": ("线索未丢单，丢单阶段不计入", "The lead is not lost: its lost-at stage is not used"),
+    # coverage notices: what a missing column or table changes (CLI summary, dashboard info block)
+    "notice.no_status": ("缺少订单状态列：全部订单按已成交计入（作废、草稿、取消的订单也算作销售额）",
+                         "No status column: every order counted as closed (void, draft and cancelled orders count "
+                         "as sales)"),
+    "notice.blank_status": ("{n} 行订单没有订单状态，按已成交计入", "{n} order rows have no status: counted as closed"),
+    "notice.no_salesperson": ("缺少销售负责人列：无法按人统计销售额与目标完成率",
+                              "No salesperson column: sales and target completion per rep cannot be computed"),
+    "notice.no_collected": ("缺少回款金额列：回款率按订单状态为「{status}」的销售额估算",
+                            "No collected-amount column: the collection rate is estimated from orders whose status "
+                            "is {status}"),
+    "notice.no_customer_id": ("缺少客户编号列：按客户名称识别客户（同一客户的不同写法会算作不同客户）",
+                              "No customer ID column: customers are told apart by name (two spellings of one "
+                              "customer count as two)"),
+    "notice.no_order_id": ("缺少订单编号列：编号按行号生成，无法识别重复导入的订单",
+                           "No order ID column: IDs are generated from row numbers; orders imported twice cannot be "
+                           "recognised by ID"),
+    "notice.no_dimensions": ("缺少{columns}列：对应的拆解为空", "No {columns} column: those breakdowns are empty"),
+    "notice.no_cost": ("缺少成本列：不计算毛利与毛利率", "No cost column: no margin is computed"),
+    "notice.no_customers": ("没有客户档案：客户简称无法统一为全称，客户分层只依据订单",
+                            "No customer records: short names cannot be mapped to full names; tiers use orders only"),
+    "notice.no_followups": ("没有跟进记录：维护计划中的最近跟进与逾期无法计算",
+                            "No follow-up records: last contact and overdue follow-ups cannot be computed"),
+    "notice.no_targets": ("没有可用的销售目标：完成率与达标状态无法计算",
+                          "No usable targets: completion and met/not met cannot be computed"),
+    "notice.target_unit_guessed": ("销售目标的单位按与销售额的量级推断（见「{log}」）",
+                                   "The targets' unit was inferred from their size against sales (see '{log}')"),
+    "notice.target_unit_default": ("销售目标未注明单位（表头或标题），按默认单位 {unit} 读取，但销售额约为目标的 {times} 倍："
+                                   "请确认目标的单位（例如表头写“目标值(万元)”）",
+                                   "The targets name no unit (header or title) and were read in {unit}, but sales are "
+                                   "about {times} times the targets: check their unit (e.g. a header 'Target (CNY 10k)')"),
+    "notice.sheet": ("「{sheet}」{text}", "{sheet}: {text}"),
+    "notice.head": ("数据提示：以下缺失会影响数字", "Data notices: what is missing changes the numbers"),
+    "notice.left_out": ("{n} 行未计入分析 — 见「{log}」", "{n} rows left out — see '{log}'"),
+    # change log (变更记录)
+    "change.first": ("{customers} 家客户，{alerts} 条预警", "{customers} customers, {alerts} alerts"),
+    "change.new": ("（新）", "(new)"),
     # -- dashboard, report, meeting pack, review -------------------------------------------------
+    "summary.refresh": ("分析完成（截至 {as_of}）：{orders} 笔订单参与分析，{excluded} 行未计入（见{log}），{alerts} 条预警。",
+                        "Analysis done (as of {as_of}): {orders} orders analysed, {excluded} rows left out "
+                        "(see '{log}'), {alerts} alerts."),
 }
 
 

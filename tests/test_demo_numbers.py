@@ -10,6 +10,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from salesbook import vocab
+
 REVENUE = {"已成交", "已签约", "已回款"}
 
 
@@ -88,9 +90,9 @@ def test_every_customer_gets_exactly_one_tier(book):
 
 def test_dirty_rows_are_in_the_cleaning_log(book):
     log = book["output"]("清洗日志", "行")  # the log under its summary
-    rules = set(log["规则"])
+    rules = {vocab.parse("log_rule", r) for r in log["规则"]}  # the rules' words, read back as codes
     assert {"subtotal", "duplicate_id", "status", "date", "possible_duplicate", "amount"} <= rules
-    assert (log[log["规则"] == "subtotal"]["处理"] == "未计入分析").all()
+    assert (log[log["规则"] == vocab.label("log_rule", "subtotal", "zh")]["处理"] == "未计入分析").all()
 
 
 def test_unit_slip_is_alerted(book):

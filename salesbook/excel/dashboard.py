@@ -17,7 +17,9 @@ import datetime as dt
 import pandas as pd
 import xlwings as xw
 
+from .. import messages
 from ..core.numtext import points
+from ..messages import Join, msg
 from ..core.pipeline import Result
 from . import chartdata, charts
 from .cellstate import put
@@ -118,10 +120,11 @@ def _notices(sheet: xw.Sheet, result: Result, zh: bool) -> None:
     notices = list(getattr(result, "notices", []) or [])
     if not notices:
         return
-    lines = [n.zh if zh else n.en for n in notices]
+    lang, unit = ("zh" if zh else "en"), messages.unit_of(result.settings)
+    lines = [n.text(lang, unit) for n in notices]
     if len(lines) > NOTICE_LINES:  # the rest share the last line (the cells to its right are empty)
-        lines = lines[: NOTICE_LINES - 1] + [("；" if zh else "; ").join(lines[NOTICE_LINES - 1:])]
-    head = "数据提示：以下缺失会影响数字" if zh else "Data notices: what is missing changes the numbers"
+        lines = lines[: NOTICE_LINES - 1] + [messages.text(Join(tuple(lines[NOTICE_LINES - 1:])), lang)]
+    head = messages.text(msg("notice.head"), lang)
     put(sheet.range((1, NOTICE_COL)), [[head], *[[f"⚠ {t}"] for t in lines]])
     sheet.range((1, NOTICE_COL)).font.bold = True
     body = sheet.range((2, NOTICE_COL), (1 + len(lines), NOTICE_COL))
