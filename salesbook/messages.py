@@ -146,6 +146,79 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "change.first": ("{customers} 家客户，{alerts} 条预警", "{customers} customers, {alerts} alerts"),
     "change.new": ("（新）", "(new)"),
     # -- dashboard, report, meeting pack, review -------------------------------------------------
+    # 分析报告 (S1's outline): each paragraph; names, products and playbook text are the user's
+    "report.title": ("客户分析报告（截至 {as_of}）", "Customer analysis report (as of {as_of})"),
+    "report.scope": ("本报告基于 {range}{orders} 笔订单、{customers} 家客户{leads}，分析截止日为 {as_of}。目的是评估目标完成情况、"
+                     "识别高价值与流失风险客户，并为下一阶段的客户维护与销售策略提供依据。",
+                     "This report covers {orders} orders{range} and {customers} customers{leads}, as of {as_of}. It "
+                     "assesses progress against targets, identifies high-value and at-risk customers, and sets out how "
+                     "to serve each group next."),
+    "report.scope_range": ("{start} 至 {end} 的 ", " from {start} to {end}"),
+    "report.scope_leads": ("及 {n} 条未成交线索", " plus {n} open leads"),
+    "report.units": ("金额单位为{unit}；订单状态计入销售额的有：{statuses}；清洗过程中有 {excluded} 行数据未计入分析（见{log}）。",
+                     "Amounts are in {unit}; orders count as sales with status {statuses}; {excluded} rows were left "
+                     "out during cleaning (see '{log}')."),
+    "report.sales": ("今年累计销售额 {ytd}，同比 {yoy}；本月至今 {current}，较上月同期 {change}。",
+                     "Sales this year to date are {ytd} ({yoy} year on year); this month so far {current} ({change} "
+                     "against the same days last month)."),
+    "report.customers": ("今年成交客户 {customers} 家，其中新客户 {new} 家（占 {new_share}）；客单价 {avg}，回款率 {collection}，"
+                         "退单率 {cancel}，复购率 {repeat}。",
+                         "{customers} customers bought this year, {new} of them new ({new_share}); average order "
+                         "{avg}, collection rate {collection}, cancellation rate {cancel}, repeat-purchase rate "
+                         "{repeat}."),
+    "report.name_value": ("{name} {value}", "{name} {value}"),
+    "report.products": ("产品结构：{top} 占今年销售额的 {share}，为第一大产品线{others}。",
+                        "Product mix: {top} is the largest line with {share} of this year's sales{others}."),
+    "report.products_rest": ("；{list}", "; {list}"),
+    "report.industries": ("客户行业分布：{list}。", "Customers by industry: {list}."),
+    "report.tiers": ("客户层级：{parts}。", "Customer tiers: {parts}."),
+    "report.tier_part": ("{tier} {n} 家{share}", "{tier} {n}{share}"),
+    "report.tier_share": ("（近半年采购占 {share}）", " ({share} of the last six months' purchases)"),
+    "report.abc": ("潜在客户与线索按 A/B/C 评分（行业潜力、需求紧急度、成交可能性加权）：A 类 {a} 家，B 类 {b} 家，C 类 {c} 家。",
+                   "Potential customers and leads by A/B/C score (industry potential, urgency, win likelihood): "
+                   "A {a}, B {b}, C {c}."),
+    "report.rfm": ("RFM 分层：{parts}。TOP 20% 客户贡献近一年营收的 {top}。",
+                   "RFM segments: {parts}. The top 20% of customers bring {top} of the last twelve months' revenue."),
+    "report.segment_part": ("{segment} {n} 家", "{segment} {n}"),
+    "report.region_drag": ("{region}区域今年完成率 {completion}，拖累团队完成率 {points} 个百分点。",
+                           "Region {region} is at {completion} of its target this year, which costs the team {points} "
+                           "percentage points of completion."),
+    "report.alerts": ("本期预警：{parts}。", "Alerts this period: {parts}."),
+    "report.rule_count": ("{rule} {n} 条", "{rule} {n}"),
+    "report.data_issues": ("数据质量问题 {kinds} 类（共 {rows} 行，见{alerts}）",
+                           "data-quality issues of {kinds} kinds ({rows} rows, see '{alerts}')"),
+    "report.silent": ("{n} 家客户沉默时间超过其平均采购周期的 {factor} 倍（且至少 {days} 天），有流失风险，按每次采购额排序如 {names}。",
+                      "{n} customers have been silent for more than {factor}× their usual purchase cycle (and at "
+                      "least {days} days) and may be lost, largest first: {names}."),
+    "report.lapsed": ("另有 {n} 家曾规律采购的客户已超过 {days} 天未下单，列入挽回名单。",
+                      "{n} more regular customers have bought nothing for over {days} days: a win-back list."),
+    "report.satisfaction": ("客户满意度平均 {mean} 分（5 分制），低于 3 分的跟进 {low} 次。",
+                            "Average customer satisfaction is {mean} out of 5; {low} follow-ups scored below 3."),
+    "report.for_tier": ("对 {n} 家{tier}客户：{focus}；{action}（{frequency}）。",
+                        "For the {n} {tier} customers: {focus}; {action} ({frequency})."),
+    "report.for_segment": ("对 {n} 家{segment}：{focus}；{action}（{deadline}内）。",
+                           "For the {n} customers in '{segment}': {focus}; {action} (within {deadline})."),
+    "report.for_prospects": ("对 {n} 家潜在客户：{action}。", "For the {n} prospects: {action}."),
+    "report.for_class": ("对 {n} 家{cls}类潜在客户/线索（S2 模板3）：{focus}；{action}。",
+                         "For the {n} class-{cls} prospects and leads (S2 template 3): {focus}; {action}."),
+    "report.action": ("{problem} → {strategy}；负责人 {owner}，{deadline} 前完成{stake}；预期：{expected}。",
+                      "{problem} → {strategy}; owner {owner}, due {deadline}{stake}; expected: {expected}."),
+    "report.at_stake": ("，涉及 {stake}", ", {stake} at stake"),
+    "report.nobody": ("未指定", "to be named"),
+    # S1 第七步 审核: the review block of 分析报告
+    "review.heading": ("审核（S1 第七步）", "Review"),
+    "review.status": ("审核状态（草稿/已审核）", "Review status (draft/reviewed)"),
+    "review.reviewer": ("审核人", "Reviewer"),
+    "review.date": ("审核日期", "Review date"),
+    "review.summary": ("订单 {orders} 笔、今年累计销售额 {sales}", "{orders} orders, {sales} sales this year"),
+    "review.change": ("{before} → {after}", "{before} → {after}"),
+    "review.numbers_changed": ("报告中的数字已变化", "numbers in the report changed"),
+    "review.again_note": ("审核（{who}）后数据已更新：{what}。请核对后将状态改回“{reviewed}”。",
+                          "The data changed after the review ({who}): {what}. Check it and set the status back to "
+                          "“{reviewed}”."),
+    "review.again_default": ("数据已在审核后变化，请重新审核。", "The data changed after the review: review it again."),
+    "report.no_issues": ("本期未发现需要专项处理的问题，按维护计划执行即可。",
+                         "No issue needs special handling this period; follow the maintenance plan."),
     "summary.refresh": ("分析完成（截至 {as_of}）：{orders} 笔订单参与分析，{excluded} 行未计入（见{log}），{alerts} 条预警。",
                         "Analysis done (as of {as_of}): {orders} orders analysed, {excluded} rows left out "
                         "(see '{log}'), {alerts} alerts."),

@@ -18,10 +18,11 @@ from typing import Any
 
 import xlwings as xw
 
+from .. import messages, vocab
 from ..core import report
 from ..core import review as rv
-from ..core.moneytext import money
 from ..core.pipeline import Result
+from ..messages import Day, msg
 from . import chartdata, charts, printing, store
 from .cellstate import put
 from .io import TITLE_FILL, acknowledged_alerts
@@ -42,11 +43,9 @@ def _display_width(text: str) -> int:
 
 REVIEW_STORE = "_salesbook_review"
 REVIEW_HEADER = ["key", "value"]
-REVIEW_LABELS = {  # key → (Chinese label, English label); the value is the cell below the label
-    "status": ("审核状态（草稿/已审核）", "Review status (draft/reviewed)"),
-    "reviewer": ("审核人", "Reviewer"),
-    "date": ("审核日期", "Review date"),
-}
+REVIEW_LABELS = {  # key → its label in each language (catalogue); the value is the cell below the label
+    key: tuple(messages.text(msg(f"review.{key}"), lang) for lang in vocab.LANGS)
+    for key in ("status", "reviewer", "date")}
 REVIEW_FILL = (255, 242, 204)  # the cells the manager types in
 _SCAN_ROWS = 20
 
@@ -71,12 +70,13 @@ def _review(sheet: xw.Sheet, result: Result, r_zh, typed: dict[str, Any] | None,
             lang: str) -> rv.Review:
     typed = read_review(sheet) if typed is None else typed
     kpi = result.frames["kpi"].set_index("metric")
-    sales = money(kpi.loc["revenue", "ytd"], result.settings, "zh") if "revenue" in kpi.index else "—"
+    sales = float(kpi.loc["revenue", "ytd"]) if "revenue" in kpi.index else float("nan")
     current = rv.summary(len(result.clean["orders"]), sales)
-    decided = rv.decide(typed, _stored(sheet.book), rv.fingerprint(r_zh["text"]), current, lang)
+    decided = rv.decide(typed, _stored(sheet.book), rv.fingerprint(r_zh["text"]), current)
+    note = messages.text(decided.note, lang, messages.unit_of(result.settings))
     store.write(sheet.book, REVIEW_STORE, REVIEW_HEADER, [
         ["reviewed_fp", decided.reviewed_fp], ["reviewed_summary", decided.reviewed_summary],
-        ["last_fp", decided.last_fp], ["last_summary", decided.last_summary], ["note", decided.note]])
+        ["last_fp", decided.last_fp], ["last_summary", decided.last_summary], ["note", note]])
     return decided
 
 
@@ -87,34 +87,34 @@ def write(sheet: xw.Sheet, result: Result, *, lang: str = "zh", acknowledged: se
     ``review``: the review block as typed (:func:`read_review`, read before the sheet was cleared);
     default: read from the sheet now."""
     zh = lang == "zh"
+    unit = messages.unit_of(result.settings)
     if acknowledged is None:
         acknowledged = acknowledged_alerts(sheet.book, result)
-    r = report.build(result, lang, acknowledged)
-    decided = _review(sheet, result, r if zh else report.build(result, "zh", acknowledged),
+    r = report.build(result, lang, acknowledged, unit)
+    decided = _review(sheet, result, r if zh else report.build(result, "zh", acknowledged, unit),
                       review, lang)
     sheet.clear()
-    title = f"客户分析报告（截至 {result.as_of:%Y-%m-%d}）" if zh else f"Customer analysis report (as of {result.as_of:%Y-%m-%d})"
     layout = _Layout()
-    layout.add(title)
+    layout.add(messages.text(msg("report.title", as_of=Day(result.as_of)), lang))
     layout.add(None)
-    layout.add("审核（S1 第七步）" if zh else "Review", heading=True)
-    status = decided.status if zh else rv.STATUS_EN.get(decided.status, decided.status)
+    layout.add(messages.text(msg("review.heading"), lang), heading=True)
+    status = vocab.label("review_status", decided.status, lang)
     value_rows: dict[str, int] = {}
     for key, value in (("status", status), ("reviewer", decided.reviewer), ("date", decided.date)):
-        layout.add(REVIEW_LABELS[key][0 if zh else 1])
+        layout.add(REVIEW_LABELS[key][vocab.LANGS.index(lang)])
         value_rows[key] = len(layout.texts) + 1
         layout.texts.append(None)
         layout._advance(layout.ROW_PT)
         layout.values[value_rows[key]] = value
     if decided.note:
-        layout.add(decided.note)
+        layout.add(messages.text(decided.note, lang, unit))
         note_row = len(layout.texts)
     else:
         note_row = 0
     layout.add(None)
     available = {t.key: t for t in chartdata.tables(result, lang)}
     areas: dict[str, tuple[str, tuple[float, float]]] = {}
-    sections = report.SECTIONS if zh else report.SECTIONS_EN
+    sections = [vocab.label("report_section", code, lang) for code in report.SECTIONS]
     for section, grp in r.groupby("section", sort=False):
         layout.add(section, heading=True)
         for text in grp["text"]:
