@@ -145,6 +145,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # change log (变更记录)
     "change.first": ("{customers} 家客户，{alerts} 条预警", "{customers} customers, {alerts} alerts"),
     "change.new": ("（新）", "(new)"),
+    "change.alert": ("{rule}：{subject}", "{rule}: {subject}"),
+    "change.team": ("团队", "team"),
     # -- dashboard, report, meeting pack, review -------------------------------------------------
     # 分析报告 (S1's outline): each paragraph; names, products and playbook text are the user's
     "report.title": ("客户分析报告（截至 {as_of}）", "Customer analysis report (as of {as_of})"),
@@ -205,6 +207,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "{problem} → {strategy}; owner {owner}, due {deadline}{stake}; expected: {expected}."),
     "report.at_stake": ("，涉及 {stake}", ", {stake} at stake"),
     "report.nobody": ("未指定", "to be named"),
+    # 例会材料 meeting pack
+    "meeting.title_person": ("{who} · 例会材料（截至 {as_of}）", "{who} · meeting pack (as of {as_of})"),
+    "meeting.title_region": ("{region}区域 · 例会材料（截至 {as_of}）", "Region {region} · meeting pack (as of {as_of})"),
+    "meeting.changes": ("本期变化（自上次刷新）", "Changes since the last refresh"),
+    "meeting.alerts": ("未处理预警", "Open alerts"),
+    "meeting.due": ("本周待跟进（{days} 天内到期，逾期优先）", "Follow-ups due this week (within {days} days, overdue first)"),
+    "meeting.none": ("（无）", "(none)"),
+    "meeting.star_none": ("业绩提升之星：暂无（需要最近两个已结束月份都有个人目标）",
+                          "Most improved: none yet (needs personal targets in both of the last two closed months)"),
+    "meeting.star_title": ("业绩提升之星 · {month}", "Most improved · {month}"),
+    "meeting.star_completion": ("{month} 完成率", "Completion {month}"),
+    "meeting.star_change": ("提升(百分点)", "Rise (percentage points)"),
+    "meeting.star_sales": ("{month} 销售额", "Sales {month}"),
+    "meeting.star_said": ("{who} {month} 完成率 {completion}，较 {before} 的 {previous} 提升 {change}，团队最大。",
+                          "{who}: completion {completion} in {month} against {previous} in {before}, {change}: the "
+                          "biggest rise in the team."),
     # S1 第七步 审核: the review block of 分析报告
     "review.heading": ("审核（S1 第七步）", "Review"),
     "review.status": ("审核状态（草稿/已审核）", "Review status (draft/reviewed)"),

@@ -82,6 +82,14 @@ DOMAINS: dict[str, dict[str, Pair]] = {
                        "next": ("六、下一步计划", "6. Next steps")},
     "review_status": {"draft": ("草稿", "Draft"), "reviewed": ("已审核", "Reviewed"),
                       "review_again": ("需重新审核", "Review again")},
+    # 例会材料: the numbers at the top of a page
+    "meeting_number": {"sales_month": ("本月销售额", "Sales this month"), "target_month": ("本月目标", "Target this month"),
+                       "completion_month": ("本月完成率", "Completion this month"), "elapsed": ("时间进度", "Time elapsed"),
+                       "sales_ytd": ("今年累计销售额", "Sales year to date"), "rank": ("排名", "Rank"),
+                       "completion_ytd": ("今年完成率", "Completion year to date"),
+                       "new_customers": ("今年新客户", "New customers this year"), "share": ("占比", "Share"),
+                       "drag": ("拖累团队完成率(百分点)", "Cost to team completion (percentage points)"),
+                       "reps": ("负责人", "Salespeople")},
     # 变更记录: what kind of change a row records
     "change": {"tier": ("客户层级", "Tier"), "segment": ("RFM分层", "RFM segment"), "alert_new": ("新增预警", "New alert"),
                "alert_resolved": ("预警解除", "Alert resolved"), "completion": ("完成率", "Completion"),
@@ -169,6 +177,9 @@ HEADERS: dict[str, Pair] = {
     "rule": ("规则", "Rule"), "cleaning_log.reason": ("原因", "Reason"), "log_summary.reason": ("原因", "Reason"),
     "log_summary.rule": ("规则", "Rule"), "cleaning_log.rule": ("规则", "Rule"), "rows": ("示例行", "Example rows"), "row": ("行", "Row"), "old_value": ("原值", "Old value"),
     "new_value": ("新值", "New value"),
+    # meeting pack tables
+    "meeting.type": ("类型", "Type"), "meeting.subject": ("对象", "Subject"), "meeting.before": ("原值", "Before"),
+    "meeting.after": ("新值", "After"), "meeting.rule": ("规则", "Rule"), "meeting.tier": ("层级", "Tier"),
 }
 
 
