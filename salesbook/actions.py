@@ -15,9 +15,9 @@ import pandas as pd
 import xlwings as xw
 
 from . import messages, schema, vocab
-from .messages import Day, Num, msg
 from .core import coverage, pipeline
 from .excel import changelog, cleanwrite, flags, io, store
+from .messages import Day, Num, msg
 
 
 @dataclass(frozen=True)

@@ -64,8 +64,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # -- cleaning log, coverage notices, change log ----------------------------------------------
     "join.slash": ("/", "/"),
     "log.headline": ("清洗摘要：{excluded} 行未计入分析，{flagged} 行需核对，{fixed} 个值已自动规范（按原因汇总，明细见下方日志）",
-                     "Cleaning summary: {excluded} rows left out, {flagged} rows to check, {fixed} values normalised "
-                     "(by reason; the log is below)"),
+                     ("Cleaning summary: {excluded} rows left out, {flagged} rows to check, {fixed} values "
+                      "normalised (by reason; the log is below)")),
     "log.subtotal": ("合计/小计行，不计入汇总", "Total or subtotal row, not summed"),
     "log.text": ("去除空格/全角转半角", "Spaces trimmed, full-width characters made half-width"),
     "log.alias": ("客户简称替换为全称", "Short customer name replaced by the full name"),
@@ -80,11 +80,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "log.text_amount": ("文本金额转为数值（元）", "Amount typed as text, converted to a number (CNY)"),
     "log.unknown_status": ("未知订单状态（可用：{statuses}）", "Unknown order status (use {statuses})"),
     "log.no_status_column": ("缺少订单状态列：全部 {n} 笔订单按已成交计入（作废、草稿等无法区分）",
-                             "No order status column: all {n} orders counted as closed (cancelled or draft orders "
-                             "cannot be told apart)"),
+                             ("No order status column: all {n} orders counted as closed (cancelled or draft orders "
+                              "cannot be told apart)")),
     "log.empty_status_column": ("订单状态列全部为空：全部 {n} 笔订单按已成交计入（作废、草稿等无法区分）",
-                                "The order status column is empty: all {n} orders counted as closed (cancelled or "
-                                "draft orders cannot be told apart)"),
+                                ("The order status column is empty: all {n} orders counted as closed (cancelled or "
+                                 "draft orders cannot be told apart)")),
     "log.status_missing": ("缺少订单状态，按已成交计", "Status missing, counted as closed"),
     "log.status_synonym": ("状态同义词统一", "Status written another way, normalised"),
     "log.order_id_generated": ("缺少订单编号，按行号生成", "Order ID missing, generated from the row number"),
@@ -99,8 +99,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "log.bad_followup_date": ("无法识别的跟进日期", "Unreadable follow-up date"),
     "log.bad_next_date": ("无法识别的下次跟进日期，按空值处理", "Unreadable next follow-up date, treated as empty"),
     "log.satisfaction_words": ("满意度文字转为 1–5 分（非常满意5 满意4 一般3 不满意2 非常不满意1）",
-                               "Satisfaction typed as words, converted to a 1–5 score (very satisfied 5 … very "
-                               "dissatisfied 1)"),
+                               ("Satisfaction typed as words, converted to a 1–5 score (very satisfied 5 … very "
+                                "dissatisfied 1)")),
     "log.bad_satisfaction": ("无法识别的满意度（应为 1–5 或 满意/一般/不满意），按空值处理",
                              "Unreadable satisfaction (use a score from 1 to 5); treated as empty"),
     "log.future_followup": ("跟进日期晚于今天", "Follow-up date is in the future"),
@@ -111,34 +111,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "log.not_lost": ("线索未丢单，丢单阶段不计入", "The lead is not lost: its lost-at stage is not used"),
     # coverage notices: what a missing column or table changes (CLI summary, dashboard info block)
     "notice.no_status": ("缺少订单状态列：全部订单按已成交计入（作废、草稿、取消的订单也算作销售额）",
-                         "No status column: every order counted as closed (void, draft and cancelled orders count "
-                         "as sales)"),
+                         ("No status column: every order counted as closed (void, draft and cancelled orders count "
+                          "as sales)")),
     "notice.blank_status": ("{n} 行订单没有订单状态，按已成交计入", "{n} order rows have no status: counted as closed"),
     "notice.no_salesperson": ("缺少销售负责人列：无法按人统计销售额与目标完成率",
                               "No salesperson column: sales and target completion per rep cannot be computed"),
     "notice.no_collected": ("缺少回款金额列：回款率按订单状态为「{status}」的销售额估算",
-                            "No collected-amount column: the collection rate is estimated from orders whose status "
-                            "is {status}"),
+                            ("No collected-amount column: the collection rate is estimated from orders whose status "
+                             "is {status}")),
     "notice.no_customer_id": ("缺少客户编号列：按客户名称识别客户（同一客户的不同写法会算作不同客户）",
-                              "No customer ID column: customers are told apart by name (two spellings of one "
-                              "customer count as two)"),
+                              ("No customer ID column: customers are told apart by name (two spellings of one "
+                               "customer count as two)")),
     "notice.no_order_id": ("缺少订单编号列：编号按行号生成，无法识别重复导入的订单",
-                           "No order ID column: IDs are generated from row numbers; orders imported twice cannot be "
-                           "recognised by ID"),
+                           ("No order ID column: IDs are generated from row numbers; orders imported twice cannot "
+                            "be recognised by ID")),
     "notice.no_dimensions": ("缺少{columns}列：对应的拆解为空", "No {columns} column: those breakdowns are empty"),
     "notice.no_cost": ("缺少成本列：不计算毛利与毛利率", "No cost column: no margin is computed"),
     "notice.no_customers": ("没有客户档案：客户简称无法统一为全称，客户分层只依据订单",
                             "No customer records: short names cannot be mapped to full names; tiers use orders only"),
     "notice.no_followups": ("没有跟进记录：维护计划中的最近跟进与逾期无法计算",
                             "No follow-up records: last contact and overdue follow-ups cannot be computed"),
-    "notice.no_targets": ("没有可用的销售目标：完成率与达标状态无法计算",
-                          "No usable targets: completion and met/not met cannot be computed"),
+    "notice.no_targets": ("没有可用的销售目标：完成率与达标状态无法计算", "No usable targets: completion and met/not met cannot be computed"),
     "notice.target_unit_guessed": ("销售目标的单位按与销售额的量级推断（见「{log}」）",
                                    "The targets' unit was inferred from their size against sales (see '{log}')"),
-    "notice.target_unit_default": ("销售目标未注明单位（表头或标题），按默认单位 {unit} 读取，但销售额约为目标的 {times} 倍："
-                                   "请确认目标的单位（例如表头写“目标值(万元)”）",
-                                   "The targets name no unit (header or title) and were read in {unit}, but sales are "
-                                   "about {times} times the targets: check their unit (e.g. a header 'Target (CNY 10k)')"),
+    "notice.target_unit_default": ("销售目标未注明单位（表头或标题），按默认单位 {unit} 读取，但销售额约为目标的 {times} 倍：请确认目标的单位（例如表头写“目标值(万元)”）",
+                                   ("The targets name no unit (header or title) and were read in {unit}, but sales "
+                                    "are about {times} times the targets: check their unit (e.g. a header 'Target "
+                                    "(CNY 10k)')")),
     "notice.sheet": ("「{sheet}」{text}", "{sheet}: {text}"),
     "notice.head": ("数据提示：以下缺失会影响数字", "Data notices: what is missing changes the numbers"),
     "notice.left_out": ("{n} 行未计入分析 — 见「{log}」", "{n} rows left out — see '{log}'"),
@@ -150,24 +149,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # -- dashboard, report, meeting pack, review -------------------------------------------------
     # 分析报告 (S1's outline): each paragraph; names, products and playbook text are the user's
     "report.title": ("客户分析报告（截至 {as_of}）", "Customer analysis report (as of {as_of})"),
-    "report.scope": ("本报告基于 {range}{orders} 笔订单、{customers} 家客户{leads}，分析截止日为 {as_of}。目的是评估目标完成情况、"
-                     "识别高价值与流失风险客户，并为下一阶段的客户维护与销售策略提供依据。",
-                     "This report covers {orders} orders{range} and {customers} customers{leads}, as of {as_of}. It "
-                     "assesses progress against targets, identifies high-value and at-risk customers, and sets out how "
-                     "to serve each group next."),
+    "report.scope": (("本报告基于 {range}{orders} 笔订单、{customers} 家客户{leads}，分析截止日为 "
+                      "{as_of}。目的是评估目标完成情况、识别高价值与流失风险客户，并为下一阶段的客户维护与销售策略提供依据。"),
+                     ("This report covers {orders} orders{range} and {customers} customers{leads}, as of {as_of}. "
+                      "It assesses progress against targets, identifies high-value and at-risk customers, and sets "
+                      "out how to serve each group next.")),
     "report.scope_range": ("{start} 至 {end} 的 ", " from {start} to {end}"),
     "report.scope_leads": ("及 {n} 条未成交线索", " plus {n} open leads"),
     "report.units": ("金额单位为{unit}；订单状态计入销售额的有：{statuses}；清洗过程中有 {excluded} 行数据未计入分析（见{log}）。",
-                     "Amounts are in {unit}; orders count as sales with status {statuses}; {excluded} rows were left "
-                     "out during cleaning (see '{log}')."),
+                     ("Amounts are in {unit}; orders count as sales with status {statuses}; {excluded} rows were "
+                      "left out during cleaning (see '{log}').")),
     "report.sales": ("今年累计销售额 {ytd}，同比 {yoy}；本月至今 {current}，较上月同期 {change}。",
-                     "Sales this year to date are {ytd} ({yoy} year on year); this month so far {current} ({change} "
-                     "against the same days last month)."),
-    "report.customers": ("今年成交客户 {customers} 家，其中新客户 {new} 家（占 {new_share}）；客单价 {avg}，回款率 {collection}，"
-                         "退单率 {cancel}，复购率 {repeat}。",
-                         "{customers} customers bought this year, {new} of them new ({new_share}); average order "
-                         "{avg}, collection rate {collection}, cancellation rate {cancel}, repeat-purchase rate "
-                         "{repeat}."),
+                     ("Sales this year to date are {ytd} ({yoy} year on year); this month so far {current} "
+                      "({change} against the same days last month).")),
+    "report.customers": (("今年成交客户 {customers} 家，其中新客户 {new} 家（占 {new_share}）；客单价 {avg}，回款率 {collection}，退单率 "
+                          "{cancel}，复购率 {repeat}。"),
+                         ("{customers} customers bought this year, {new} of them new ({new_share}); average order "
+                          "{avg}, collection rate {collection}, cancellation rate {cancel}, repeat-purchase rate "
+                          "{repeat}.")),
     "report.name_value": ("{name} {value}", "{name} {value}"),
     "report.products": ("产品结构：{top} 占今年销售额的 {share}，为第一大产品线{others}。",
                         "Product mix: {top} is the largest line with {share} of this year's sales{others}."),
@@ -177,21 +176,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.tier_part": ("{tier} {n} 家{share}", "{tier} {n}{share}"),
     "report.tier_share": ("（近半年采购占 {share}）", " ({share} of the last six months' purchases)"),
     "report.abc": ("潜在客户与线索按 A/B/C 评分（行业潜力、需求紧急度、成交可能性加权）：A 类 {a} 家，B 类 {b} 家，C 类 {c} 家。",
-                   "Potential customers and leads by A/B/C score (industry potential, urgency, win likelihood): "
-                   "A {a}, B {b}, C {c}."),
+                   ("Potential customers and leads by A/B/C score (industry potential, urgency, win likelihood): A "
+                    "{a}, B {b}, C {c}.")),
     "report.rfm": ("RFM 分层：{parts}。TOP 20% 客户贡献近一年营收的 {top}。",
                    "RFM segments: {parts}. The top 20% of customers bring {top} of the last twelve months' revenue."),
     "report.segment_part": ("{segment} {n} 家", "{segment} {n}"),
     "report.region_drag": ("{region}区域今年完成率 {completion}，拖累团队完成率 {points} 个百分点。",
-                           "Region {region} is at {completion} of its target this year, which costs the team {points} "
-                           "percentage points of completion."),
+                           ("Region {region} is at {completion} of its target this year, which costs the team "
+                            "{points} percentage points of completion.")),
     "report.alerts": ("本期预警：{parts}。", "Alerts this period: {parts}."),
     "report.rule_count": ("{rule} {n} 条", "{rule} {n}"),
     "report.data_issues": ("数据质量问题 {kinds} 类（共 {rows} 行，见{alerts}）",
                            "data-quality issues of {kinds} kinds ({rows} rows, see '{alerts}')"),
     "report.silent": ("{n} 家客户沉默时间超过其平均采购周期的 {factor} 倍（且至少 {days} 天），有流失风险，按每次采购额排序如 {names}。",
-                      "{n} customers have been silent for more than {factor}× their usual purchase cycle (and at "
-                      "least {days} days) and may be lost, largest first: {names}."),
+                      ("{n} customers have been silent for more than {factor}× their usual purchase cycle (and at "
+                       "least {days} days) and may be lost, largest first: {names}.")),
     "report.lapsed": ("另有 {n} 家曾规律采购的客户已超过 {days} 天未下单，列入挽回名单。",
                       "{n} more regular customers have bought nothing for over {days} days: a win-back list."),
     "report.satisfaction": ("客户满意度平均 {mean} 分（5 分制），低于 3 分的跟进 {low} 次。",
@@ -221,8 +220,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "meeting.star_change": ("提升(百分点)", "Rise (percentage points)"),
     "meeting.star_sales": ("{month} 销售额", "Sales {month}"),
     "meeting.star_said": ("{who} {month} 完成率 {completion}，较 {before} 的 {previous} 提升 {change}，团队最大。",
-                          "{who}: completion {completion} in {month} against {previous} in {before}, {change}: the "
-                          "biggest rise in the team."),
+                          ("{who}: completion {completion} in {month} against {previous} in {before}, {change}: the "
+                           "biggest rise in the team.")),
     # S1 第七步 审核: the review block of 分析报告
     "review.heading": ("审核（S1 第七步）", "Review"),
     "review.status": ("审核状态（草稿/已审核）", "Review status (draft/reviewed)"),
@@ -232,14 +231,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "review.change": ("{before} → {after}", "{before} → {after}"),
     "review.numbers_changed": ("报告中的数字已变化", "numbers in the report changed"),
     "review.again_note": ("审核（{who}）后数据已更新：{what}。请核对后将状态改回“{reviewed}”。",
-                          "The data changed after the review ({who}): {what}. Check it and set the status back to "
-                          "“{reviewed}”."),
+                          ("The data changed after the review ({who}): {what}. Check it and set the status back to "
+                           "“{reviewed}”.")),
     "review.again_default": ("数据已在审核后变化，请重新审核。", "The data changed after the review: review it again."),
     "report.no_issues": ("本期未发现需要专项处理的问题，按维护计划执行即可。",
                          "No issue needs special handling this period; follow the maintenance plan."),
     "summary.refresh": ("分析完成（截至 {as_of}）：{orders} 笔订单参与分析，{excluded} 行未计入（见{log}），{alerts} 条预警。",
-                        "Analysis done (as of {as_of}): {orders} orders analysed, {excluded} rows left out "
-                        "(see '{log}'), {alerts} alerts."),
+                        ("Analysis done (as of {as_of}): {orders} orders analysed, {excluded} rows left out (see "
+                         "'{log}'), {alerts} alerts.")),
 }
 
 

@@ -172,7 +172,7 @@ HEADERS: dict[str, Pair] = {
     "message": ("说明", "Details"), "action": ("建议行动", "Suggested action"), "decision": ("处理结果", "Decision"),
     "decision_note": ("核实说明", "Check note"),
     # cleaning log
-    "log_summary.action_label": ("处理", "Outcome"), "cleaning_log.action": ("处理", "Outcome"),
+    "log_summary.action": ("处理", "Outcome"), "cleaning_log.action": ("处理", "Outcome"),
     "sheet": ("工作表", "Sheet"), "log_summary.count": ("数量（行/值）", "Count (rows/values)"), "column": ("列", "Column"),
     "rule": ("规则", "Rule"), "cleaning_log.reason": ("原因", "Reason"), "log_summary.reason": ("原因", "Reason"),
     "log_summary.rule": ("规则", "Rule"), "cleaning_log.rule": ("规则", "Rule"), "rows": ("示例行", "Example rows"), "row": ("行", "Row"), "old_value": ("原值", "Old value"),

@@ -40,10 +40,7 @@ def _common(reasons: list[Any]) -> Any:
     if all(r == first for r in reasons):
         return first
     if isinstance(first, Msg):
-        values = dict(first.values)
-        for name in values:
-            if any(r.get(name) != values[name] for r in reasons):
-                values[name] = ELIDED
+        values = {name: (ELIDED if any(r.get(name) != v for r in reasons) else v) for name, v in first.values}
         return msg(first.key, **values)
     if isinstance(first, Bilingual):
         return Bilingual(_DIGITS.sub(ELIDED, first.zh), _DIGITS.sub(ELIDED, first.en))

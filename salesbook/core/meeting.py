@@ -102,7 +102,7 @@ def _mentions(texts: pd.Series, words: set[str]) -> pd.Series:
 
 def _said(value: Any) -> str:
     """A cell's words for matching names: a message rendered in Chinese (names are the user's)."""
-    return text(value, "zh") if isinstance(value, Msg) else ("" if value is None or value != value else str(value))
+    return text(value, "zh") if isinstance(value, Msg) else ("" if value is None or pd.isna(value) else str(value))
 
 
 def pages(result: Result, changes: pd.DataFrame, acknowledged: set[str] = frozenset()) -> list[Page]:

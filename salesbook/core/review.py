@@ -14,7 +14,6 @@ import hashlib
 import math
 import re
 from dataclasses import dataclass
-
 from typing import Any
 
 import pandas as pd
@@ -57,7 +56,7 @@ def normal_status(text: object) -> str:
 
 def summary(n_orders: int, sales: float) -> str:
     """The headline numbers remembered with a fingerprint, in no language: "800|12345600.00" (元)."""
-    return f"{n_orders}|{float(sales):.2f}" if sales == sales else f"{n_orders}|"
+    return f"{n_orders}|" if math.isnan(float(sales)) else f"{n_orders}|{float(sales):.2f}"
 
 
 def _say(summary_text: str) -> Msg:

@@ -91,7 +91,7 @@ def _shown(change: tuple, lang: str) -> list:
         rule = str(subject).split("|", 1)[0]
         what = str(after or before)
         old = f"{vocab.label('rule', rule, 'zh')}："  # a state stored by an older version held 'rule：subject'
-        what = what[len(old):] if what.startswith(old) else what
+        what = what.removeprefix(old)
         said = (messages.text(msg("change.alert", rule=Code("rule", rule), subject=what), lang)
                 if rule in vocab.DOMAINS["rule"] and "|" in str(subject) else (after or before))
         before, after = (said, "") if kind == "alert_resolved" else ("", said)

@@ -19,8 +19,8 @@ import xlwings as xw
 
 from .. import messages
 from ..core.numtext import points
-from ..messages import Join, msg
 from ..core.pipeline import Result
+from ..messages import Join, msg
 from . import chartdata, charts
 from .cellstate import put
 

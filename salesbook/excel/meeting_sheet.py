@@ -116,7 +116,7 @@ def write(sheet: xw.Sheet, result: Result, changes: pd.DataFrame, acknowledged: 
         due = page.followups
         if not due.empty:
             due = due.assign(tier=[_word("tier", v, lang) for v in due["tier"]])
-        h = lambda key: vocab.header(key, lang, block="meeting")  # noqa: E731
+        h = lambda key: vocab.header(key, lang, block="meeting")
         sections = [
             (_say("meeting.changes", lang), ch, [h(k) for k in ("type", "subject", "before", "after")]),
             (_say("meeting.alerts", lang), alerts,
