@@ -108,6 +108,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "log.unknown_stage": ("未知跟进阶段（可用：{stages}）", "Unknown stage (use {stages})"),
     "log.unknown_lost_stage": ("未知丢单阶段，按只到达{first}计（可用：{stages}）",
                                "Unknown lost-at stage, counted as reaching {first} only (use {stages})"),
+    "log.value": ("{value}", "{value}"),
     "log.not_lost": ("线索未丢单，丢单阶段不计入", "The lead is not lost: its lost-at stage is not used"),
     # coverage notices: what a missing column or table changes (CLI summary, dashboard info block)
     "notice.no_status": ("缺少订单状态列：全部订单按已成交计入（作废、草稿、取消的订单也算作销售额）",

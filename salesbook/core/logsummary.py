@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..messages import Bilingual, Msg, Num, msg
-from .clean import EXCLUDED, FIXED, FLAGGED
+from ..messages import Bilingual, Code, Msg, Num, msg
+from .clean import EXCLUDED, FIXED, FLAGGED, STATUS_CODES
 
 ACTION_ORDER = {EXCLUDED: 0, FLAGGED: 1, FIXED: 2}
 SUMMARY_COLUMNS = ["action", "sheet", "column", "rule", "reason", "count", "rows"]
@@ -51,6 +51,19 @@ def ordered(log: pd.DataFrame) -> pd.DataFrame:
     """The log with left-out rows first, then flagged, then fixed; within each, the order it had."""
     rank = log["action"].map(ACTION_ORDER).fillna(len(ACTION_ORDER)).to_numpy()
     return log.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
+
+
+def shown(log: pd.DataFrame) -> pd.DataFrame:
+    """:func:`ordered`, with the order statuses cleaning wrote (new values of the ``status`` rule) as
+    messages naming the status's code, so the sheet shows them in the workbook's language. The log
+    itself keeps the values Clean writes back into 订单明细."""
+    out = ordered(log)
+    status = out["rule"].eq("status") & out["new_value"].isin(list(STATUS_CODES))
+    if status.any():
+        out["new_value"] = out["new_value"].astype(object)
+        out.loc[status, "new_value"] = out.loc[status, "new_value"].map(
+            lambda v: msg("log.value", value=Code("order_status", STATUS_CODES[v])))
+    return out
 
 
 def summary(log: pd.DataFrame) -> pd.DataFrame:

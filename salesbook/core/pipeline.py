@@ -226,7 +226,7 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
         "cleaning_log": [Block("log_summary", logsummary.headline(log), logsummary.summary(log),
                                cols(("action", "text", False, "action"), "sheet", ("count", "int"), "column",
                                     ("rule", "text", False, "log_rule"), "reason", "rows")),
-                         Block("cleaning_log", msg("title.cleaning_log"), logsummary.ordered(log),
+                         Block("cleaning_log", msg("title.cleaning_log"), logsummary.shown(log),
                                cols(("action", "text", False, "action"), "sheet", ("row", "int"), "column",
                                     ("rule", "text", False, "log_rule"), "reason", "old_value", "new_value"))],
     }

@@ -120,3 +120,13 @@ def test_summary_counts_add_up_to_the_log(entries):
         assert s[s["action"] == action]["count"].sum() == per_line.sum()
     assert list(logsummary.ordered(log)["action"].map(logsummary.ACTION_ORDER)) == \
         sorted(log["action"].map(logsummary.ACTION_ORDER))
+
+
+def test_the_shown_log_words_the_statuses_cleaning_wrote_and_keeps_the_log_as_it_was():
+    log = _log([("订单明细", 5, "订单状态 [J]", "status", FIXED, "状态同义词统一"),
+                ("订单明细", 6, "客户名称 [D]", "text", FIXED, "去除空格/全角转半角")])
+    log["new_value"] = ["已成交", "已成交"]  # a customer really named 已成交 is not a status
+    out = logsummary.shown(log)
+    assert [text(v, "en") for v in out["new_value"]] == ["Closed", "已成交"]
+    assert [text(v, "zh") for v in out["new_value"]] == ["已成交", "已成交"]
+    assert log["new_value"].tolist() == ["已成交", "已成交"]  # Clean writes the log's values back: untouched
