@@ -14,11 +14,12 @@ from dataclasses import dataclass
 import pandas as pd
 import xlwings as xw
 
-from . import schema
+from . import messages, schema, vocab
 from .core import coverage, pipeline
 from .excel import changelog, cleanwrite, flags, io, language, outputs, store
 from .excel.inputs import existing_rows
 from .importing import ID_KEYS, Imported, present_rows
+from .messages import Day, Num, msg
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,19 @@ class RefreshSummary:
     lang: str = "zh"  # the language the workbook was written in
 
     def message(self, lang: str = "zh") -> str:
-        if lang == "zh":
-            return (f"分析完成（截至 {self.as_of:%Y-%m-%d}）：{self.orders} 笔订单参与分析，"
-                    f"{self.excluded_rows} 行未计入（见清洗日志），{self.alerts} 条预警。")
-        return (f"Analysis done (as of {self.as_of:%Y-%m-%d}): {self.orders} orders analysed, "
-                f"{self.excluded_rows} rows left out (see the cleaning log), {self.alerts} alerts.")
+        """The one-line summary in ``lang``, naming the workbook's own cleaning-log sheet."""
+        log = self.sheets.get("cleaning_log") or vocab.label("sheet", "cleaning_log", lang)
+        return messages.text(msg("summary.refresh", as_of=Day(self.as_of), orders=self.orders,
+                                 excluded=self.excluded_rows, log=log, alerts=self.alerts), lang)
+
+    def notice_lines(self, lang: str) -> list[str]:
+        """The notices, then the rows left out, as sentences in ``lang`` (what the CLI prints)."""
+        unit = messages.unit_of(self.result.settings)
+        lines = [n.text(lang, unit) for n in self.notices]
+        if self.excluded_rows:
+            log = self.sheets.get("cleaning_log") or vocab.label("sheet", "cleaning_log", lang)
+            lines.append(messages.text(msg("notice.left_out", n=Num(self.excluded_rows), log=log), lang))
+        return lines
 
 
 RFM_SHEETS = {"rfm", "tiers"}

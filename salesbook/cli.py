@@ -142,10 +142,8 @@ def _refresh_and_save(path: Path, *, lang: str | None, as_of: dt.date | None) ->
 
 def _report(summary: actions.RefreshSummary, path: Path, lang: str) -> None:
     out.print(summary.message(lang))
-    for n in summary.notices:
-        out.print(f"  ⚠ {n.zh} / {n.en}", highlight=False)
-    if summary.excluded_rows:
-        out.print(f"  ⚠ {summary.excluded_rows} 行未计入分析 / rows left out — 见「{summary.sheets['cleaning_log']}」")
+    for line in summary.notice_lines(lang):
+        out.print(f"  ⚠ {line}", highlight=False)
     out.print(f"✓ {path.resolve()}")
 
 

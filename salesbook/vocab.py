@@ -56,6 +56,48 @@ DOMAINS: dict[str, dict[str, Pair]] = {
     # 清洗日志: what cleaning did with a row or value
     "action": {"excluded": ("未计入分析", "Left out"), "flagged": ("需核对", "To check"),
                "fixed": ("已自动规范", "Normalised")},
+    # 清洗日志: which cleaning rule made a log row
+    "log_rule": {"subtotal": ("合计行", "Total row"), "text": ("文本规范", "Text"), "alias": ("客户简称", "Short name"),
+                 "customer_id": ("客户识别", "Customer"), "ambiguous_name": ("简称重名", "Shared short name"),
+                 "date": ("日期", "Date"), "future_date": ("未来日期", "Future date"), "amount": ("金额", "Amount"),
+                 "status": ("订单状态", "Order status"), "status_column": ("订单状态列", "Status column"),
+                 "order_id": ("订单编号", "Order ID"), "duplicate_id": ("编号重复", "Duplicate ID"),
+                 "possible_duplicate": ("疑似重复", "Possible duplicate"), "zero_amount": ("零金额", "Zero amount"),
+                 "missing_contact": ("联系方式", "Contact"), "score": ("评分", "Score"),
+                 "satisfaction": ("满意度", "Satisfaction"), "stage": ("阶段", "Stage"),
+                 "lost_stage": ("丢单阶段", "Lost-at stage"), "period": ("周期", "Period"),
+                 "period_total": ("周期合计", "Period total"), "target": ("目标值", "Target"),
+                 "target_unit": ("目标单位", "Target unit"), "region": ("区域名称", "Region name")},
+    # order statuses (the Chinese word is what the orders table holds; clean.STATUS_CODES maps it)
+    "order_status": {"closed": ("已成交", "Closed"), "signed": ("已签约", "Signed"), "collected": ("已回款", "Collected"),
+                     "cancelled": ("已取消", "Cancelled"), "draft": ("草稿", "Draft")},
+    # coverage notices: optional order columns and amount units named in a sentence
+    "order_column": {"region": ("区域", "region"), "product_line": ("产品线", "product line"),
+                     "channel": ("渠道", "channel")},
+    "unit": {"yuan": ("元", "CNY"), "wan": ("万元", "CNY 10k")},
+    # output sheets named in sentences ("see 'Cleaning log'")
+    "sheet": {"cleaning_log": ("清洗日志", "Cleaning log"), "alerts": ("异常预警", "Alerts")},
+    # 分析报告: the outline's sections (S1) and the review block's statuses (S1 第七步)
+    "report_section": {"background": ("一、分析背景与目标", "1. Background and objectives"),
+                       "overview": ("二、客户整体概况", "2. Customer overview"),
+                       "segments": ("三、客户分层结果", "3. Customer segmentation"),
+                       "issues": ("四、关键问题与需求", "4. Key issues and needs"),
+                       "strategies": ("五、策略建议", "5. Recommended strategies"),
+                       "next": ("六、下一步计划", "6. Next steps")},
+    "review_status": {"draft": ("草稿", "Draft"), "reviewed": ("已审核", "Reviewed"),
+                      "review_again": ("需重新审核", "Review again")},
+    # 例会材料: the numbers at the top of a page
+    "meeting_number": {"sales_month": ("本月销售额", "Sales this month"), "target_month": ("本月目标", "Target this month"),
+                       "completion_month": ("本月完成率", "Completion this month"), "elapsed": ("时间进度", "Time elapsed"),
+                       "sales_ytd": ("今年累计销售额", "Sales year to date"), "rank": ("排名", "Rank"),
+                       "completion_ytd": ("今年完成率", "Completion year to date"),
+                       "new_customers": ("今年新客户", "New customers this year"), "share": ("占比", "Share"),
+                       "drag": ("拖累团队完成率(百分点)", "Cost to team completion (percentage points)"),
+                       "reps": ("负责人", "Salespeople")},
+    # 变更记录: what kind of change a row records
+    "change": {"tier": ("客户层级", "Tier"), "segment": ("RFM分层", "RFM segment"), "alert_new": ("新增预警", "New alert"),
+               "alert_resolved": ("预警解除", "Alert resolved"), "completion": ("完成率", "Completion"),
+               "first": ("首次分析", "First analysis")},
     # lead stages (S4): the codes the funnel counts by; typed values in either language are accepted
     "stage": {"qualify": ("需求确认", "Qualification"), "proposal": ("方案提交", "Proposal"),
               "negotiation": ("商务谈判", "Negotiation"), "won": ("成交", "Won"), "lost": ("丢单", "Lost")},
@@ -172,11 +214,14 @@ HEADERS: dict[str, Pair] = {
     "message": ("说明", "Details"), "action": ("建议行动", "Suggested action"), "decision": ("处理结果", "Decision"),
     "decision_note": ("核实说明", "Check note"),
     # cleaning log
-    "log_summary.action_label": ("处理", "Outcome"), "cleaning_log.action": ("处理", "Outcome"),
+    "log_summary.action": ("处理", "Outcome"), "cleaning_log.action": ("处理", "Outcome"),
     "sheet": ("工作表", "Sheet"), "log_summary.count": ("数量（行/值）", "Count (rows/values)"), "column": ("列", "Column"),
     "rule": ("规则", "Rule"), "cleaning_log.reason": ("原因", "Reason"), "log_summary.reason": ("原因", "Reason"),
-    "reason_en": ("reason", "reason"), "rows": ("示例行", "Example rows"), "row": ("行", "Row"), "old_value": ("原值", "Old value"),
+    "log_summary.rule": ("规则", "Rule"), "cleaning_log.rule": ("规则", "Rule"), "rows": ("示例行", "Example rows"), "row": ("行", "Row"), "old_value": ("原值", "Old value"),
     "new_value": ("新值", "New value"),
+    # meeting pack tables
+    "meeting.type": ("类型", "Type"), "meeting.subject": ("对象", "Subject"), "meeting.before": ("原值", "Before"),
+    "meeting.after": ("新值", "After"), "meeting.rule": ("规则", "Rule"), "meeting.tier": ("层级", "Tier"),
 }
 
 

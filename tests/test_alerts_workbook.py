@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from salesbook import actions
+from salesbook import actions, vocab
 from salesbook.core import alerts_data
 from salesbook.core import playbook as pb
 from salesbook.excel import engine, flags
@@ -38,8 +38,8 @@ def test_the_alert_count_is_modest_and_every_data_quality_alert_is_a_group(book)
     assert 0 < len(rows) < len(customers), f"{len(rows)} alerts for {len(customers)} customers"
     log_header, log = _table(book, "清洗日志", "原值")  # the log itself, under its summary
     col = {h: log_header.index(h) for h in ("工作表", "列", "规则", "处理")}
-    expected = {(r[col["规则"]], f"{r[col['工作表']]} · {r[col['列']]}") for r in log
-                if r[col["规则"]] in alerts_data.DATA_RULES and r[col["处理"]] in ("需核对", "未计入分析")}
+    expected = {(vocab.parse("log_rule", r[col["规则"]]), f"{r[col['工作表']]} · {r[col['列']]}") for r in log
+                if vocab.parse("log_rule", r[col["规则"]]) in alerts_data.DATA_RULES and r[col["处理"]] in ("需核对", "未计入分析")}
     data = [(k.split("|", 1)[0], r[header.index("对象")]) for k, r in zip(keys, rows, strict=True)
             if k.split("|", 1)[0] in alerts_data.DATA_RULES]
     assert expected, "the demo has dirty rows: the test needs them"
@@ -65,7 +65,7 @@ def test_flag_paints_every_row_behind_a_grouped_alert(book):
     log_header, log = _table(book, "清洗日志", "原值")  # the log itself, under its summary
     col = {h: log_header.index(h) for h in ("工作表", "行", "规则", "处理")}
     wanted = {(r[col["工作表"]], int(r[col["行"]])) for r in log
-              if r[col["规则"]] in alerts_data.DATA_RULES and r[col["处理"]] in ("需核对", "未计入分析")}
+              if vocab.parse("log_rule", r[col["规则"]]) in alerts_data.DATA_RULES and r[col["处理"]] in ("需核对", "未计入分析")}
     assert wanted <= painted
     actions.clear_flags(book)
 

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from salesbook import vocab
 from salesbook.cli import main
 from salesbook.excel import engine
 from tests.sheet_tables import sheet_notes
@@ -55,7 +56,7 @@ def test_new_import_refresh(tmp_path):
     rows = list(wb["清洗日志"].values)
     at = next(i for i, r in enumerate(rows) if "行" in r)  # the log's header, under the summary
     log = pd.DataFrame(rows[at + 1:], columns=rows[at])
-    bad = log[(log["规则"] == "date") & (log["处理"] == "未计入分析")]
+    bad = log[(log["规则"] == vocab.label("log_rule", "date", "zh")) & (log["处理"] == "未计入分析")]
     assert bad["行"].tolist() == [5] and "下单日期" in bad["列"].iloc[0]
     rfm = pd.DataFrame(list(wb["RFM"].values)[2:], columns=list(wb["RFM"].values)[1]).set_index("客户编号")
     assert rfm.loc["C1", "M 购买金额(万元)"] == pytest.approx(2.0)  # 1.5万 + 0.5万, 万元 header honoured

@@ -8,7 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+
+from salesbook.core.parse import parse_amount
 import pytest
+
+from salesbook import vocab
 
 REVENUE = {"已成交", "已签约", "已回款"}
 
@@ -27,10 +31,11 @@ def book(demo_book):
 
     orders = sheets["订单明细"].iloc[1:].copy()
     orders.columns = sheets["订单明细"].iloc[0]
-    clean = orders[pd.to_numeric(orders["金额"], errors="coerce").notna()
+    amount = orders["金额"].map(parse_amount)  # '4.74万' is 47,400 元, as the cleaning log says
+    clean = orders[amount.notna()
                    & orders["下单日期"].map(lambda v: isinstance(v, dt.datetime))
                    & orders["订单状态"].isin(REVENUE)].drop_duplicates("订单编号")
-    clean = clean.assign(amount=clean["金额"].astype(float), date=pd.to_datetime(clean["下单日期"]))
+    clean = clean.assign(amount=amount[clean.index].astype(float), date=pd.to_datetime(clean["下单日期"]))
     dashboard = sheets["仪表盘"]
     as_of = pd.Timestamp(dashboard.iloc[1, 1])
     return {"clean": clean, "orders": orders, "output": output, "as_of": as_of}
@@ -88,9 +93,9 @@ def test_every_customer_gets_exactly_one_tier(book):
 
 def test_dirty_rows_are_in_the_cleaning_log(book):
     log = book["output"]("清洗日志", "行")  # the log under its summary
-    rules = set(log["规则"])
+    rules = {vocab.parse("log_rule", r) for r in log["规则"]}  # the rules' words, read back as codes
     assert {"subtotal", "duplicate_id", "status", "date", "possible_duplicate", "amount"} <= rules
-    assert (log[log["规则"] == "subtotal"]["处理"] == "未计入分析").all()
+    assert (log[log["规则"] == vocab.label("log_rule", "subtotal", "zh")]["处理"] == "未计入分析").all()
 
 
 def test_unit_slip_is_alerted(book):

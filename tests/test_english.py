@@ -60,9 +60,9 @@ def test_every_money_header_names_its_unit(english):
     """Amount columns say CNY (or CNY 10k): 'Sales (CNY)', never a bare 'Sales'."""
     wb = openpyxl.load_workbook(english[0])
     money = re.compile(r"^(Sales|Target|Gap|Average order|Monetary|At stake|Lifetime purchases|Last 6 months|"
-                       r"Estimated amount|Weighted amount|Margin)\b")
+                       r"Estimated amount|Weighted amount|Margin|Sales per buying customer|Average budget)( \(.*\))?$")
     bare = []
-    for name in ("Performance", "Breakdown", "RFM", "Tiers", "Alerts", "Funnel"):
+    for name in ("Performance", "Breakdown", "RFM", "Tiers", "Alerts", "Funnel", "Portrait"):
         for row in wb[name].iter_rows(values_only=True):
             for v in row:
                 if isinstance(v, str) and money.match(v) and "CNY" not in v:

@@ -37,7 +37,7 @@ from tests.data.decorate import (
     shared_strings_part, sheet_parts, si_text, split_ref, styles_part,
 )
 
-OUTPUT_SHEETS = {"仪表盘", "业绩分析", "多维拆解", "销售漏斗", "RFM", "客户分层", "维护计划", "问题与策略", "异常预警", "清洗日志",
+OUTPUT_SHEETS = {"仪表盘", "业绩分析", "多维拆解", "销售漏斗", "RFM", "客户分层", "客户画像", "维护计划", "问题与策略", "异常预警", "清洗日志",
                  "分析报告", "例会材料", "变更记录"}
 INPUT_SHEETS = ("订单明细", "销售目标", "客户档案", "跟进记录", "线索", "参数", "策略库")
 STAMP_LABEL = "刷新时间"

@@ -34,6 +34,7 @@ from .alerts_common import (
     LOW,
     MEDIUM,
     SEVERITY_ORDER,
+    TEAM_KEY,
     customer_owners,
     frame,
     names_text,
@@ -75,7 +76,7 @@ def performance_alerts(perf: pd.DataFrame, targets: pd.DataFrame, orders: pd.Dat
         if r.period not in latest.get(r.freq, set()):
             continue
         who = " / ".join(str(x) for x in (r.salesperson, r.product_line, r.region) if isinstance(x, str))
-        key_subject = f"{r.period_label} {who or '团队'}"  # the key stays as earlier versions wrote it
+        key_subject = f"{r.period_label} {who or TEAM_KEY}"
         subject = f"{r.period_label} {who}" if who else msg("alert.team", period=r.period_label)
         owner = r.salesperson if isinstance(r.salesperson, str) else (
             slice_reps(recent, r.product_line, r.region) if recent is not None else None)

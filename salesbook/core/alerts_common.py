@@ -22,6 +22,11 @@ COLUMNS = ["key", "rule", "severity", "subject", "owner", "stake", "count", "mes
            "baseline", "action", "sheet", "row", "column", "cells", "members"]
 HIGH, MEDIUM, LOW = "high", "medium", "low"  # vocab domain "severity": 高/中/低
 SEVERITY_ORDER = {HIGH: 0, MEDIUM: 1, LOW: 2}
+# Codes inside alert keys (keys are stable ids users' decisions are kept by): the team (no rep on a target
+# row) and nobody (no owner). Keys written by versions before the codes held 团队/未指定 and the tier words
+# 普通/潜在; :func:`canonical_key` reads those as today's keys, so decisions typed then still apply.
+TEAM_KEY, NOBODY_KEY = "team", "nobody"
+_OLD_KEY_WORDS = {"团队": TEAM_KEY, "未指定": NOBODY_KEY, "普通": "normal", "潜在": "prospect"}
 NAMES_SHOWN = 3  # names in an owner list before 等 / and others
 
 
@@ -79,3 +84,20 @@ def slice_reps(recent: pd.DataFrame, product_line, region) -> str | None:
         o = o[o["region"] == region]
     by = o.dropna(subset=["salesperson"]).groupby("salesperson")["revenue"].sum().sort_values(ascending=False)
     return names_text(by.index)
+
+
+def canonical_key(key):
+    """An alert or problem key as this version writes it: old words inside it (团队, 未指定, 普通, 潜在)
+    become their codes — ``overdue|王芳|普通`` → ``overdue|王芳|normal``; other keys are returned unchanged."""
+    if not isinstance(key, str) or "|" not in key:
+        return key
+    parts = key.split("|")
+    out = []
+    for p in parts:
+        head, sep, last = p.rpartition(" ")
+        if p in _OLD_KEY_WORDS:
+            p = _OLD_KEY_WORDS[p]
+        elif sep and last in ("团队",):  # '2026-11 团队': a team target row's subject
+            p = f"{head} {TEAM_KEY}"
+        out.append(p)
+    return "|".join(out)

@@ -16,11 +16,11 @@ import pandas as pd
 
 from ..messages import Code, Day, Join, Money, Num, msg
 from ..settings import Settings
-from .alerts_common import HIGH, LOW, MEDIUM, customer_owners, frame, recent_orders
+from .alerts_common import HIGH, LOW, MEDIUM, NOBODY_KEY, customer_owners, frame, recent_orders
 from .numtext import pct
 from .tiers import CORE, VIP
 
-NOBODY = "未指定"  # the owner part of a key when nobody is responsible (keys stay as earlier versions wrote them)
+NOBODY = NOBODY_KEY  # the owner part of a key when nobody is responsible
 _LISTED = 5  # names quoted in a grouped alert's message
 
 
@@ -120,8 +120,6 @@ def silent_alerts(rfm_table: pd.DataFrame, orders: pd.DataFrame, customers: pd.D
     return frame(rows)
 
 
-_KEY_TIER = {"normal": "普通", "prospect": "潜在"}  # keys keep the tier words earlier versions wrote
-
 
 def _said(v) -> bool:
     return v is not None and not (isinstance(v, float) and v != v) and v != ""
@@ -171,7 +169,7 @@ def overdue_alerts(plan: pd.DataFrame, followups: pd.DataFrame, customers: pd.Da
         located = g[g["src"].notna()]
         names = g["name"].tolist()
         rows.append(dict(
-            key=f"overdue|{who}|{_KEY_TIER.get(tier, tier)}", rule="overdue", severity=LOW,
+            key=f"overdue|{who}|{tier}", rule="overdue", severity=LOW,
             subject=msg("alert.overdue_subject", owner=_who(who), tier=Code("tier", tier)),
             owner=None if who == NOBODY else who, stake=float(g["stake"].sum()), count=len(g),
             members=tuple(names),

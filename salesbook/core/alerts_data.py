@@ -56,6 +56,10 @@ def groups(log: pd.DataFrame, sheet_keys: dict[str, str], column_keys: dict[tupl
     = rows affected, ``row`` = the first, ``cells`` = every (row, note)."""
     if log.empty:
         return []
+    if "reason_en" not in log:  # the log's reasons are messages now: their Chinese and English text
+        from ..messages import text
+        log = log.assign(reason=log["reason"].map(lambda m: text(m, "zh")),
+                         reason_en=log["reason"].map(lambda m: text(m, "en")))
     pick = log[log["action"].isin(["flagged", "excluded"]) & log["rule"].isin(list(DATA_RULES))]
     pick = pick[pick["row"].notna()]
     known = (pick["rule"] == "status") & pick["new_value"].notna() & (pick["new_value"].astype(str).str.strip() != "")

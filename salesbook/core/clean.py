@@ -4,10 +4,12 @@ Input frames hold the values exactly as read from a sheet, one column per schema
 ``_row`` (the Excel row number). Output frames are typed copies for analysis; the input is
 never modified. Every changed, excluded or flagged cell becomes one log row::
 
-    sheet · row · column · old_value · new_value · rule · action · reason · reason_en
+    sheet · row · column · old_value · new_value · rule · action · reason
 
 ``action`` is one of ``fixed`` (value normalised, row kept), ``excluded`` (row left out of the
-analysis) or ``flagged`` (row kept, someone should look).
+analysis) or ``flagged`` (row kept, someone should look); ``rule`` is a code of the vocabulary's
+``log_rule`` domain; ``reason`` is a :class:`~salesbook.messages.Msg` (one per row where it quotes a
+row number), rendered in the workbook's language when the log is written.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .. import vocab
+from ..messages import Bilingual, Code, Join, Num, msg
 from ..settings import Settings
 from . import linking, parse
 
-LOG_COLUMNS = ["sheet", "row", "column", "old_value", "new_value", "rule", "action", "reason", "reason_en"]
+LOG_COLUMNS = ["sheet", "row", "column", "old_value", "new_value", "rule", "action", "reason"]
 FIXED, EXCLUDED, FLAGGED = "fixed", "excluded", "flagged"
 _SUBTOTAL = re.compile(r"(?:合计|总计|小计|^\s*(?:grand\s*)?(?:sub)?total\s*$)", re.IGNORECASE)
 ORDER_TEXT = ("order_id", "customer_id", "customer_name", "salesperson", "region", "product_line", "channel")
@@ -37,7 +41,10 @@ class Log:
     labels: Mapping[str, str] = field(default_factory=dict)
     parts: list[pd.DataFrame] = field(default_factory=list)
 
-    def add(self, rows, column, old, new, rule, action, reason, reason_en) -> None:
+    def add(self, rows, column, old, new, rule, action, reason, reason_en=None) -> None:
+        """Log rows ``rows`` (Excel row numbers): ``reason`` is a :class:`Msg` for all of them, or a
+        Series of Msgs (one per row, see :func:`row_msgs`). Callers still passing Chinese and English
+        text (``reason`` + ``reason_en``) get a transitional :class:`Bilingual` per row."""
         rows = pd.Series(rows).reset_index(drop=True)
         if rows.empty:
             return
@@ -49,20 +56,44 @@ class Log:
             "sheet": self.sheet, "row": rows.astype("int64"),
             "column": self.labels.get(column, column) if column else "",
             "old_value": col(old), "new_value": col(new), "rule": rule, "action": action,
-            "reason": col(reason), "reason_en": col(reason_en),
+            "reason": _reasons(reason, reason_en, len(rows)),
         }))
 
-    def note(self, column, rule, action, reason, reason_en) -> None:
+    def note(self, column, rule, action, reason, reason_en=None) -> None:
         """One row about a whole sheet or column (its ``row`` is empty), e.g. a missing column."""
         self.parts.append(pd.DataFrame({
             "sheet": [self.sheet], "row": pd.Series([None], dtype=object),
             "column": [self.labels.get(column, column) if column else ""], "old_value": [None], "new_value": [None],
-            "rule": [rule], "action": [action], "reason": [reason], "reason_en": [reason_en]}))
+            "rule": [rule], "action": [action], "reason": _reasons(reason, reason_en, 1)}))
 
     def frame(self) -> pd.DataFrame:
         if not self.parts:
             return pd.DataFrame({c: pd.Series(dtype="object") for c in LOG_COLUMNS})
         return pd.concat(self.parts, ignore_index=True)[LOG_COLUMNS]
+
+
+def _reasons(reason, reason_en, n: int) -> pd.Series:
+    """One reason object per log row: the Msg repeated, a Series of Msgs as given, or zh/en text pairs."""
+    if reason_en is not None:
+        zh = pd.Series(reason).reset_index(drop=True) if isinstance(reason, pd.Series) else pd.Series([reason] * n)
+        en = pd.Series(reason_en).reset_index(drop=True) if isinstance(reason_en, pd.Series) else pd.Series([reason_en] * n)
+        return pd.Series([Bilingual(str(a), str(b)) for a, b in zip(zh, en, strict=True)], dtype=object)
+    if isinstance(reason, pd.Series):
+        return reason.reset_index(drop=True).astype(object)
+    return pd.Series([reason] * n, dtype=object)
+
+
+def row_msgs(key: str, rows: pd.Series) -> pd.Series:
+    """One ``key`` message per value of ``rows`` (a row number quoted in the sentence), same index."""
+    return pd.Series([msg(key, row=int(r)) for r in rows], index=rows.index, dtype=object)
+
+
+def _codes(domain: str, codes) -> Join:
+    return Join(tuple(Code(domain, c) for c in codes), "join.slash")
+
+
+STATUS_CODES = {parse.STATUS_CLOSED: "closed", parse.STATUS_SIGNED: "signed", parse.STATUS_COLLECTED: "collected",
+                parse.STATUS_CANCELLED: "cancelled", parse.STATUS_DRAFT: "draft"}  # vocab domain order_status
 
 
 key_text = parse.key_text
@@ -128,16 +159,14 @@ def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet
     df = df[~_blank_rows(df, data_cols)]
 
     sub = _subtotal_rows(df, ORDER_TEXT + ("order_date",))
-    log.add(df.loc[sub, "_row"], None, None, None, "subtotal", EXCLUDED,
-            "合计/小计行，不计入汇总", "subtotal row, not summed")
+    log.add(df.loc[sub, "_row"], None, None, None, "subtotal", EXCLUDED, msg("log.subtotal"))
     df = df[~sub]
 
     out = pd.DataFrame({"row": df["_row"].astype("int64")}, index=df.index)
     for c in ORDER_TEXT:
         new = parse.key_texts(df[c])
         ch = _changed(df[c], new)
-        log.add(df.loc[ch, "_row"], c, df.loc[ch, c], new[ch], "text", FIXED,
-                "去除空格/全角转半角", "trimmed / full-width to half-width")
+        log.add(df.loc[ch, "_row"], c, df.loc[ch, c], new[ch], "text", FIXED, msg("log.text"))
         out[c] = new
 
     d = linking.directory(customers) if customers is not None else linking.Directory(
@@ -145,27 +174,26 @@ def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet
     linked = linking.link(out["customer_id"], out["customer_name"], d)
     alias = linked["customer_name"].ne(out["customer_name"]) & out["customer_name"].notna()
     log.add(out.loc[alias, "row"], "customer_name", out.loc[alias, "customer_name"], linked.loc[alias, "customer_name"],
-            "alias", FIXED, "客户简称替换为全称", "short customer name replaced by full name")
+            "alias", FIXED, msg("log.alias"))
     linking.log_links(log, out["row"], linked, out["customer_name"], d, fixed=FIXED, flagged=FLAGGED)
     out["customer_id"], out["customer_name"] = linked["customer_id"], linked["customer_name"]
     no_cust = out["customer_id"].isna()
     log.add(out.loc[no_cust, "row"], "customer_id", None, None, "customer_id", EXCLUDED,
-            "缺少客户编号和客户名称", "no customer ID or name")
+            msg("log.no_customer"))
 
     dates = parse.map_unique(df["order_date"], parse.parse_date)
     bad_date = dates.isna()
     log.add(df.loc[bad_date, "_row"], "order_date", df.loc[bad_date, "order_date"], None, "date", EXCLUDED,
-            "无法识别的日期（支持 2024-01-05、2024/1/5、2024年1月5日、20240105）",
-            "unrecognised date (use 2024-01-05, 2024/1/5, 2024年1月5日 or 20240105)")
+            msg("log.bad_date"))
     out["order_date"] = pd.to_datetime(dates.where(~bad_date), errors="coerce").astype("datetime64[ns]")
     retyped = ~bad_date & parse.text_mask(df["order_date"])
     log.add(df.loc[retyped, "_row"], "order_date", df.loc[retyped, "order_date"],
             out.loc[retyped, "order_date"].dt.strftime("%Y-%m-%d"), "date", FIXED,
-            "文本日期转为日期", "text date converted to a date")
+            msg("log.text_date"))
 
     future = out["order_date"] > pd.Timestamp(today)
     log.add(out.loc[future, "row"], "order_date", df.loc[future, "order_date"], None, "future_date", FLAGGED,
-            "日期晚于今天", "date is in the future")
+            msg("log.future_date"))
 
     for c in ("amount", "collected", "cost"):
         factor = _unit_factor(units, c, settings)
@@ -174,14 +202,14 @@ def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet
         if c == "amount":
             bad |= values.isna()
             log.add(df.loc[bad, "_row"], c, df.loc[bad, c], None, "amount", EXCLUDED,
-                    "无法识别的金额", "unrecognised amount")
+                    msg("log.bad_amount"))
         else:
             log.add(df.loc[bad, "_row"], c, df.loc[bad, c], None, "amount", FLAGGED,
-                    "无法识别的金额，按空值处理", "unrecognised amount, treated as empty")
+                    msg("log.bad_amount_empty"))
         out[c] = values.astype("float64") * factor
         retyped = values.notna() & parse.text_mask(df[c])
         log.add(df.loc[retyped, "_row"], c, df.loc[retyped, c], out.loc[retyped, c], "amount", FIXED,
-                "文本金额转为数值（元）", "text amount converted to a number (元)")
+                msg("log.text_amount"))
         if c == "amount":
             bad_amount = bad
 
@@ -189,21 +217,17 @@ def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet
     blank_status = parse.blank_mask(df["status"])
     unknown = status.isna() & ~blank_status
     log.add(df.loc[unknown, "_row"], "status", df.loc[unknown, "status"], None, "status", EXCLUDED,
-            "未知订单状态（可用：" + "/".join(parse.KNOWN_STATUSES) + "）",
-            "unknown order status (use " + "/".join(parse.KNOWN_STATUSES) + ")")
+            msg("log.unknown_status", statuses=_codes("order_status", STATUS_CODES.values())))
     if len(df) and (not had_status or blank_status.all()):
         # no status column (or an empty one): one line and a notice, not one line per order
-        what = "缺少订单状态列" if not had_status else "订单状态列全部为空"
         log.note("status", "status_column", FIXED,
-                 f"{what}：全部 {len(df)} 笔订单按已成交计入（作废、草稿等无法区分）",
-                 f"{'no order status column' if not had_status else 'the order status column is empty'}: "
-                 f"all {len(df)} orders counted as closed (cancelled or draft orders cannot be told apart)")
+                 msg("log.no_status_column" if not had_status else "log.empty_status_column", n=Num(len(df))))
     else:
         log.add(df.loc[blank_status, "_row"], "status", None, parse.STATUS_CLOSED, "status", FIXED,
-                "缺少订单状态，按已成交计", "status missing, counted as closed")
+                msg("log.status_missing"))
     syn = status.notna() & (status != parse.map_unique(df["status"], parse.normalize_text))
     log.add(df.loc[syn, "_row"], "status", df.loc[syn, "status"], status[syn], "status", FIXED,
-            "状态同义词统一", "status synonym normalised")
+            msg("log.status_synonym"))
     out["status"] = status.where(~blank_status, parse.STATUS_CLOSED)
 
     keep = ~(no_cust | bad_date | bad_amount | unknown)
@@ -212,14 +236,13 @@ def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet
     gen = out["order_id"].isna()
     new_ids = "R" + out.loc[gen, "row"].astype(str)
     log.add(out.loc[gen, "row"], "order_id", None, new_ids, "order_id", FIXED,
-            "缺少订单编号，按行号生成", "order ID missing, generated from the row number")
+            msg("log.order_id_generated"))
     out.loc[gen, "order_id"] = new_ids
 
     dup = out["order_id"].duplicated(keep="first")
     first_row = out.drop_duplicates("order_id").set_index("order_id")["row"]
     log.add(out.loc[dup, "row"], "order_id", out.loc[dup, "order_id"], None, "duplicate_id", EXCLUDED,
-            "订单编号重复，保留第 " + out.loc[dup, "order_id"].map(first_row).astype(str) + " 行",
-            "duplicate order ID, row " + out.loc[dup, "order_id"].map(first_row).astype(str) + " kept")
+            row_msgs("log.duplicate_order", out.loc[dup, "order_id"].map(first_row)))
     out = out[~dup]
 
     same = [c for c in ("order_date", "customer_id", "salesperson", "product_line", "amount", "status")]
@@ -228,12 +251,11 @@ def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet
     first_of = out[possible].groupby(same, dropna=False)["row"].transform("min")
     later = possible & (out["row"] != first_of.reindex(out.index))
     log.add(out.loc[later, "row"], "order_id", out.loc[later, "order_id"], None, "possible_duplicate", FLAGGED,
-            "疑似重复：与第 " + first_of[later].astype(str) + " 行除订单编号外完全相同",
-            "possible duplicate: same as row " + first_of[later].astype(str) + " except the order ID")
+            row_msgs("log.possible_duplicate", first_of[later]))
 
     zero = out["amount"].eq(0)
     log.add(out.loc[zero, "row"], "amount", 0, None, "zero_amount", FLAGGED,
-            "金额为 0，不计入订单数", "zero amount, not counted as an order")
+            msg("log.zero_amount"))
     counts = out["status"].isin(settings.revenue_statuses)
     out["revenue"] = out["amount"].where(counts, 0.0)
     out["is_order"] = counts & out["amount"].gt(0)
@@ -255,18 +277,16 @@ def clean_customers(raw: pd.DataFrame, *, sheet: str = "客户档案", labels: M
               "owner", "tags", "decision_style", "decision_chain", "pain_points"):
         out[c] = parse.key_texts(df[c])
     no_id = out["customer_id"].isna()
-    log.add(df.loc[no_id, "_row"], "customer_id", None, None, "customer_id", EXCLUDED, "缺少客户编号",
-            "customer ID missing")
+    log.add(df.loc[no_id, "_row"], "customer_id", None, None, "customer_id", EXCLUDED, msg("log.no_customer_id"))
     fd = parse.map_unique(df["first_deal_date"], parse.parse_date)
     bad = fd.isna() & ~parse.map_unique(df["first_deal_date"], parse.is_blank).astype(bool)
     log.add(df.loc[bad, "_row"], "first_deal_date", df.loc[bad, "first_deal_date"], None, "date", FLAGGED,
-            "无法识别的日期，按空值处理", "unrecognised date, treated as empty")
+            msg("log.bad_date_empty"))
     out["first_deal_date"] = pd.to_datetime(fd, errors="coerce").astype("datetime64[ns]")
     for c in ("industry_potential", "urgency", "win_likelihood"):
         s = parse.map_unique(df[c], parse.parse_score)
         bad = s.isna() & ~parse.blank_mask(df[c])
-        log.add(df.loc[bad, "_row"], c, df.loc[bad, c], None, "score", FLAGGED, "评分应为 1–5，按空值处理",
-                "score must be 1–5, treated as empty")
+        log.add(df.loc[bad, "_row"], c, df.loc[bad, c], None, "score", FLAGGED, msg("log.bad_score"))
         out[c] = s.astype("float64")
     budget = parse.map_unique(df["budget"], parse.parse_amount)
     bad = budget.isna() & ~parse.blank_mask(df["budget"])
@@ -275,11 +295,11 @@ def clean_customers(raw: pd.DataFrame, *, sheet: str = "客户档案", labels: M
     out["budget"] = budget.astype("float64")
     no_contact = ~no_id & (out["contact"].isna() | out["phone"].isna())
     log.add(out.loc[no_contact, "row"], "phone", None, None, "missing_contact", FLAGGED,
-            "缺少联系人或联系方式", "contact person or phone missing")
+            msg("log.missing_contact"))
     out = out[~no_id]
     dup = out["customer_id"].duplicated(keep="first")
     log.add(out.loc[dup, "row"], "customer_id", out.loc[dup, "customer_id"], None, "duplicate_id", EXCLUDED,
-            "客户编号重复，保留第一行", "duplicate customer ID, first row kept")
+            msg("log.duplicate_customer"))
     out = out[~dup].reset_index(drop=True)
     return out, log.frame()
 
@@ -301,28 +321,25 @@ def clean_followups(raw: pd.DataFrame, *, today: dt.date, sheet: str = "跟进�
         out[c] = parse.map_unique(df[c], lambda v: (v.strip() or None) if isinstance(v, str) else parse.key_text(v))
     d = parse.map_unique(df["date"], parse.parse_date)
     bad = d.isna()
-    log.add(df.loc[bad, "_row"], "date", df.loc[bad, "date"], None, "date", EXCLUDED, "无法识别的跟进日期",
-            "unrecognised follow-up date")
+    log.add(df.loc[bad, "_row"], "date", df.loc[bad, "date"], None, "date", EXCLUDED, msg("log.bad_followup_date"))
     out["date"] = pd.to_datetime(d, errors="coerce").astype("datetime64[ns]")
     nd = parse.map_unique(df["next_date"], parse.parse_date)
     bad_nd = nd.isna() & ~parse.blank_mask(df["next_date"])
     log.add(df.loc[bad_nd, "_row"], "next_date", df.loc[bad_nd, "next_date"], None, "date", FLAGGED,
-            "无法识别的下次跟进日期，按空值处理", "unrecognised next follow-up date, treated as empty")
+            msg("log.bad_next_date"))
     out["next_date"] = pd.to_datetime(nd, errors="coerce").astype("datetime64[ns]")
     sat = parse.map_unique(df["satisfaction"], parse.parse_satisfaction).astype("float64")
     words = sat.notna() & parse.text_mask(df["satisfaction"]) & parse.map_unique(
         df["satisfaction"], lambda v: isinstance(v, str) and parse.parse_score(v) is None).astype(bool)
     log.add(df.loc[words, "_row"], "satisfaction", df.loc[words, "satisfaction"], sat[words], "satisfaction", FIXED,
-            "满意度文字转为 1–5 分（非常满意5 满意4 一般3 不满意2 非常不满意1）",
-            "satisfaction words converted to a 1–5 score")
+            msg("log.satisfaction_words"))
     bad_sat = sat.isna() & ~parse.blank_mask(df["satisfaction"])
     log.add(df.loc[bad_sat, "_row"], "satisfaction", df.loc[bad_sat, "satisfaction"], None, "score", FLAGGED,
-            "无法识别的满意度（应为 1–5 或 满意/一般/不满意），按空值处理",
-            "unrecognised satisfaction (use 1–5 or 满意/一般/不满意), treated as empty")
+            msg("log.bad_satisfaction"))
     out["satisfaction"] = sat
     future = out["date"] > pd.Timestamp(today)
     log.add(out.loc[future, "row"], "date", df.loc[future, "date"], None, "future_date", FLAGGED,
-            "跟进日期晚于今天", "follow-up date is in the future")
+            msg("log.future_followup"))
     directory = linking.directory(customers) if customers is not None else linking.Directory()
     linked = linking.link(out["customer_id"], out["customer_name"], directory)
     ok = ~bad
@@ -331,7 +348,7 @@ def clean_followups(raw: pd.DataFrame, *, today: dt.date, sheet: str = "跟进�
     out["customer_id"], out["customer_name"] = linked["customer_id"], linked["customer_name"]
     no_id = out["customer_id"].isna()
     log.add(df.loc[no_id & ~bad, "_row"], "customer_id", None, None, "customer_id", EXCLUDED,
-            "缺少客户编号和客户名称", "customer ID and name missing")
+            msg("log.no_customer_followup"))
     out = out[~(bad | no_id)].reset_index(drop=True)
     return out, log.frame()
 
@@ -352,16 +369,16 @@ def clean_leads(raw: pd.DataFrame, *, sheet: str = "线索", labels: Mapping[str
         out[c] = parse.key_texts(df[c])
     unknown = ~out["stage"].isin(LEAD_STAGES)
     log.add(df.loc[unknown, "_row"], "stage", df.loc[unknown, "stage"], None, "stage", EXCLUDED,
-            "未知跟进阶段（可用：" + "/".join(LEAD_STAGES) + "）", "unknown stage (use " + "/".join(LEAD_STAGES) + ")")
+            msg("log.unknown_stage", stages=_codes("stage", (vocab.parse("stage", s) for s in LEAD_STAGES))))
     # 丢单阶段: one of the open stages, on a lost lead; anything else is flagged and read as blank
     open_stages = LEAD_STAGES[:3]
     bad = out["lost_stage"].notna() & ~unknown & (~out["lost_stage"].isin(open_stages) | out["stage"].ne("丢单"))
     not_lost = bad & out["stage"].ne("丢单")
     log.add(df.loc[bad & ~not_lost, "_row"], "lost_stage", df.loc[bad & ~not_lost, "lost_stage"], None, "lost_stage",
-            FLAGGED, "未知丢单阶段，按只到达需求确认计（可用：" + "/".join(open_stages) + "）",
-            "unknown lost-at stage, counted as reaching 需求确认 only (use " + "/".join(open_stages) + ")")
+            FLAGGED, msg("log.unknown_lost_stage", first=Code("stage", vocab.parse("stage", open_stages[0])),
+                         stages=_codes("stage", (vocab.parse("stage", s) for s in open_stages))))
     log.add(df.loc[not_lost, "_row"], "lost_stage", df.loc[not_lost, "lost_stage"], None, "lost_stage", FLAGGED,
-            "线索未丢单，丢单阶段不计入", "the lead is not lost: its lost-at stage is not used")
+            msg("log.not_lost"))
     out["lost_stage"] = out["lost_stage"].astype(object).mask(bad, None)
     out["est_amount"] = parse.map_unique(df["est_amount"], parse.parse_amount).astype("float64")
     for c in ("created", "stage_date"):

@@ -15,22 +15,48 @@ one does.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
+from .. import messages
+from ..messages import Bilingual, Code, Join, Num, msg
 from . import parse
 
 
-class Notice(NamedTuple):
-    """One sentence for the user, in Chinese and English; ``code`` says which rule made it."""
+@dataclass(frozen=True, init=False)
+class Notice:
+    """One sentence for the user: ``message`` (a :class:`~salesbook.messages.Msg`, rendered in the
+    workbook's language at the edge); ``code`` says which rule made it.
 
-    zh: str
-    en: str
-    code: str = ""
+    ``Notice(zh, en)`` (two texts) is still accepted for notes not yet in the catalogue; they become
+    a transitional :class:`~salesbook.messages.Bilingual`."""
 
-    def text(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+    message: Any
+    code: str
+
+    def __init__(self, message: Any, en: str | None = None, code: str = "") -> None:
+        object.__setattr__(self, "message", Bilingual(str(message), en) if en is not None else message)
+        object.__setattr__(self, "code", code)
+
+    def text(self, lang: str, unit: messages.Unit | None = None) -> str:
+        """The sentence in ``lang``."""
+        return messages.text(self.message, lang, unit)
+
+    @property
+    def zh(self) -> str:
+        """The Chinese sentence."""
+        return self.text("zh")
+
+    @property
+    def en(self) -> str:
+        """The English sentence."""
+        return self.text("en")
+
+
+def _notice(key: str, code: str, **values: Any) -> Notice:
+    return Notice(msg(key, **values), code=code)
 
 
 def _df(tables: Mapping[str, Any], key: str) -> pd.DataFrame | None:
@@ -55,8 +81,7 @@ def _data_rows(df: pd.DataFrame | None) -> int:
     return int((~blank).sum())
 
 
-_OPTIONAL_DIMENSIONS = (("region", "区域", "region"), ("product_line", "产品线", "product line"),
-                        ("channel", "渠道", "channel"))
+_OPTIONAL_DIMENSIONS = ("region", "product_line", "channel")  # column keys: headers in vocab.HEADERS
 
 
 def missing_columns(tables: Mapping[str, Any], clean: Mapping[str, pd.DataFrame], log: pd.DataFrame,
@@ -72,44 +97,28 @@ def missing_columns(tables: Mapping[str, Any], clean: Mapping[str, pd.DataFrame]
     if n:
         status = filled(orders, "status")
         if status == 0:
-            out.append(Notice("缺少订单状态列：全部订单按已成交计入（作废、草稿、取消的订单也算作销售额）",
-                              "no status column: every order counted as closed (void, draft and cancelled "
-                              "orders count as sales)", "no_status"))
+            out.append(_notice("notice.no_status", "no_status"))
         elif status < n:
-            out.append(Notice(f"{n - status} 行订单没有订单状态，按已成交计入",
-                              f"{n - status} order rows have no status: counted as closed", "blank_status"))
+            out.append(_notice("notice.blank_status", "blank_status", n=Num(n - status)))
         if filled(orders, "salesperson") == 0:
-            out.append(Notice("缺少销售负责人列：无法按人统计销售额与目标完成率",
-                              "no salesperson column: sales and target completion per rep cannot be computed",
-                              "no_salesperson"))
+            out.append(_notice("notice.no_salesperson", "no_salesperson"))
         if filled(orders, "collected") == 0:
-            out.append(Notice("缺少回款金额列：回款率按订单状态为「已回款」的销售额估算",
-                              "no collected-amount column: the collection rate is estimated from orders whose "
-                              "status is 已回款", "no_collected"))
+            out.append(_notice("notice.no_collected", "no_collected", status=Code("order_status", "collected")))
         if filled(orders, "customer_id") == 0:
-            out.append(Notice("缺少客户编号列：按客户名称识别客户（同一客户的不同写法会算作不同客户）",
-                              "no customer ID column: customers are told apart by name (two spellings of one "
-                              "customer count as two)", "no_customer_id"))
+            out.append(_notice("notice.no_customer_id", "no_customer_id"))
         if filled(orders, "order_id") == 0:
-            out.append(Notice("缺少订单编号列：编号按行号生成，无法识别重复导入的订单",
-                              "no order ID column: IDs are generated from row numbers; orders imported twice "
-                              "cannot be recognised by ID", "no_order_id"))
-        dims = [d for d in _OPTIONAL_DIMENSIONS if filled(orders, d[0]) == 0]
+            out.append(_notice("notice.no_order_id", "no_order_id"))
+        dims = [d for d in _OPTIONAL_DIMENSIONS if filled(orders, d) == 0]
         if dims:
-            out.append(Notice(f"缺少{'、'.join(d[1] for d in dims)}列：对应的拆解为空",
-                              f"no {', '.join(d[2] for d in dims)} column: those breakdowns are empty",
-                              "no_dimensions"))
+            out.append(_notice("notice.no_dimensions", "no_dimensions",
+                               columns=Join(tuple(Code("order_column", d) for d in dims), "join.list")))
         if filled(orders, "cost") == 0:
-            out.append(Notice("缺少成本列：不计算毛利与毛利率", "no cost column: no margin is computed", "no_cost"))
+            out.append(_notice("notice.no_cost", "no_cost"))
     out += _target_notices(tables, clean, log, settings)
     if n and _data_rows(_df(tables, "customers")) == 0:
-        out.append(Notice("没有客户档案：客户简称无法统一为全称，客户分层只依据订单",
-                          "no customer records: short names cannot be mapped to full names; tiers use orders only",
-                          "no_customers"))
+        out.append(_notice("notice.no_customers", "no_customers"))
     if n and _data_rows(_df(tables, "followups")) == 0:
-        out.append(Notice("没有跟进记录：维护计划中的最近跟进与逾期无法计算",
-                          "no follow-up records: last contact and overdue follow-ups cannot be computed",
-                          "no_followups"))
+        out.append(_notice("notice.no_followups", "no_followups"))
     return out
 
 
@@ -118,25 +127,18 @@ def _target_notices(tables, clean, log, settings) -> list[Notice]:
     targets = clean.get("targets")
     if raw is None or _data_rows(raw.df) == 0 or targets is None or targets.empty:
         if _data_rows(_df(tables, "orders")):
-            return [Notice("没有可用的销售目标：完成率与达标状态无法计算",
-                           "no usable targets: completion and met/not met cannot be computed", "no_targets")]
+            return [_notice("notice.no_targets", "no_targets")]
         return []
     sheet = raw.sheet
     guessed = log[(log["sheet"] == sheet) & log["rule"].astype(str).str.contains("unit", case=False)] \
         if not log.empty else log
     if not guessed.empty:
-        return [Notice("销售目标的单位按与销售额的量级推断（见清洗日志）",
-                       "the targets' unit was inferred from their size against sales (see the cleaning log)",
-                       "target_unit_guessed")]
+        return [_notice("notice.target_unit_guessed", "target_unit_guessed", log=Code("sheet", "cleaning_log"))]
     ratio = _sales_to_targets(clean.get("orders"), targets)
     if "target" not in (raw.units or {}) and ratio is not None and not 1 / MAGNITUDE < ratio < MAGNITUDE:
         unit = getattr(settings, "input_unit", "元")
         times = f"{ratio:,.0f}" if ratio >= 1 else f"1/{1 / ratio:,.0f}"
-        return [Notice(f"销售目标未注明单位（表头或标题），按默认单位 {unit} 读取，但销售额约为目标的 {times} 倍："
-                       "请确认目标的单位（例如表头写“目标值(万元)”）",
-                       f"the targets name no unit (header or title) and were read in {unit}, but sales are about "
-                       f"{times} times the targets: check their unit (e.g. a header '目标值(万元)')",
-                       "target_unit_default")]
+        return [_notice("notice.target_unit_default", "target_unit_default", unit=Code("unit", "wan" if "万" in unit else "yuan"), times=times)]
     return []
 
 

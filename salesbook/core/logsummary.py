@@ -9,23 +9,61 @@ left-out rows first, then flagged, then fixed.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .clean import EXCLUDED, FIXED, FLAGGED
+from ..messages import Bilingual, Code, Msg, Num, msg
+from .clean import EXCLUDED, FIXED, FLAGGED, STATUS_CODES
 
 ACTION_ORDER = {EXCLUDED: 0, FLAGGED: 1, FIXED: 2}
-ACTION_LABELS = {EXCLUDED: "未计入分析", FLAGGED: "需核对", FIXED: "已自动规范"}
-SUMMARY_COLUMNS = ["action", "action_label", "sheet", "column", "rule", "reason", "reason_en", "count", "rows"]
+SUMMARY_COLUMNS = ["action", "sheet", "column", "rule", "reason", "count", "rows"]
 EXAMPLE_ROWS = 5
 _DIGITS = re.compile(r"\d+")
+ELIDED = "…"  # a value that differs between the log rows a summary line stands for
+
+
+def _reason_key(reason: Any) -> Any:
+    """What summary lines group by: a message's key and its values other than numbers (a row number
+    quoted in "row 12 kept" does not split a line); for text, the text with its digits as #."""
+    if isinstance(reason, Msg):
+        return (reason.key, tuple((k, v) for k, v in reason.values if not isinstance(v, (int, float, Num))))
+    if isinstance(reason, Bilingual):
+        return _DIGITS.sub("#", reason.zh)
+    return _DIGITS.sub("#", str(reason))
+
+
+def _common(reasons: list[Any]) -> Any:
+    """One reason for a summary line: the reason if all agree, else the values that differ shown as …."""
+    first = reasons[0]
+    if all(r == first for r in reasons):
+        return first
+    if isinstance(first, Msg):
+        values = {name: (ELIDED if any(r.get(name) != v for r in reasons) else v) for name, v in first.values}
+        return msg(first.key, **values)
+    if isinstance(first, Bilingual):
+        return Bilingual(_DIGITS.sub(ELIDED, first.zh), _DIGITS.sub(ELIDED, first.en))
+    return _DIGITS.sub(ELIDED, str(first))
 
 
 def ordered(log: pd.DataFrame) -> pd.DataFrame:
     """The log with left-out rows first, then flagged, then fixed; within each, the order it had."""
     rank = log["action"].map(ACTION_ORDER).fillna(len(ACTION_ORDER)).to_numpy()
     return log.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
+
+
+def shown(log: pd.DataFrame) -> pd.DataFrame:
+    """:func:`ordered`, with the order statuses cleaning wrote (new values of the ``status`` rule) as
+    messages naming the status's code, so the sheet shows them in the workbook's language. The log
+    itself keeps the values Clean writes back into 订单明细."""
+    out = ordered(log)
+    status = out["rule"].eq("status") & out["new_value"].isin(list(STATUS_CODES))
+    if status.any():
+        out["new_value"] = out["new_value"].astype(object)
+        out.loc[status, "new_value"] = out.loc[status, "new_value"].map(
+            lambda v: msg("log.value", value=Code("order_status", STATUS_CODES[v])))
+    return out
 
 
 def summary(log: pd.DataFrame) -> pd.DataFrame:
@@ -37,24 +75,17 @@ def summary(log: pd.DataFrame) -> pd.DataFrame:
     by count (largest first)."""
     if log.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "count" else "object") for c in SUMMARY_COLUMNS})
-    df = log.assign(_reason_key=log["reason"].astype(str).str.replace(_DIGITS, "#", regex=True),
-                    _order=range(len(log)))
+    df = log.assign(_reason_key=log["reason"].map(_reason_key), _order=range(len(log)))
     keys = ["action", "sheet", "column", "rule", "_reason_key"]
     lines = []
     for (action, sheet, column, rule, reason_key), g in df.groupby(keys, sort=False, dropna=False):
         rows = pd.to_numeric(g["row"], errors="coerce").dropna().astype("int64")
         counted_rows = action in (EXCLUDED, FLAGGED)
         count = int(rows.nunique()) if counted_rows else len(g)
-        reasons = g["reason"].astype(str).unique()
-        same = len(reasons) == 1
         example = sorted(rows.unique())[:EXAMPLE_ROWS]
         lines.append({
-            "action": action, "action_label": ACTION_LABELS.get(action, str(action)), "sheet": sheet,
-            "column": column, "rule": rule,
-            "reason": reasons[0] if same else reason_key.replace("#", "…"),
-            "reason_en": g["reason_en"].iloc[0] if same else
-            _DIGITS.sub("…", str(g["reason_en"].iloc[0])),
-            "count": count,
+            "action": action, "sheet": sheet, "column": column, "rule": rule,
+            "reason": _common(list(g["reason"])), "count": count,
             "rows": ", ".join(str(r) for r in example) + (" …" if rows.nunique() > EXAMPLE_ROWS else ""),
             "_rank": ACTION_ORDER.get(action, len(ACTION_ORDER)), "_first": int(g["_order"].min()),
         })
@@ -72,11 +103,7 @@ def totals(log: pd.DataFrame) -> dict[str, int]:
     return {EXCLUDED: rows(EXCLUDED), FLAGGED: rows(FLAGGED), FIXED: int((log["action"] == FIXED).sum())}
 
 
-def headline(log: pd.DataFrame) -> tuple[str, str]:
-    """The summary's title in Chinese and English, with the three totals."""
+def headline(log: pd.DataFrame) -> Msg:
+    """The summary's title (a message) with the three totals."""
     t = totals(log)
-    zh = (f"清洗摘要：{t[EXCLUDED]:,} 行未计入分析，{t[FLAGGED]:,} 行需核对，{t[FIXED]:,} 个值已自动规范"
-          "（按原因汇总，明细见下方日志）")
-    en = (f"Cleaning summary: {t[EXCLUDED]:,} rows left out, {t[FLAGGED]:,} rows to check, "
-          f"{t[FIXED]:,} values normalised (by reason; the log is below)")
-    return zh, en
+    return msg("log.headline", excluded=Num(t[EXCLUDED]), flagged=Num(t[FLAGGED]), fixed=Num(t[FIXED]))

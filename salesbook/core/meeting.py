@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from .. import messages, vocab
+from ..messages import Day, Join, Msg, msg, text
 from .pipeline import Result
 from .report import mask_phones, open_alerts, region_drag
 
 DUE_DAYS = 7
 CHANGE_COLS = ["type", "subject", "before", "after"]
-ALERT_COLS = ["severity", "rule_name", "subject", "owner", "stake", "message"]
+ALERT_COLS = ["severity", "rule", "subject", "owner", "stake", "message"]  # severity and rule: codes
 DUE_COLS = ["customer_id", "customer_name", "tier", "next_due", "overdue_days", "focus"]
 
 
@@ -75,10 +76,10 @@ def improvement_star(performance: pd.DataFrame) -> Star | None:
 class Page:
     kind: str  # salesperson | region
     subject: str
-    title: str
-    numbers: list[tuple[str, object, str]]  # label, value, kind (amount/pct/int/text)
+    title: Msg
+    numbers: list[tuple[str, object, str]]  # label (a meeting_number code), value, kind (amount/pct/int/num/text)
     changes: pd.DataFrame  # type, subject, before, after
-    alerts: pd.DataFrame  # severity, rule_name, subject, owner, stake (元), message
+    alerts: pd.DataFrame  # severity, rule (codes), subject, owner, stake (元), message (+ message_en while text)
     followups: pd.DataFrame  # customer_id, customer_name, tier, next_due, overdue_days, focus
 
 
@@ -99,26 +100,19 @@ def _mentions(texts: pd.Series, words: set[str]) -> pd.Series:
     return texts.fillna("").astype(str).map(lambda t: pattern.search(t) is not None).astype(bool)
 
 
-# the page's number labels in English (the pages are built with the Chinese ones)
-LABELS_EN = {"本月销售额": "sales this month", "本月目标": "target this month", "本月完成率": "completion this month",
-             "时间进度": "time elapsed", "今年累计销售额": "sales year to date", "排名": "rank",
-             "今年完成率": "completion year to date", "今年新客户": "new customers this year", "占比": "share",
-             "拖累团队完成率(百分点)": "cost to team completion (points)", "负责人": "salespeople"}
+def _said(value: Any) -> str:
+    """A cell's words for matching names: a message rendered in Chinese (names are the user's)."""
+    return text(value, "zh") if isinstance(value, Msg) else ("" if value is None or pd.isna(value) else str(value))
 
 
-def pages(result: Result, changes: pd.DataFrame, acknowledged: set[str] = frozenset(), lang: str = "zh") -> list[Page]:
+def pages(result: Result, changes: pd.DataFrame, acknowledged: set[str] = frozenset()) -> list[Page]:
+    """The pages, salespeople first (by name), then regions; their labels are codes of the
+    vocabulary's ``meeting_number`` domain and their titles messages (rendered at the edge)."""
     f = result.frames
     as_of = pd.Timestamp(result.as_of)
     owned = _owned(result)
     alerts = open_alerts(result, acknowledged)
-    if not alerts.empty:  # the core's codes and messages in the page's language
-        unit = messages.unit_of(result.settings)
-        alerts = alerts.assign(
-            rule_name=alerts["rule"].map(lambda r: vocab.label("rule", r, lang)),
-            severity=alerts["severity"].map(lambda v: vocab.label("severity", v, lang)),
-            **{c: alerts[c].map(lambda v: messages.text(v, lang, unit)) for c in ("message", "subject", "owner")})
-    plan = f["plan"].assign(tier=f["plan"]["tier"].map(lambda t: vocab.label("tier", t, lang)),
-                            focus=f["plan"]["focus"].map(lambda v: messages.text(v, lang, messages.unit_of(result.settings))))
+    plan = f["plan"]
     perf = f["performance"]
     people = f["by_salesperson"].set_index("salesperson") if not f["by_salesperson"].empty else pd.DataFrame()
     month = perf[(perf["freq"] == "M") & (perf["elapsed"] < 1)] if not perf.empty else perf
@@ -130,17 +124,16 @@ def pages(result: Result, changes: pd.DataFrame, acknowledged: set[str] = frozen
         m = month[month["salesperson"] == person] if not month.empty else month
         if not m.empty:
             r = m.iloc[0]
-            numbers += [("本月销售额", r["actual"], "amount"), ("本月目标", r["target"], "amount"),
-                        ("本月完成率", r["completion"], "pct"), ("时间进度", r["elapsed"], "pct")]
+            numbers += [("sales_month", r["actual"], "amount"), ("target_month", r["target"], "amount"),
+                        ("completion_month", r["completion"], "pct"), ("elapsed", r["elapsed"], "pct")]
         if person in people.index:
             p = people.loc[person]
-            numbers += [("今年累计销售额", p["revenue"], "amount"), ("排名", int(p["rank"]), "int")]
+            numbers += [("sales_ytd", p["revenue"], "amount"), ("rank", int(p["rank"]), "int")]
             if "completion" in p:
-                numbers.append(("今年完成率", p["completion"], "pct"))
-            numbers.append(("今年新客户", int(p.get("new_customers", 0)), "int"))
+                numbers.append(("completion_ytd", p["completion"], "pct"))
+            numbers.append(("new_customers", int(p.get("new_customers", 0)), "int"))
         words = {person} | ids | names
-        title = (f"{person} · 例会材料（截至 {result.as_of:%Y-%m-%d}）" if lang == "zh"
-                 else f"{person} · meeting pack (as of {result.as_of:%Y-%m-%d})")
+        title = msg("meeting.title_person", who=person, as_of=Day(result.as_of))
         out.append(_page("salesperson", person, title, numbers,
                          changes, alerts, plan[plan["owner"] == person], words, as_of))
     drag = _region_table(result)
@@ -151,14 +144,13 @@ def pages(result: Result, changes: pd.DataFrame, acknowledged: set[str] = frozen
         numbers = []
         by_region = f["by_region"].set_index("region") if not f["by_region"].empty else pd.DataFrame()
         if region in by_region.index:
-            numbers += [("今年累计销售额", by_region.loc[region, "revenue"], "amount"),
-                        ("占比", by_region.loc[region, "share"], "pct")]
+            numbers += [("sales_ytd", by_region.loc[region, "revenue"], "amount"),
+                        ("share", by_region.loc[region, "share"], "pct")]
         if region in drag.index:
-            numbers += [("今年完成率", drag.loc[region, "completion"], "pct"),
-                        ("拖累团队完成率(百分点)", drag.loc[region, "drag"] * 100, "num")]
-        numbers.append(("负责人", "、".join(sorted(reps)), "text"))
-        title = (f"{region}区域 · 例会材料（截至 {result.as_of:%Y-%m-%d}）" if lang == "zh"
-                 else f"Region {region} · meeting pack (as of {result.as_of:%Y-%m-%d})")
+            numbers += [("completion_ytd", drag.loc[region, "completion"], "pct"),
+                        ("drag", drag.loc[region, "drag"] * 100, "num")]
+        numbers.append(("reps", Join(tuple(sorted(reps)), "join.list"), "text"))
+        title = msg("meeting.title_region", region=region, as_of=Day(result.as_of))
         out.append(_page("region", region, title, numbers,
                          changes, alerts, plan[plan["customer_id"].isin(ids)], {region} | ids | names | reps, as_of))
     return out
@@ -171,14 +163,13 @@ def _region_table(result: Result) -> pd.DataFrame:
 
 def _page(kind, subject, title, numbers, changes, alerts, plan, words, as_of) -> Page:
     changes = changes.reindex(columns=CHANGE_COLS)
-    alerts = alerts.reindex(columns=ALERT_COLS)
+    alerts = alerts.reindex(columns=ALERT_COLS + (["message_en"] if "message_en" in alerts else []))
     plan = plan.reindex(columns=DUE_COLS)
     ch = changes[_mentions(changes["subject"], words)]
-    said = (alerts["subject"].fillna("") + " " + alerts["owner"].fillna("").astype(str) + " "
-            + alerts["message"].fillna(""))
+    said = (alerts["subject"].map(_said) + " " + alerts["owner"].map(_said) + " " + alerts["message"].map(_said))
     al = alerts[_mentions(said, words)]
     ch = ch.assign(**{c: ch[c].map(mask_phones) for c in ("subject", "before", "after")})
-    al = al.assign(message=al["message"].map(mask_phones))
+    al = al.assign(**{c: al[c].map(mask_phones) for c in ("message", "message_en") if c in al})
     due = plan[pd.to_datetime(plan["next_due"]) <= as_of + pd.Timedelta(days=DUE_DAYS)]
     due = due.sort_values(["overdue_days", "next_due"], ascending=[False, True])
     due = due.assign(**{c: due[c].map(mask_phones) for c in ("customer_id", "customer_name", "focus")})

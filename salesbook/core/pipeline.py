@@ -227,12 +227,12 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
                               "owner", ("stake", "amount"), "message", "action", ("decision", "text", True),
                               ("decision_note", "text", True), "key"),
                          id_col="key")],
-        "cleaning_log": [Block("log_summary", Bilingual(*logsummary.headline(log)), logsummary.summary(log),
-                               cols(("action", "text", False, "action"), "sheet", ("count", "int"), "column", "rule",
-                                    "reason", "reason_en", "rows")),
-                         Block("cleaning_log", msg("title.cleaning_log"), logsummary.ordered(log),
-                               cols(("action", "text", False, "action"), "sheet", ("row", "int"), "column", "rule",
-                                    "reason", "reason_en", "old_value", "new_value"))],
+        "cleaning_log": [Block("log_summary", logsummary.headline(log), logsummary.summary(log),
+                               cols(("action", "text", False, "action"), "sheet", ("count", "int"), "column",
+                                    ("rule", "text", False, "log_rule"), "reason", "rows")),
+                         Block("cleaning_log", msg("title.cleaning_log"), logsummary.shown(log),
+                               cols(("action", "text", False, "action"), "sheet", ("row", "int"), "column",
+                                    ("rule", "text", False, "log_rule"), "reason", "old_value", "new_value"))],
     }
 
 

@@ -14,12 +14,14 @@ import hashlib
 import math
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-DRAFT, REVIEWED, AGAIN = "草稿", "已审核", "需重新审核"
-STATUS_EN = {DRAFT: "draft", REVIEWED: "reviewed", AGAIN: "review again"}
-STATUS_ZH = {v: k for k, v in STATUS_EN.items()}
+from .. import vocab
+from ..messages import Code, Money, Msg, Num, msg
+
+DRAFT, REVIEWED, AGAIN = "draft", "reviewed", "review_again"  # codes of the vocabulary's review_status domain
 
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?%?")
 
@@ -34,10 +36,10 @@ def fingerprint(texts: pd.Series | list[str]) -> str:
 class Review:
     """What the sheet shows (status, reviewer, date, note) and what the store remembers."""
 
-    status: str
+    status: str  # a review_status code, or the text typed when it is none
     reviewer: object
     date: object
-    note: str
+    note: Any  # a Msg ("" when none; a note stored by an earlier write is its text)
     reviewed_fp: str  # the fingerprint accepted by the last review ("" when none)
     reviewed_summary: str  # the headline numbers at that review, for the sentence
     last_fp: str  # the fingerprint of the report just written
@@ -45,24 +47,29 @@ class Review:
 
 
 def normal_status(text: object) -> str:
-    """The typed status, English words mapped to the Chinese ones; empty → 草稿."""
+    """The typed status as a code (草稿/已审核/需重新审核 or their English words); empty → draft;
+    any other text is kept as typed."""
     if text is None or (isinstance(text, float) and math.isnan(text)) or not str(text).strip():
         return DRAFT
-    s = str(text).strip()
-    return STATUS_ZH.get(s.lower(), s)
+    return vocab.parse("review_status", text) or str(text).strip()
 
 
-def summary(n_orders: int, sales_text: str) -> str:
-    """The headline numbers remembered with a fingerprint: "800|1,234.56万元"."""
-    return f"{n_orders:,}|{sales_text}"
+def summary(n_orders: int, sales: float) -> str:
+    """The headline numbers remembered with a fingerprint, in no language: "800|12345600.00" (元)."""
+    return f"{n_orders}|" if math.isnan(float(sales)) else f"{n_orders}|{float(sales):.2f}"
 
 
-def _say(summary_text: str, lang: str) -> str:
+def _say(summary_text: str) -> Msg:
     n, _, sales = summary_text.partition("|")
-    return f"订单 {n} 笔、今年累计销售额 {sales}" if lang == "zh" else f"{n} orders, {sales} sales this year"
+    n_value: Any = Num(int(n.replace(",", ""))) if n.replace(",", "").isdigit() else n
+    try:
+        sales_value: Any = Money(float(sales))
+    except ValueError:  # a summary stored by an older version: its text as it was
+        sales_value = sales
+    return msg("review.summary", orders=n_value, sales=sales_value)
 
 
-def decide(typed: dict, stored: dict, current_fp: str, current_summary: str, lang: str = "zh") -> Review:
+def decide(typed: dict, stored: dict, current_fp: str, current_summary: str) -> Review:
     """The review after this write.
 
     ``typed``: status/reviewer/date read from the sheet before it was rewritten; ``stored``:
@@ -79,20 +86,16 @@ def decide(typed: dict, stored: dict, current_fp: str, current_summary: str, lan
         base_summary = reviewed_summary if reviewed_fp else (stored.get("last_summary") or "")
         if base and base != current_fp:
             status = AGAIN
-            zh = lang == "zh"
             changed = base_summary and base_summary != current_summary
-            what = (f"{_say(base_summary, lang)} → {_say(current_summary, lang)}" if changed
-                    else ("报告中的数字已变化" if zh else "numbers in the report changed"))
+            what = (msg("review.change", before=_say(base_summary), after=_say(current_summary)) if changed
+                    else msg("review.numbers_changed"))
             who = ", ".join(str(x) for x in (reviewer, _date_text(date)) if x not in (None, ""))
-            note = (f"审核（{who or '—'}）后数据已更新：{what}。请核对后将状态改回“已审核”。" if zh else
-                    f"The data changed after the review ({who or '—'}): {what}. Check it and set the status "
-                    "back to “reviewed”.")
+            note = msg("review.again_note", who=who or "—", what=what, reviewed=Code("review_status", REVIEWED))
             reviewed_fp, reviewed_summary = "", ""
         else:
             reviewed_fp, reviewed_summary = current_fp, current_summary
     elif status == AGAIN:
-        note = stored.get("note") or ("数据已在审核后变化，请重新审核。" if lang == "zh"
-                                      else "The data changed after the review: review it again.")
+        note = stored.get("note") or msg("review.again_default")
         reviewed_fp, reviewed_summary = "", ""
     else:
         reviewed_fp, reviewed_summary = "", ""

@@ -14,6 +14,7 @@ import pandas as pd
 import xlwings as xw
 
 from .. import schema, vocab
+from ..core.alerts_common import canonical_key
 from ..core.parse import key_text
 from ..core.pipeline import Result
 from ..core.tables import Block
@@ -93,6 +94,8 @@ def read_user_columns(sheet: xw.Sheet, blocks: list[Block]) -> dict[str, dict[st
             if header is None:
                 continue
             ident = key_text(row[header[id_c.key]])
+            if id_c.key == "key":  # an alert or problem key written by an older version: today's spelling
+                ident = canonical_key(ident)
             typed = {k: row[i] for k, i in header.items() if k != id_c.key and row[i] not in (None, "")}
             if ident and any(k != "_archived_on" for k in typed):
                 saved[ident] = typed

@@ -15,8 +15,10 @@ import pandas as pd
 import xlwings as xw
 
 from .. import messages, vocab
+from ..core.alerts_common import canonical_key
 from ..core.numtext import pct
 from ..core.pipeline import Result
+from ..messages import Code, Num, msg
 from . import store
 from .book import ensure_sheet, sheet_names
 from .cellstate import put
@@ -26,9 +28,12 @@ STATE = "_salesbook_state"
 STATE_HEADER = ["kind", "key", "value"]
 SHEET = ("变更记录", "Change log")
 HEADER = {"zh": ["刷新时间", "分析截止日", "类型", "对象", "原值", "新值"],
-          "en": ["refreshed_at", "as_of", "type", "subject", "before", "after"]}
-KINDS = {"tier": "客户层级", "segment": "RFM分层", "alert_new": "新增预警", "alert_resolved": "预警解除",
-         "completion": "完成率", "first": "首次分析"}
+          "en": ["Refreshed at", "As of", "Type", "Subject", "Before", "After"]}
+KINDS = {k: k for k in vocab.DOMAINS["change"]}  # change type → its code (words: vocab domain "change")
+_VALUE_DOMAIN = {"tier": "tier", "segment": "segment"}  # the before/after of these changes are codes
+
+
+TEAM = "团队"  # the subject of the team's own completion (shown as change.team in the workbook's language)
 
 
 def state_of(result: Result) -> dict[tuple[str, str], str]:
@@ -39,39 +44,71 @@ def state_of(result: Result) -> dict[tuple[str, str], str]:
         state[("tier", f"{cid} {names.get(cid, '')}".strip())] = vocab.label("tier", tier, "zh")  # as stored before
     for cid, seg in zip(f["rfm"]["customer_id"], f["rfm"]["segment"], strict=True):
         state[("segment", f"{cid} {names.get(cid, '')}".strip())] = vocab.label("segment", seg, "zh")
-    for key, rule, subject in zip(f["alerts"]["key"], f["alerts"]["rule"], f["alerts"]["subject"], strict=True):
-        state[("alert", key)] = f"{vocab.label('rule', rule, 'zh')}：{messages.text(subject, 'zh')}"
+    for key, subject in zip(f["alerts"]["key"], f["alerts"]["subject"], strict=True):
+        # the rule's word is added when shown (the key starts with its code)
+        state[("alert", key)] = messages.text(subject, "zh")
     perf = f["performance"]
     for r in perf.itertuples(index=False):
         if pd.notna(r.completion):
-            who = " / ".join(str(x) for x in (r.salesperson, r.product_line, r.region) if isinstance(x, str)) or "团队"
+            who = " / ".join(str(x) for x in (r.salesperson, r.product_line, r.region) if isinstance(x, str)) or TEAM
             state[("completion", f"{r.period_label} {who}")] = pct(r.completion)  # as the cell shows it
     return state
 
 
 def diff(old: dict[tuple[str, str], str], new: dict[tuple[str, str], str]) -> list[tuple[str, str, str, str]]:
-    """(type, subject, before, after) for every change; alerts as new/resolved."""
+    """(type code, subject, before, after) for every change; alerts as new/resolved, their subject the
+    alert's key (rule|…) and before/after its subject (:func:`_shown` words them)."""
     out = []
     for (kind, key), value in sorted(new.items()):
         before = old.get((kind, key))
         if kind == "alert":
             if before is None:
-                out.append((KINDS["alert_new"], value, "", value))
+                out.append((KINDS["alert_new"], key, "", value))
         elif before is not None and before != value:
             out.append((KINDS[kind], key, before, value))
         elif before is None and kind in ("tier", "segment") and any(k == kind for k, _ in old):
-            out.append((KINDS[kind], key, "（新）", value))
+            out.append((KINDS[kind], key, NEW, value))
     for (kind, key), value in sorted(old.items()):
         if kind == "alert" and (kind, key) not in new:
-            out.append((KINDS["alert_resolved"], value, value, ""))
+            out.append((KINDS["alert_resolved"], key, value, ""))
     return out
+
+
+NEW = "(new)"  # the before of a customer new to a tier or segment, shown as the catalogue's change.new
+
+
+def _shown(change: tuple, lang: str) -> list:
+    """A change row in ``lang``: its type's word, an alert as 'rule: subject', tiers and segments as words."""
+    kind, subject, before, after = change
+    if isinstance(subject, messages.Msg):
+        subject = messages.text(subject, lang)
+
+    def value(v):
+        if v == NEW:
+            return messages.text(msg("change.new"), lang)
+        domain = _VALUE_DOMAIN.get(kind)
+        return vocab.label(domain, vocab.parse(domain, v) or v, lang) if domain and v else v
+
+    if kind == "completion" and str(subject).endswith(f" {TEAM}"):
+        subject = f"{str(subject)[: -len(TEAM)]}{messages.text(msg('change.team'), lang)}"
+    if kind in ("alert_new", "alert_resolved"):
+        rule = str(subject).split("|", 1)[0]
+        what = str(after or before)
+        old = f"{vocab.label('rule', rule, 'zh')}："  # a state stored by an older version held 'rule：subject'
+        what = what.removeprefix(old)
+        said = (messages.text(msg("change.alert", rule=Code("rule", rule), subject=what), lang)
+                if rule in vocab.DOMAINS["rule"] and "|" in str(subject) else (after or before))
+        before, after = (said, "") if kind == "alert_resolved" else ("", said)
+        subject = said
+    return [vocab.label("change", kind, lang), subject, value(before), value(after)]
 
 
 def _read_state(book: xw.Book) -> dict[tuple[str, str], str] | None:
     """The previous refresh's state, or None before the first refresh."""
     if not store.exists(book, STATE):
         return None
-    return {(str(k), str(key)): "" if v is None else str(v) for k, key, v in store.read(book, STATE, STATE_HEADER)}
+    return {(str(k), canonical_key(str(key)) if k == "alert" else str(key)): "" if v is None else str(v)
+            for k, key, v in store.read(book, STATE, STATE_HEADER)}
 
 
 def record(book: xw.Book, result: Result, *, lang: str, now: dt.datetime) -> int:
@@ -79,8 +116,8 @@ def record(book: xw.Book, result: Result, *, lang: str, now: dt.datetime) -> int
     new = state_of(result)
     old = _read_state(book)
     if old is None:
-        changes = [(KINDS["first"], f"{len(result.frames['tiers'])} 家客户，{len(result.frames['alerts'])} 条预警",
-                    "", "")]
+        changes = [(KINDS["first"], msg("change.first", customers=Num(len(result.frames["tiers"])),
+                                        alerts=Num(len(result.frames["alerts"]))), "", "")]
     else:
         changes = diff(old, new)
     if old != new:
@@ -98,7 +135,7 @@ def record(book: xw.Book, result: Result, *, lang: str, now: dt.datetime) -> int
     empty = all(v in (None, "") for v in existing[0])
     start = 1 if empty else used.row + len(existing)
     stamp, as_of = now.replace(microsecond=0), dt.datetime.combine(result.as_of, dt.time())
-    rows = [[stamp, as_of, *c] for c in changes]
+    rows = [[stamp, as_of, *_shown(c, lang)] for c in changes]
     if empty:
         rows = [HEADER[lang], *rows]
     put(log.range((start, 1)), rows)
@@ -125,5 +162,6 @@ def latest(book: xw.Book) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=cols)
     newest = max(r[0] for r in rows)
-    batch = [r[2:6] for r in rows if r[0] == newest and r[2] != KINDS["first"]]
+    batch = [[vocab.parse("change", r[2]) or r[2], *r[3:6]] for r in rows if r[0] == newest]
+    batch = [r for r in batch if r[0] != KINDS["first"]]
     return pd.DataFrame(batch, columns=cols).fillna("")

@@ -17,7 +17,7 @@ import datetime as dt
 import pandas as pd
 import xlwings as xw
 
-from .. import vocab
+from .. import messages, vocab
 from ..core.numtext import points
 from ..core.pipeline import Result
 from ..messages import Code, DisplayUnit, Join, msg, text, unit_of
@@ -118,10 +118,11 @@ def _notices(sheet: xw.Sheet, result: Result, zh: bool) -> None:
     notices = list(getattr(result, "notices", []) or [])
     if not notices:
         return
-    lines = [n.zh if zh else n.en for n in notices]
+    lang, unit = ("zh" if zh else "en"), messages.unit_of(result.settings)
+    lines = [n.text(lang, unit) for n in notices]
     if len(lines) > NOTICE_LINES:  # the rest share the last line (the cells to its right are empty)
-        lines = lines[: NOTICE_LINES - 1] + [text(Join(tuple(lines[NOTICE_LINES - 1:])), "zh" if zh else "en")]
-    head = text(msg("dash.notices"), "zh" if zh else "en")
+        lines = lines[: NOTICE_LINES - 1] + [messages.text(Join(tuple(lines[NOTICE_LINES - 1:])), lang)]
+    head = messages.text(msg("notice.head"), lang)
     put(sheet.range((1, NOTICE_COL)), [[head], *[[f"⚠ {t}"] for t in lines]])
     sheet.range((1, NOTICE_COL)).font.bold = True
     body = sheet.range((2, NOTICE_COL), (1 + len(lines), NOTICE_COL))

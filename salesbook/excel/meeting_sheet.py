@@ -10,9 +10,11 @@ from typing import Any
 import pandas as pd
 import xlwings as xw
 
+from .. import messages, vocab
 from ..core import meeting
-from ..core.numtext import pct, points
 from ..core.pipeline import Result
+from ..core.report import mask_phones
+from ..messages import Pct, Points, msg
 from . import printing
 from .cellstate import put
 from .book import python_values as _python_values
@@ -29,73 +31,108 @@ def _rows(df: pd.DataFrame, header: list[str], none: str) -> list[list[Any]]:
     return [header, *[list(r) for r in zip(*cols, strict=True)]]
 
 
+def _word(domain: str, value: Any, lang: str) -> Any:
+    """A code (or a word the core still holds in Chinese) as the vocabulary's word in ``lang``."""
+    return vocab.label(domain, vocab.parse(domain, value) or value, lang)
+
+
+def _message(row: pd.Series, lang: str, unit: messages.Unit) -> Any:
+    m = row["message"]
+    if lang != "zh" and isinstance(m, str) and isinstance(row.get("message_en"), str):
+        m = row["message_en"]  # alerts whose message is still text in both languages
+    return mask_phones(messages.text(m, lang, unit))
+
+
+def _say(key: str, lang: str, unit: messages.Unit | None = None, **values: Any) -> str:
+    return messages.text(msg(key, **values), lang, unit)
+
+
 def _star(sheet: xw.Sheet, result: Result, lang: str) -> int:
     """Write 业绩提升之星 from row 1; returns the next free row."""
-    zh = lang == "zh"
+    unit = messages.unit_of(result.settings)
     star = meeting.improvement_star(result.frames["performance"])
     if star is None:
-        put(sheet.range((1, 1)), "业绩提升之星：暂无（需要最近两个已结束月份都有个人目标）" if zh else
-            "Most improved: none (needs personal targets in both of the last two closed months)")
+        put(sheet.range((1, 1)), _say("meeting.star_none", lang))
         sheet.range((1, 1)).font.bold = True
         return 3
-    factor, unit = result.settings.unit_factor, result.settings.display_unit
+    factor = result.settings.unit_factor
     m, b = f"{star.month:%Y-%m}", f"{star.previous:%Y-%m}"
-    put(sheet.range((1, 1)), f"业绩提升之星 · {m}" if zh else f"Most improved · {m}")
+    put(sheet.range((1, 1)), _say("meeting.star_title", lang, month=m))
     sheet.range((1, 1)).font.bold = True
     sheet.range((1, 1)).font.size = 14
-    rows = [["销售负责人" if zh else "salesperson", star.salesperson],
-            [f"{b} 完成率" if zh else f"completion {b}", star.previous_completion],
-            [f"{m} 完成率" if zh else f"completion {m}", star.completion],
-            ["提升(百分点)" if zh else "change (pp)", star.change * 100],
-            [f"{m} 销售额({unit})" if zh else f"sales {m} ({unit})", star.revenue / factor]]
+    sales = _say("meeting.star_sales", lang, month=m)
+    rows = [[vocab.header("salesperson", lang), star.salesperson],
+            [_say("meeting.star_completion", lang, month=b), star.previous_completion],
+            [_say("meeting.star_completion", lang, month=m), star.completion],
+            [_say("meeting.star_change", lang), star.change * 100],
+            [_with_unit(sales, lang, result), star.revenue / factor]]
     put(sheet.range((2, 1)), rows)
     for r, fmt in ((3, "pct"), (4, "pct"), (5, "num"), (6, "amount")):
         sheet.range((r, 2)).number_format = _FMT[fmt]
-    said = (f"{star.salesperson} {m} 完成率 {pct(star.completion)}，较 {b} 的 {pct(star.previous_completion)} "
-            f"提升 {points(star.change)}，团队最大。" if zh else
-            f"{star.salesperson}: completion {pct(star.completion)} in {m} against {pct(star.previous_completion)} "
-            f"in {b}, {points(star.change, lang='en')}: the biggest rise in the team.")
+    said = _say("meeting.star_said", lang, unit, who=star.salesperson, month=m, before=b,
+                completion=Pct(star.completion), previous=Pct(star.previous_completion), change=Points(star.change))
     put(sheet.range((7, 1)), said)
     return 9
 
 
+def _with_unit(label: str, lang: str, result: Result) -> str:
+    """An amount's label naming the display unit, as amount headers do: 销售额(万元) / Sales (CNY 10k)."""
+    name = vocab.unit(result.settings.display_unit, lang)
+    return f"{label}({name})" if lang == "zh" else f"{label} ({name})"
+
+
 def write(sheet: xw.Sheet, result: Result, changes: pd.DataFrame, acknowledged: set[str], *, lang: str = "zh") -> None:
-    factor, unit = result.settings.unit_factor, result.settings.display_unit
+    """One page per salesperson and per region, under 业绩提升之星, in the workbook's language."""
+    factor = result.settings.unit_factor
+    unit = messages.unit_of(result.settings)
     printing.clear_page_breaks(sheet)
-    zh = lang == "zh"
     row = _star(sheet, result, lang)
-    for i, page in enumerate(meeting.pages(result, changes, acknowledged, lang)):
+    for i, page in enumerate(meeting.pages(result, changes, acknowledged)):
         if i:
             printing.page_break_before(sheet, row)
-        put(sheet.range((row, 1)), page.title)
+        put(sheet.range((row, 1)), messages.text(page.title, lang, unit))
         sheet.range((row, 1)).font.bold = True
         sheet.range((row, 1)).font.size = 14
         row += 2
-        numbers = [[(label if zh else meeting.LABELS_EN.get(label, label)) + (f"({unit})" if kind == "amount" else ""),
-                    (value / factor if kind == "amount" and value is not None and value == value else value)]
-                   for label, value, kind in page.numbers]
+        numbers = []
+        for label, value, kind in page.numbers:
+            word = vocab.label("meeting_number", label, lang)
+            numbers.append([_with_unit(word, lang, result) if kind == "amount" else word,
+                            value / factor if kind == "amount" and value is not None and value == value
+                            else messages.text(value, lang, unit)])
         if numbers:
             put(sheet.range((row, 1)), numbers)
             for j, (_, _, kind) in enumerate(page.numbers):
                 sheet.range((row + j, 2)).number_format = _FMT[kind]
             row += len(numbers) + 1
         alerts = page.alerts.assign(stake=pd.to_numeric(page.alerts["stake"], errors="coerce") / factor)
+        if not alerts.empty:
+            alerts = alerts.assign(severity=[_word("severity", v, lang) for v in alerts["severity"]],
+                                   rule=[_word("rule", v, lang) for v in alerts["rule"]],
+                                   message=[_message(r, lang, unit) for _, r in alerts.iterrows()],
+                                   **{c: [messages.text(v, lang, unit) for v in alerts[c]] for c in ("subject", "owner")})
+        alerts = alerts.reindex(columns=meeting.ALERT_COLS)
+        ch = page.changes
+        if not ch.empty:
+            ch = ch.assign(type=[_word("change", v, lang) for v in ch["type"]])
+        due = page.followups
+        if not due.empty:
+            due = due.assign(tier=[_word("tier", v, lang) for v in due["tier"]],
+                             focus=[messages.text(v, lang, unit) for v in due["focus"]])
+        h = lambda key: vocab.header(key, lang, block="meeting")
         sections = [
-            ("本期变化（自上次刷新）", page.changes, ["类型", "对象", "原值", "新值"]),
-            ("未处理预警", alerts, ["严重度", "规则", "对象", "负责人", f"涉及金额({unit})", "说明"]),
-            (f"本周待跟进（{meeting.DUE_DAYS} 天内到期，逾期优先）", page.followups,
-             ["客户编号", "客户名称", "层级", "下次跟进日期", "逾期天数", "维护重点"]),
-        ] if zh else [
-            ("Changes since the last refresh", page.changes, ["type", "subject", "before", "after"]),
-            ("Open alerts", alerts, ["severity", "rule", "subject", "owner", f"at stake ({unit})", "message"]),
-            (f"Follow-ups due this week (within {meeting.DUE_DAYS} days, overdue first)", page.followups,
-             ["customer_id", "customer_name", "tier", "next_due", "overdue_days", "focus"]),
+            (_say("meeting.changes", lang), ch, [h(k) for k in ("type", "subject", "before", "after")]),
+            (_say("meeting.alerts", lang), alerts,
+             [h("severity"), h("rule"), h("subject"), h("owner"),
+              vocab.header("stake", lang, unit_of=result.settings.display_unit), h("message")]),
+            (_say("meeting.due", lang, days=meeting.DUE_DAYS), due,
+             [h(k) for k in ("customer_id", "customer_name", "tier", "next_due", "overdue_days", "focus")]),
         ]
         for n, (title, df, header) in enumerate(sections):
             put(sheet.range((row, 1)), title)
             sheet.range((row, 1), (row, len(header))).color = TITLE_FILL
             sheet.range((row, 1)).font.bold = True
-            body = _rows(df, header, "（无）" if zh else "(none)")
+            body = _rows(df, header, _say("meeting.none", lang))
             put(sheet.range((row + 1, 1)), body)
             sheet.range((row + 1, 1), (row + 1, len(header))).font.bold = True
             if n == 1 and not df.empty:  # the amounts at stake

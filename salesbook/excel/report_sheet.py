@@ -22,10 +22,11 @@ from typing import Any
 
 import xlwings as xw
 
+from .. import messages, vocab
 from ..core import report
 from ..core import review as rv
-from ..core.moneytext import money
 from ..core.pipeline import Result
+from ..messages import Day, msg
 from . import chartdata, charts, printing, store
 from .cellstate import put
 from .book import acknowledged_alerts
@@ -59,11 +60,9 @@ def _display_width(text: str) -> int:
 
 REVIEW_STORE = "_salesbook_review"
 REVIEW_HEADER = ["key", "value"]
-REVIEW_LABELS = {  # key → (Chinese label, English label); the value is the cell below the label
-    "status": ("审核状态（草稿/已审核）", "Review status (draft/reviewed)"),
-    "reviewer": ("审核人", "Reviewer"),
-    "date": ("审核日期", "Review date"),
-}
+REVIEW_LABELS = {  # key → its label in each language (catalogue); the value is the cell below the label
+    key: tuple(messages.text(msg(f"review.{key}"), lang) for lang in vocab.LANGS)
+    for key in ("status", "reviewer", "date")}
 REVIEW_FILL = (255, 242, 204)  # the cells the manager types in
 _SCAN_ROWS = 20
 
@@ -88,12 +87,13 @@ def _review(sheet: xw.Sheet, result: Result, r_zh, typed: dict[str, Any] | None,
             lang: str) -> rv.Review:
     typed = read_review(sheet) if typed is None else typed
     kpi = result.frames["kpi"].set_index("metric")
-    sales = money(kpi.loc["revenue", "ytd"], result.settings, "zh") if "revenue" in kpi.index else "—"
+    sales = float(kpi.loc["revenue", "ytd"]) if "revenue" in kpi.index else float("nan")
     current = rv.summary(len(result.clean["orders"]), sales)
-    decided = rv.decide(typed, _stored(sheet.book), rv.fingerprint(r_zh["text"]), current, lang)
+    decided = rv.decide(typed, _stored(sheet.book), rv.fingerprint(r_zh["text"]), current)
+    note = messages.text(decided.note, lang, messages.unit_of(result.settings))
     store.write(sheet.book, REVIEW_STORE, REVIEW_HEADER, [
         ["reviewed_fp", decided.reviewed_fp], ["reviewed_summary", decided.reviewed_summary],
-        ["last_fp", decided.last_fp], ["last_summary", decided.last_summary], ["note", decided.note]])
+        ["last_fp", decided.last_fp], ["last_summary", decided.last_summary], ["note", note]])
     return decided
 
 
@@ -104,22 +104,23 @@ def write(sheet: xw.Sheet, result: Result, *, lang: str = "zh", acknowledged: se
     ``review``: the review block as typed (:func:`read_review`, read before the sheet was cleared);
     default: read from the sheet now."""
     zh = lang == "zh"
+    unit = messages.unit_of(result.settings)
     if acknowledged is None:
         acknowledged = acknowledged_alerts(sheet.book, result)
-    r = report.build(result, lang, acknowledged)
-    decided = _review(sheet, result, r if zh else report.build(result, "zh", acknowledged),
+    r = report.build(result, lang, acknowledged, unit)
+    decided = _review(sheet, result, r if zh else report.build(result, "zh", acknowledged, unit),
                       review, lang)
     old_last = _last_row(sheet)
     clear(sheet)
-    title = f"客户分析报告（截至 {result.as_of:%Y-%m-%d}）" if zh else f"Customer analysis report (as of {result.as_of:%Y-%m-%d})"
-    status = decided.status if zh else rv.STATUS_EN.get(decided.status, decided.status)
-    head: list[Any] = [title, None, "审核（S1 第七步）" if zh else "Review"]
+    title = messages.text(msg("report.title", as_of=Day(result.as_of)), lang)
+    status = vocab.label("review_status", decided.status, lang)
+    head: list[Any] = [title, None, messages.text(msg("review.heading"), lang)]
     values: dict[int, Any] = {}  # row → the manager's own value, as typed (a date stays a date)
     for key, value in (("status", status), ("reviewer", decided.reviewer), ("date", decided.date)):
-        head.append(REVIEW_LABELS[key][0 if zh else 1])
+        head.append(REVIEW_LABELS[key][vocab.LANGS.index(lang)])
         values[len(head) + 1] = value
         head.append(None)
-    head.append(decided.note or None)  # NOTE_ROW
+    head.append(messages.text(decided.note, lang, unit) if decided.note else None)  # NOTE_ROW
     text = _Text()
     for section, grp in r.groupby("section", sort=False):
         text.add(section, heading=True)

@@ -251,18 +251,18 @@ def test_an_acknowledged_alert_leaves_the_report_and_the_meeting_pack(sample_res
     assert problem not in after
     message = zh(single.iloc[0]["message"])
     changes = pd.DataFrame(columns=meeting.CHANGE_COLS)
-    shown = [m for p in meeting.pages(res, changes) for m in p.alerts["message"]]
+    shown = [zh(m) for p in meeting.pages(res, changes) for m in p.alerts["message"]]
     assert message in shown
-    shown = [m for p in meeting.pages(res, changes, {key}) for m in p.alerts["message"]]
+    shown = [zh(m) for p in meeting.pages(res, changes, {key}) for m in p.alerts["message"]]
     assert message not in shown
 
 
 def test_meeting_pack_alerts_are_in_rank_order_and_name_people(sample_result):
     rank = {zh(k): i for i, k in enumerate(sample_result.frames["alerts"]["message"])}
     for p in meeting.pages(sample_result, pd.DataFrame(columns=meeting.CHANGE_COLS)):
-        order = [rank[m] for m in p.alerts["message"]]
+        order = [rank[zh(m)] for m in p.alerts["message"]]
         assert order == sorted(order)
-        assert not set(p.alerts["owner"].dropna()) & ROLES
+        assert not {zh(o) for o in p.alerts["owner"].dropna()} & ROLES
 
 
 def test_mobile_numbers_are_masked_in_report_text():
@@ -274,7 +274,7 @@ def test_the_report_names_no_unmasked_phone_number(sample_result):
     assert phones, "the sample has mobile numbers: the test needs them"
     text = "\n".join(report.build(sample_result)["text"])
     pages = meeting.pages(sample_result, pd.DataFrame(columns=meeting.CHANGE_COLS))
-    text += "\n".join(str(v) for p in pages for v in p.alerts["message"])
+    text += "\n".join(report.mask_phones(zh(v)) for p in pages for v in p.alerts["message"])  # as the pack shows it
     assert not [p for p in phones if p in text]
 
 
@@ -370,3 +370,15 @@ def test_a_valuable_customer_is_judged_by_p_alive_when_the_model_fits():
     out = alerts_customers.silent_alerts(none, orders, pd.DataFrame(columns=["customer_id", "row"]), settings=s,
                                          as_of=as_of)
     assert out["message"].map(zh).str.contains("平均采购周期").all() and len(out) == 2
+
+
+@pytest.mark.parametrize("old,new", [
+    ("overdue|王芳|普通", "overdue|王芳|normal"), ("overdue|未指定|潜在", "overdue|nobody|prospect"),
+    ("completion_low|2026-11 团队", "completion_low|2026-11 team"), ("silent|C0001", "silent|C0001"),
+    ("overdue|王芳", "overdue|王芳"), (None, None), ("plain", "plain")])
+def test_keys_written_by_older_versions_read_as_todays(old, new):
+    """Decisions typed against an alert keyed with the old words (普通, 潜在, 团队, 未指定) still apply."""
+    from salesbook.core.alerts_common import canonical_key
+
+    assert canonical_key(old) == new
+    assert canonical_key(canonical_key(old)) == new  # today's keys are left alone

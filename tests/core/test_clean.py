@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from salesbook.core.clean import clean_orders
+from salesbook.messages import text
 from salesbook.settings import Settings
 from tests.conftest import TODAY, raw
 
@@ -30,7 +31,8 @@ def test_every_rule_is_logged_with_row_column_and_reason():
     assert by[("amount", 2)].new_value == 12000 and by[("amount", 2)].column == "金额 [F]"
     assert by[("status", 2)].new_value == "已成交"
     assert by[("duplicate_id", 3)].action == "excluded"
-    assert "第 2 行" in by[("duplicate_id", 3)].reason
+    assert "第 2 行" in text(by[("duplicate_id", 3)].reason, "zh")
+    assert "row 2 kept" in text(by[("duplicate_id", 3)].reason, "en")
     assert by[("date", 4)].action == "excluded" and by[("date", 4)].old_value == "上周五"
     assert by[("status", 5)].action == "excluded"
     assert by[("order_id", 6)].new_value == "R6"

@@ -255,7 +255,7 @@ def test_orders_link_by_id_full_name_or_a_unique_short_name():
     assert o.loc["O3", "customer_id"] == "华为"  # two companies are called 华为: not guessed
     assert o.loc["O4", "customer_id"] == "C1"
     flagged = res.log[res.log["rule"] == "ambiguous_name"]
-    assert flagged["row"].tolist() == [4] and "华为终端有限公司" in flagged["reason"].iloc[0]
+    assert flagged["row"].tolist() == [4] and "华为终端有限公司" in text(flagged["reason"].iloc[0], "zh")
     tiers_t = res.frames["tiers"].set_index("customer_id")
     assert tiers_t.index.is_unique and len(tiers_t) == 4  # C1 C2 C3 and the unresolved 华为
     assert tiers_t.loc["C3", "total_orders"] == 2 and tiers_t.loc["C3", "tier"] != "prospect"
@@ -295,9 +295,11 @@ def test_a_missing_status_column_is_one_log_line_and_a_notice():
                         columns=["order_id", "order_date", "customer_id", "amount"])
     res = run({"orders": raw(rows)}, settings=S, today=TODAY)
     status_rows = res.log[res.log["column"].isin(["status", "订单状态"]) | res.log["rule"].str.startswith("status")]
-    assert len(status_rows) == 1 and "50" in status_rows["reason"].iloc[0]
+    assert len(status_rows) == 1 and "50" in text(status_rows["reason"].iloc[0], "zh")
+    assert "all 50 orders counted as closed" in text(status_rows["reason"].iloc[0], "en")
     status = [n for n in res.notices if n.code == "no_status"]
-    assert len(status) == 1 and "订单状态" in status[0].zh
+    assert len(status) == 1 and "订单状态" in status[0].text("zh")
+    assert "No status column" in status[0].text("en")
     assert res.frames["kpi"].set_index("metric").loc["revenue", "current"] == 5000
 
 

@@ -4,6 +4,7 @@ literal frames, expectations worked out by hand from the definitions (SPEC §4, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
@@ -108,27 +109,41 @@ def test_fingerprint_follows_the_numbers_not_the_words():
 
 
 def test_review_decisions():
-    now = review.summary(801, "12.40万元")
+    now = review.summary(801, 124_000)
     assert review.decide({}, {}, "F2", now).status == review.DRAFT
     # the manager reviewed the report written last time; nothing changed since
     kept = review.decide({"status": "已审核", "reviewer": "周经理"}, {"last_fp": "F2", "last_summary": now}, "F2", now)
-    assert kept.status == "已审核" and kept.reviewed_fp == "F2" and kept.note == ""
+    assert kept.status == review.REVIEWED and kept.reviewed_fp == "F2" and kept.note == ""
+    assert vocab.label("review_status", kept.status, "zh") == "已审核"
     # an order was added after the review
-    before = review.summary(800, "12.35万元")
+    before = review.summary(800, 123_500)
     again = review.decide({"status": "已审核", "reviewer": "周经理", "date": dt.date(2026, 11, 21)},
                           {"reviewed_fp": "F1", "reviewed_summary": before, "last_fp": "F1"}, "F2", now)
-    assert again.status == "需重新审核" and again.reviewed_fp == ""
-    assert "订单 800 笔" in again.note and "订单 801 笔" in again.note and "周经理" in again.note
-    assert "2026-11-21" in again.note
+    assert again.status == review.AGAIN and again.reviewed_fp == ""
+    assert vocab.label("review_status", again.status, "zh") == "需重新审核"
+    zh, en = text(again.note, "zh"), text(again.note, "en")
+    assert "订单 800 笔" in zh and "订单 801 笔" in zh and "周经理" in zh and "2026-11-21" in zh
+    assert "12.35万元" in zh and "12.40万元" in zh  # 123,500 元 and 124,000 元 in the default unit
+    assert "800 orders" in en and "801 orders" in en and "周经理" in en and "“Reviewed”" in en
+    assert not re.search(r"[\u4e00-\u9fff]", en.replace("周经理", ""))
     # typed 已审核 right after a refresh: the numbers reviewed are the last written ones
-    assert review.decide({"status": "已审核"}, {"last_fp": "F1", "last_summary": before}, "F2", now).status == "需重新审核"
+    assert review.decide({"status": "已审核"}, {"last_fp": "F1", "last_summary": before}, "F2", now).status == \
+        review.AGAIN
     # 需重新审核 stays until the manager types 已审核 again, which accepts the numbers on the sheet
-    still = review.decide({"status": "需重新审核"}, {"note": again.note, "last_fp": "F2"}, "F2", now)
-    assert still.status == "需重新审核" and still.note == again.note
+    stored = text(again.note, "zh")  # the store keeps the note's text
+    still = review.decide({"status": "需重新审核"}, {"note": stored, "last_fp": "F2"}, "F2", now)
+    assert still.status == review.AGAIN and still.note == stored
     accepted = review.decide({"status": "已审核"}, {"last_fp": "F2", "last_summary": now}, "F2", now)
-    assert accepted.status == "已审核" and accepted.reviewed_fp == "F2"
-    assert review.decide({"status": "reviewed"}, {"last_fp": "F2"}, "F2", now).status == "已审核"
+    assert accepted.status == review.REVIEWED and accepted.reviewed_fp == "F2"
+    assert review.decide({"status": "reviewed"}, {"last_fp": "F2"}, "F2", now).status == review.REVIEWED
+    assert review.decide({"status": "Review again"}, {}, "F2", now).status == review.AGAIN
     assert review.decide({"status": "待定"}, {}, "F2", now).status == "待定"  # the typed text is kept
+
+
+def test_a_summary_stored_by_an_older_version_is_still_quoted():
+    again = review.decide({"status": "已审核"}, {"reviewed_fp": "F1", "reviewed_summary": "800|12.35万元"}, "F2",
+                          review.summary(801, 124_000))
+    assert "订单 800 笔、今年累计销售额 12.35万元 → 订单 801 笔、今年累计销售额 12.40万元" in text(again.note, "zh")
 
 
 def _perf(rows):

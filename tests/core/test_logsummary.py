@@ -6,14 +6,16 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from salesbook import vocab
 from salesbook.core import logsummary
 from salesbook.core.clean import EXCLUDED, FIXED, FLAGGED, LOG_COLUMNS
+from salesbook.messages import msg, text
 
 
 def _log(rows: list[tuple]) -> pd.DataFrame:
-    """(sheet, row, column, rule, action, reason) tuples as a log frame (values and English made up)."""
+    """(sheet, row, column, rule, action, reason) tuples as a log frame (values made up)."""
     return pd.DataFrame([{"sheet": s, "row": r, "column": c, "old_value": "x", "new_value": None, "rule": rule,
-                          "action": a, "reason": reason, "reason_en": reason + " (en)"}
+                          "action": a, "reason": reason}
                          for s, r, c, rule, a, reason in rows], columns=LOG_COLUMNS)
 
 
@@ -51,7 +53,8 @@ def test_summary_counts_left_out_rows_by_reason_and_fixed_values_by_rule():
 def test_summary_lists_left_out_first_then_flagged_then_fixed_largest_first():
     s = logsummary.summary(LOG)
     assert s["action"].tolist() == [EXCLUDED] * 4 + [FLAGGED] + [FIXED] * 3
-    assert s["action_label"].tolist()[:1] == ["未计入分析"] and s["action_label"].iloc[-1] == "已自动规范"
+    assert vocab.label("action", s["action"].iloc[0], "zh") == "未计入分析"
+    assert vocab.label("action", s["action"].iloc[-1], "en") == "Normalised"
     assert s[s["action"] == FIXED]["count"].tolist() == [7, 3, 2]
     assert s[s["action"] == EXCLUDED]["count"].tolist() == [2, 2, 1, 1]
 
@@ -65,9 +68,26 @@ def test_totals_count_distinct_rows_left_out_and_values_fixed():
     t = logsummary.totals(LOG)
     # left out: 701, 702 (twice), 900, 901 on 订单明细 and row 5 on 销售目标
     assert t == {EXCLUDED: 5, FLAGGED: 1, FIXED: 12}
-    zh, en = logsummary.headline(LOG)
+    zh, en = text(logsummary.headline(LOG), "zh"), text(logsummary.headline(LOG), "en")
     assert "5 行未计入分析" in zh and "1 行需核对" in zh and "12 个值已自动规范" in zh
-    assert "5 rows left out" in en
+    assert "5 rows left out" in en and "1 rows to check" in en and "12 values normalised" in en
+
+
+def test_message_reasons_differing_only_in_a_row_number_are_one_line_in_either_language():
+    log = _log([("订单明细", 900 + i, "订单编号 [A]", "duplicate_id", EXCLUDED, msg("log.duplicate_order", row=12 + i))
+                for i in range(3)]
+               + [("订单明细", 950, "订单编号 [A]", "duplicate_id", FLAGGED, msg("log.duplicate_order", row=7))]
+               + [("订单明细", 5, "", "subtotal", EXCLUDED, msg("log.subtotal"))] * 2)
+    s = logsummary.summary(log)
+    assert len(s) == 3
+    dup = s[(s["rule"] == "duplicate_id") & (s["action"] == EXCLUDED)].iloc[0]
+    assert dup["count"] == 3 and dup["rows"] == "900, 901, 902"
+    assert text(dup["reason"], "zh") == "订单编号重复，保留第 … 行"
+    assert text(dup["reason"], "en") == "Duplicate order ID; row … kept"
+    one = s[s["action"] == FLAGGED].iloc[0]  # a line of one row keeps its number
+    assert text(one["reason"], "zh") == "订单编号重复，保留第 7 行" and text(one["reason"], "en").endswith("row 7 kept")
+    total = s[s["rule"] == "subtotal"].iloc[0]
+    assert total["count"] == 1 and text(total["reason"], "en") == "Total or subtotal row, not summed"
 
 
 def test_the_log_reads_left_out_then_flagged_then_fixed_each_in_its_own_order():
@@ -100,3 +120,13 @@ def test_summary_counts_add_up_to_the_log(entries):
         assert s[s["action"] == action]["count"].sum() == per_line.sum()
     assert list(logsummary.ordered(log)["action"].map(logsummary.ACTION_ORDER)) == \
         sorted(log["action"].map(logsummary.ACTION_ORDER))
+
+
+def test_the_shown_log_words_the_statuses_cleaning_wrote_and_keeps_the_log_as_it_was():
+    log = _log([("订单明细", 5, "订单状态 [J]", "status", FIXED, "状态同义词统一"),
+                ("订单明细", 6, "客户名称 [D]", "text", FIXED, "去除空格/全角转半角")])
+    log["new_value"] = ["已成交", "已成交"]  # a customer really named 已成交 is not a status
+    out = logsummary.shown(log)
+    assert [text(v, "en") for v in out["new_value"]] == ["Closed", "已成交"]
+    assert [text(v, "zh") for v in out["new_value"]] == ["已成交", "已成交"]
+    assert log["new_value"].tolist() == ["已成交", "已成交"]  # Clean writes the log's values back: untouched
