@@ -69,3 +69,11 @@ def work_copy(tmp_path, demo_book) -> Path:
     target = tmp_path / demo_book.name
     shutil.copy(demo_book, target)
     return target
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that drives LibreOffice is slow (a soffice start each): it runs in the slow phase of
+    ``scripts/test.sh`` (which CI runs), not in the quick suite (``scripts/test.sh --fast``)."""
+    for item in items:
+        if item.get_closest_marker("libreoffice") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)

@@ -200,6 +200,7 @@ def test_charts_stay_bound_after_saves_flags_cleaning_and_a_second_refresh(work_
 
 
 @needs_lo
+@pytest.mark.libreoffice
 def test_libreoffice_reads_the_charts_with_the_same_ranges(demo_book, tmp_path):
     subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "xlsx",
                     "--outdir", str(tmp_path), str(demo_book)], check=True, capture_output=True, timeout=240)
@@ -224,6 +225,7 @@ def _blue_pixels(ppm: bytes) -> int:
 
 
 @needs_lo
+@pytest.mark.libreoffice
 def test_report_pdf_reads_as_an_analysis_and_every_page_has_ink(work_copy, tmp_path):
     pdf = tmp_path / "周报 报告.pdf"
     invoke("report", work_copy, "--pdf", pdf)

@@ -24,7 +24,7 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 @pytest.fixture(scope="module")
 def english(tmp_path_factory):
     path = tmp_path_factory.mktemp("en") / "英文 workbook.xlsm"
-    result = CliRunner().invoke(main, ["demo", str(path), "--lang", "en", "--customers", "150", "--orders", "2000"])
+    result = CliRunner().invoke(main, ["demo", str(path), "--lang", "en", "--customers", "60", "--orders", "800"])
     assert result.exit_code == 0, result.output
     return path, result.output
 

@@ -34,7 +34,8 @@ import pytest
 from salesbook.excel.lock import workbook_lock
 from salesbook.excel.saving import backup_path
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
+pytestmark = [pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX"),
+              pytest.mark.slow]  # processes killed mid-save, on 100k-row workbooks: run in the slow phase
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2026-06-30"

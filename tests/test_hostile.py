@@ -425,6 +425,7 @@ def test_a_hostile_file_is_refused_quickly_in_little_memory_and_left_as_it_was(c
     _assert_no_passwd(run)  # the file itself is unchanged (checked above)
 
 
+@pytest.mark.slow  # each runs the CLI in a subprocess on a sheet that spans the whole grid
 @pytest.mark.parametrize("case", ["stray_XFD1048576", "stray_A1048576", "stray_XFD1"])
 def test_a_value_far_from_the_data_gives_the_same_analysis(case, source, baseline, tmp_path, start_s):
     path = make(case, source, tmp_path / f"{case}.xlsm")

@@ -725,6 +725,7 @@ def step_violations(start: Package, now: Package) -> list[str]:
 @settings(max_examples=int(os.environ.get("SALESBOOK_LOSSLESS_EXAMPLES", 3)), deadline=None,
           phases=[Phase.explicit, Phase.reuse, Phase.generate],  # sequences are ≤ 3 steps: nothing to shrink
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@pytest.mark.slow
 @given(ops=st.lists(st.sampled_from(OPS), min_size=1, max_size=3))
 def test_random_button_sequences_lose_nothing(decorated, tmp_path_factory, ops):
     p = fresh(decorated[0], tmp_path_factory.mktemp("seq"))

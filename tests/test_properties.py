@@ -77,6 +77,7 @@ def blank(tmp_path_factory, template):
 
 @settings(max_examples=int(os.environ.get("SALESBOOK_PROPERTY_EXAMPLES", 15)), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
+@pytest.mark.slow
 @given(rows=order_rows, ops_=ops, data=st.data())
 def test_no_user_cell_is_ever_lost(blank, tmp_path_factory, rows, ops_, data):
     path = tmp_path_factory.mktemp("prop") / "随机.xlsm"

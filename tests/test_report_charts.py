@@ -86,6 +86,7 @@ def test_the_report_figures_show_the_analysis_numbers_and_the_text_follows_them(
     assert ws.row_dimensions[report_sheet.TEXT_ROW + 2].height >= report_sheet.ROW_PT  # a wrapped paragraph
 
 
+@pytest.mark.slow  # two refreshes and saves of a workbook, each checked part by part
 def test_a_restyled_report_chart_survives_two_refreshes_while_its_numbers_change(small_book, tmp_path):
     path = tmp_path / "报告改过样式.xlsm"
     shutil.copy(small_book, path)
