@@ -19,6 +19,8 @@ from xml.etree import ElementTree as ET
 import openpyxl
 import pytest
 
+from tests.chart_restyle import restyle
+
 from salesbook import actions
 from salesbook.excel import engine, report_sheet
 from salesbook.excel.template import shipped_template
@@ -93,17 +95,7 @@ def test_a_restyled_report_chart_survives_two_refreshes_while_its_numbers_change
     parts = chart_parts(path, SHEET)
     monthly = next(n for n, x in parts.items() if b"<lineChart>" in x and b"$E$3:$E$14" in x)
     xml = parts[monthly].decode()
-    # the user's restyle: horizontal bars, and a red first series
-    restyled = xml.replace('<barDir val="col"/>', '<barDir val="bar"/>', 1)
-    restyled = re.sub(r"(<ser>.*?</tx>)<spPr>.*?</spPr>", r'\1<spPr><a:solidFill xmlns:a="http://schemas.openxml'
-                      r'formats.org/drawingml/2006/main"><a:srgbClr val="FF0000"/></a:solidFill></spPr>',
-                      restyled, count=1, flags=re.S)
-    assert restyled != xml and 'val="bar"' in restyled and "FF0000" in restyled
-    copy = tmp_path / "tmp.xlsm"
-    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            zout.writestr(info, restyled.encode() if info.filename == monthly else zin.read(info.filename))
-    shutil.move(copy, path)
+    restyled = restyle(path, monthly, xml)  # the user's restyle: horizontal bars, a red first series
     slot = [openpyxl.load_workbook(path, data_only=True)[SHEET].cell(r, 5).value for r in range(3, 15)]
 
     today = dt.date(2026, 11, 24)

@@ -13,6 +13,7 @@ short tables with empty rows; :func:`slot_specs` gives the charts the template b
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -22,8 +23,9 @@ import xlwings as xw
 from openpyxl.utils import get_column_letter
 
 from .. import vocab
-from ..core import funnel, report, rfm, tiers
+from ..core import funnel, pipeline, report, rfm, tiers
 from ..core.pipeline import Result
+from ..core.settings import Settings
 from ..messages import DisplayUnit, msg, text, unit_of
 from .cellstate import put
 from .charts import ChartSpec, Series
@@ -174,6 +176,23 @@ def slot_tables(result: Result, lang: str, keys: tuple[str, ...] = DASHBOARD) ->
 
 
 _STATIC_TITLE = re.compile(r"[：:].*\d+%.*$")  # a computed tail ("：前 20% 客户贡献 41%") is not cached
+
+
+def template_slots(ws, lang: str, *, column: int, row: int, keys: tuple[str, ...] = DASHBOARD
+                   ) -> dict[str, ChartTable]:
+    """Write the slots' titles and headers into a template sheet (openpyxl ``ws``) and return the empty
+    workbook's tables by key, whose titles the template's charts cache (for clients that do not follow cells)."""
+    from openpyxl.styles import Font
+
+    empty = pipeline.run({}, settings=Settings(), today=dt.date(2024, 1, 1))
+    items = slot_tables(empty, lang, keys)
+    where = slot_rows(row, keys)
+    for item in items:
+        title_row = where[item.key][0]
+        ws.cell(title_row, column, item.title).font = Font(bold=True)
+        for j, h in enumerate(item.header):
+            ws.cell(title_row + 1, column + j, h)
+    return {t.key: t for t in items}
 
 
 def slot_rows(row: int, keys: tuple[str, ...] = DASHBOARD) -> dict[str, tuple[int, int, int]]:

@@ -77,27 +77,15 @@ def clear(sheet: xw.Sheet) -> None:
 def build(ws, lang: str) -> None:
     """The dashboard of the template (openpyxl worksheet): grid widths, the chart-data slots' titles and
     headers, the six charts bound to them, print area and page setup. Built once; refresh fills the cells."""
-    import datetime as _dt
 
-    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
-    from ..core import pipeline
-    from ..settings import Settings
 
     for c in range(1, COLS + 1):
         ws.column_dimensions[get_column_letter(c)].width = COL_WIDTH
     ws.column_dimensions[get_column_letter(DATA_COL)].width = 16
-    empty = pipeline.run({}, settings=Settings(), today=_dt.date(2024, 1, 1))
-    where = chartdata.slot_rows(DATA_ROW)
-    items = chartdata.slot_tables(empty, lang)
-    for item in items:
-        title_row = where[item.key][0]
-        ws.cell(title_row, DATA_COL, item.title).font = Font(bold=True)
-        for j, h in enumerate(item.header):
-            ws.cell(title_row + 1, DATA_COL + j, h)
-    texts = {t.key: t for t in items}  # titles cached in the charts (for clients that do not follow cells)
+    texts = chartdata.template_slots(ws, lang, column=DATA_COL, row=DATA_ROW)
     texts["completion"] = dataclasses.replace(
         texts["completion"], title=text(msg("chart.completion"), lang))
     charts.add_to_template(ws, chartdata.slot_specs(ws.title, AREAS, column=DATA_COL, row=DATA_ROW, texts=texts))

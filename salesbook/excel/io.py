@@ -17,7 +17,6 @@ import xlwings as xw
 
 from .. import messages, schema, vocab
 from ..core.parse import key_text
-from ..core.pipeline import Result
 from ..core.tables import Block
 from ..settings import Settings
 from . import sheetstyle

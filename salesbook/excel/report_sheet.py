@@ -172,27 +172,15 @@ def build(ws, lang: str) -> None:
     """The report sheet of the template (openpyxl worksheet): column widths, the chart-data slots'
     titles and headers, the six charts bound to them, print area, page break and page setup."""
     import dataclasses
-    import datetime as _dt
 
-    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.pagebreak import Break
     from openpyxl.worksheet.properties import PageSetupProperties
 
-    from ..core import pipeline
-    from ..settings import Settings
 
     ws.column_dimensions["A"].width = TEXT_WIDTH
     ws.column_dimensions[get_column_letter(DATA_COL)].width = 16
-    empty = pipeline.run({}, settings=Settings(), today=_dt.date(2024, 1, 1))
-    items = chartdata.slot_tables(empty, lang, chartdata.REPORT)
-    where = chartdata.slot_rows(1, chartdata.REPORT)
-    for item in items:
-        title_row = where[item.key][0]
-        ws.cell(title_row, DATA_COL, item.title).font = Font(bold=True)
-        for j, h in enumerate(item.header):
-            ws.cell(title_row + 1, DATA_COL + j, h)
-    texts = {t.key: t for t in items}  # titles cached in the charts (for clients that do not follow cells)
+    texts = chartdata.template_slots(ws, lang, column=DATA_COL, row=1, keys=chartdata.REPORT)
     texts["regions"] = dataclasses.replace(
         texts["regions"], title="完成率（按区域，今年累计）" if lang == "zh" else "Completion by region (YTD)")
     charts.add_to_template(ws, chartdata.slot_specs(ws.title, areas(), column=DATA_COL, row=1, texts=texts,
