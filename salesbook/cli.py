@@ -170,13 +170,14 @@ def demo(path: Path, lang: str, customers: int, n_orders: int, seed: int) -> Non
     """Build a tracker with realistic sample data and refresh it. / 生成示例数据并刷新。"""
     from . import demo as demo_data
     from .excel.engine import open_book
-    from .excel.io import append_rows
+    from .excel.inputs import append_rows, write_setting
 
     _new_workbook(path, lang=lang)
     raw = demo_data.sample(customers, n_orders, seed=seed)
     book = open_book(path)
     for key, df in raw.items():
         append_rows(book, schema.SHEET_BY_KEY[key], df)
+    write_setting(book, "acquisition_costs", demo_data.ACQUISITION_COSTS)
     summary = _progress_run("刷新分析 Refreshing", lambda say: actions.refresh(book, lang=lang, progress=say,
                                                                             today=dt.date(2026, 11, 24)))
     book.save()

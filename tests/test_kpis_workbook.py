@@ -18,7 +18,7 @@ from tests.sheet_tables import rows_of, table
 
 def test_kpis_and_time_on_the_breakdown_sheet(small_book, tmp_path):
     before = openpyxl.load_workbook(small_book)
-    assert "CAC 未设置" in before["多维拆解"]["A1"].value
+    assert "未设置" not in before["多维拆解"]["A1"].value  # the demo fills 参数 acquisition_costs (CAC shows)
     path = tmp_path / "cac.xlsm"
     shutil.copy(small_book, path)
     row = next(i for i, r in enumerate(rows_of(before["参数"]), start=1) if r[0] == "acquisition_costs")

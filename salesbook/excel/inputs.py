@@ -318,6 +318,7 @@ def _format_dates(sheet: xw.Sheet, spec: schema.SheetSpec, df: pd.DataFrame, pos
 
 
 __all__ = ["BIG_READ", "HEADER_SCAN_ROWS", "MAX_HEADER_COLUMNS", "Values", "_find_header", "append_rows",
+           "read_settings", "setting_cell", "write_setting",
            "read_table", "read_tables", "table_values", "unknown_columns"]
 
 
@@ -332,3 +333,31 @@ def read_settings(book: xw.Book) -> Settings:
         return Settings()
     rows = [(k, v, r) for k, v, r in zip(table.df["key"], table.df["value"], table.df["_row"], strict=True)]
     return Settings.from_rows(rows)
+
+
+def setting_cell(book: xw.Book, key: str) -> tuple[xw.Sheet, int, int, int, Any] | None:
+    """Where the 参数 row ``key`` is: (sheet, key column, value column, its row — or the first free row
+    when there is none —, its value or None); None without a settings sheet."""
+    name = schema.find_sheet("settings", _names(book))
+    if name is None:
+        return None
+    table = read_table(book, schema.SETTINGS, [])
+    if table is None or "key" not in table.columns or "value" not in table.columns:
+        return None
+    hit = table.df[table.df["key"].astype(str).str.strip() == key]
+    if hit.empty:
+        last = int(table.df["_row"].max()) if len(table.df) else 1
+        return book.sheets[name], table.columns["key"], table.columns["value"], last + 1, None
+    return (book.sheets[name], table.columns["key"], table.columns["value"], int(hit["_row"].iloc[0]),
+            hit["value"].iloc[0])
+
+
+def write_setting(book: xw.Book, key: str, value: Any) -> None:
+    """Set the 参数 row ``key`` to ``value`` (a row is added under the last setting when missing)."""
+    found = setting_cell(book, key)
+    if found is None:
+        return
+    sheet, key_col, value_col, row, old = found
+    if old is None:
+        put(sheet.range((row, key_col)), key)
+    put(sheet.range((row, value_col)), value)

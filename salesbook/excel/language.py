@@ -12,36 +12,16 @@ import xlwings as xw
 
 from .. import schema
 from ..core.settings import Settings
-from ..errors import Problem
 from .book import sheet_names
-from .cellstate import put
-from .inputs import read_table
+from .inputs import setting_cell, write_setting
 
 KEY = "language"
 LANGS = ("zh", "en")
 
 
-def _row(book: xw.Book) -> tuple[xw.Sheet, int, int, int, object] | None:
-    """(settings sheet, key column, value column, row of ``language`` or the first free row, value)."""
-    name = schema.find_sheet("settings", sheet_names(book))
-    if name is None:
-        return None
-    problems: list[Problem] = []
-    table = read_table(book, schema.SETTINGS, problems)
-    if table is None or "key" not in table.columns or "value" not in table.columns:
-        return None
-    keys = table.df["key"].astype(str).str.strip()
-    hit = table.df[keys == KEY]
-    if hit.empty:
-        last = int(table.df["_row"].max()) if len(table.df) else 1
-        return book.sheets[name], table.columns["key"], table.columns["value"], last + 1, None
-    return book.sheets[name], table.columns["key"], table.columns["value"], int(hit["_row"].iloc[0]), \
-        hit["value"].iloc[0]
-
-
 def stored(book: xw.Book) -> str | None:
     """The language recorded in 参数 (zh / en; 中文 / English accepted), or None."""
-    found = _row(book)
+    found = setting_cell(book, KEY)
     if found is None or found[4] is None or not str(found[4]).strip():
         return None
     try:
@@ -66,10 +46,4 @@ def store(book: xw.Book, lang: str) -> None:
     """Record ``lang`` in the 参数 row ``language`` (added under the last setting when missing)."""
     if lang not in LANGS:
         raise ValueError(f"language must be one of {LANGS}: {lang!r}")
-    found = _row(book)
-    if found is None:
-        return
-    sheet, key_col, value_col, row, value = found
-    if value is None:
-        put(sheet.range((row, key_col)), KEY)
-    put(sheet.range((row, value_col)), lang)
+    write_setting(book, KEY, lang)
