@@ -259,6 +259,7 @@ KNOWN_UNUSED = frozenset({
 
 _UNIT_IN_HEADER = re.compile(r"(?:[(\[【]\s*([^)\]】]*?)\s*[)\]】]|[/／]\s*(万元|元|千元|万|亿元))\s*$")
 _UNIT_WORD = re.compile(r"(万元|千元|亿元|元|万|rmb|cny|usd|¥|￥|\$)", re.IGNORECASE)
+_TEN_THOUSAND = re.compile(r"\b10\s*k\b|\b10,?000s?\b|ten\s+thousand", re.IGNORECASE)
 _REQUIRED_MARK = re.compile(r"^[*＊]+|[*＊]+$")
 
 
@@ -279,8 +280,10 @@ def split_unit(header: object) -> tuple[str, str | None]:
     if not m:
         return s.strip(), None
     inner = (m.group(1) if m.group(1) is not None else m.group(2)) or ""
-    unit = _UNIT_WORD.search(inner)
     base = _REQUIRED_MARK.sub("", s[: m.start()].strip()).strip()
+    if _TEN_THOUSAND.search(inner):  # English books name 万元 'CNY 10k' (as salesbook's own headers do)
+        return base, "万元"
+    unit = _UNIT_WORD.search(inner)
     return base, (unit.group(1) if unit else None)
 
 

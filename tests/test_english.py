@@ -68,3 +68,12 @@ def test_every_money_header_names_its_unit(english):
                 if isinstance(v, str) and money.match(v) and "CNY" not in v:
                     bare.append((name, v))
     assert not bare, bare
+
+
+def test_english_input_sheets_have_english_headers_and_help(english):
+    """The input sheets' header rows (headers and the help note beside them) are the product's words too."""
+    wb = openpyxl.load_workbook(english[0], read_only=True)
+    for name in (*INPUTS, "Settings", "Playbook"):
+        first = next(wb[name].iter_rows(min_row=1, max_row=1, values_only=True))
+        words = [str(v).replace("金额(万元)", "") for v in first if isinstance(v, str)]  # a Chinese header example
+        assert words and not [w for w in words if CJK.search(w)], (name, words)

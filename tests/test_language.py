@@ -122,3 +122,35 @@ def test_english_settings_notes_are_english():
 
     for key, _, note in Settings.rows("en"):
         assert not re.search(r"[\u4e00-\u9fff]", note), (key, note)
+
+
+@pytest.mark.parametrize("header,unit", [("Amount (CNY 10k)", "万元"), ("Amount (10k CNY)", "万元"),
+                                         ("Sales (CNY 10,000s)", "万元"), ("Amount (CNY)", "CNY"),
+                                         ("金额(万元)", "万元"), ("Amount", None)])
+def test_an_english_header_names_its_unit_as_salesbook_writes_it(header, unit):
+    """'Sales (CNY 10k)' is how an English book heads amounts in 万元; read back, it must mean ×10,000."""
+    from salesbook import schema
+
+    assert schema.split_unit(header)[1] == unit
+
+
+def test_lead_stages_typed_in_english_count_like_chinese_ones():
+    import pandas as pd
+
+    from salesbook.core import clean
+
+    raw = pd.DataFrame({"lead_id": ["L1", "L2", "L3", "L4"], "stage": ["Proposal", "方案提交", "lost", "Nonsense"],
+                        "lost_stage": [None, None, "Negotiation", None], "_row": [2, 3, 4, 5]})
+    leads, log = clean.clean_leads(raw)
+    assert list(leads["stage"]) == ["方案提交", "方案提交", "丢单"]  # the unknown stage is left out, logged
+    assert list(leads["lost_stage"].fillna("")) == ["", "", "商务谈判"]
+    assert list(log.loc[log["action"] == "excluded", "row"]) == [5]
+
+
+def test_the_english_template_speaks_english_in_its_input_sheets():
+    import re
+
+    from salesbook.excel.template import INPUT_HELP
+
+    for zh, en in INPUT_HELP.values():
+        assert re.search(r"[\u4e00-\u9fff]", zh) and not re.search(r"[\u4e00-\u9fff]", en.replace("金额(万元)", ""))

@@ -354,6 +354,7 @@ def clean_followups(raw: pd.DataFrame, *, today: dt.date, sheet: str = "跟进�
 
 
 LEAD_STAGES = ("需求确认", "方案提交", "商务谈判", "成交", "丢单")
+_STAGE_NAMES = {vocab.parse("stage", s): s for s in LEAD_STAGES}  # stage code → the name the tables use
 
 
 def clean_leads(raw: pd.DataFrame, *, sheet: str = "线索", labels: Mapping[str, str] | None = None,
@@ -367,6 +368,8 @@ def clean_leads(raw: pd.DataFrame, *, sheet: str = "线索", labels: Mapping[str
     out = pd.DataFrame({"row": df["_row"].astype("int64")}, index=df.index)
     for c in ("lead_id", "name", "customer_id", "stage", "owner", "lost_stage", "lost_reason"):
         out[c] = parse.key_texts(df[c])
+    for c in ("stage", "lost_stage"):  # a stage typed in either language (Proposal, 方案提交, proposal)
+        out[c] = out[c].map(lambda v: _STAGE_NAMES.get(vocab.parse("stage", v), v))
     unknown = ~out["stage"].isin(LEAD_STAGES)
     log.add(df.loc[unknown, "_row"], "stage", df.loc[unknown, "stage"], None, "stage", EXCLUDED,
             msg("log.unknown_stage", stages=_codes("stage", (vocab.parse("stage", s) for s in LEAD_STAGES))))

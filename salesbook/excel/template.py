@@ -25,7 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .. import schema
+from .. import schema, vocab
 from ..core import parse, pipeline
 from ..core import playbook as pb
 from ..core.clean import LEAD_STAGES
@@ -39,13 +39,22 @@ HEADER_FILL = PatternFill("solid", fgColor="FF1F4E79")
 INPUT_FILL = PatternFill("solid", fgColor="FFFFF2CC")
 HEADER_FONT = Font(bold=True, color="FFFFFFFF")
 
-INPUT_HELP = {
-    "orders": "每行一笔订单。金额默认单位为元（表头写“金额(万元)”则按万元）。状态：已成交/已签约/已回款/已取消。",
-    "targets": "每行一个目标：周期（2024-01、2024Q1、2024）+ 可选的销售负责人/产品线/区域。",
-    "customers": "客户档案。客户简称用于把订单里的简称统一为全称；行业潜力/需求紧急度/成交可能性为 1–5 分。",
-    "followups": "每次跟进一行；下次跟进日期用于维护计划与逾期提醒。",
-    "leads": "线索阶段：需求确认→方案提交→商务谈判→成交/丢单。",
+INPUT_HELP = {  # (Chinese, English): the note right of each input table
+    "orders": ("每行一笔订单。金额默认单位为元（表头写“金额(万元)”则按万元）。状态：已成交/已签约/已回款/已取消。",
+               "One order per row. Amounts are in CNY (a header 'Amount (CNY 10k)' or '金额(万元)' means 10,000s). "
+               "Status: closed / signed / paid / cancelled."),
+    "targets": ("每行一个目标：周期（2024-01、2024Q1、2024）+ 可选的销售负责人/产品线/区域。",
+                "One target per row: a period (2024-01, 2024Q1, 2024) and optionally a salesperson, product line "
+                "or region."),
+    "customers": ("客户档案。客户简称用于把订单里的简称统一为全称；行业潜力/需求紧急度/成交可能性为 1–5 分。",
+                  "Customer records. A short name links orders that use it to the full name; industry potential, "
+                  "urgency and win likelihood are scored 1–5."),
+    "followups": ("每次跟进一行；下次跟进日期用于维护计划与逾期提醒。",
+                  "One contact per row; the next follow-up date drives the plan and overdue alerts."),
+    "leads": ("线索阶段：需求确认→方案提交→商务谈判→成交/丢单。",
+              "Lead stages: Qualification → Proposal → Negotiation → Won / Lost."),
 }
+STATUS_WORDS_EN = ("closed", "signed", "paid", "cancelled")  # read by parse.normalize_status like 已成交 …
 
 
 def conf_rows(udf_modules: str = "salesbook.udfs") -> list[tuple[str, object]]:
@@ -130,7 +139,7 @@ def build_template(path: Path, *, lang: str = "zh", deterministic: bool = True) 
 def _input_sheet(ws, spec: schema.SheetSpec, lang: str) -> None:
     ws.sheet_properties.tabColor = "FFFFC000"
     for j, col in enumerate(spec.columns, start=1):
-        cell = ws.cell(1, j, col.zh if lang == "zh" else col.key)
+        cell = ws.cell(1, j, col.zh if lang == "zh" else col.en)
         cell.fill = HEADER_FILL
         cell.font = HEADER_FONT
         cell.alignment = Alignment(horizontal="center", vertical="center")
@@ -143,12 +152,14 @@ def _input_sheet(ws, spec: schema.SheetSpec, lang: str) -> None:
             ws.column_dimensions[letter].number_format = "@"  # ids and phones are text: keep leading zeros
     ws.freeze_panes = "A2"
     if spec.key in INPUT_HELP:
-        ws.cell(1, len(spec.columns) + 2, INPUT_HELP[spec.key]).font = Font(italic=True, color="FF808080")
+        help_text = INPUT_HELP[spec.key][0 if lang == "zh" else 1]
+        ws.cell(1, len(spec.columns) + 2, help_text).font = Font(italic=True, color="FF808080")
     if spec.key == "orders":
-        _dropdown(ws, spec, "status", parse.STATUSES)
+        _dropdown(ws, spec, "status", parse.STATUSES if lang == "zh" else STATUS_WORDS_EN)
         _dropdown(ws, spec, "region", ())
     if spec.key == "leads":
-        _dropdown(ws, spec, "stage", LEAD_STAGES)
+        _dropdown(ws, spec, "stage", LEAD_STAGES if lang == "zh" else
+                  tuple(vocab.label("stage", vocab.parse("stage", s), "en") for s in LEAD_STAGES))
     if spec.key == "settings":
         for i, (key, value, note) in enumerate(Settings.rows(lang), start=2):
             ws.cell(i, 1, key)
