@@ -82,7 +82,7 @@ def analyse(book: xw.Book, *, as_of: dt.date | None = None, today: dt.date | Non
     if as_of is not None:
         settings = settings.replace(as_of=as_of)
     result = pipeline.run(tables, settings=settings, today=today or dt.date.today(), progress=say)
-    result.notices = [*result.notices, *notes]
+    result = result.with_notices(notes)
     return tables, result
 
 
@@ -104,7 +104,7 @@ def refresh(book: xw.Book, *, lang: str | None = None, as_of: dt.date | None = N
     written = outputs.write_results(book, result, lang=lang, now=now, only=only)
     book.app.status_bar = False
     return RefreshSummary(result.as_of, written, len(result.clean["orders"]), result.excluded_rows,
-                          len(result.frames["alerts"]), len(result.log), result, tuple(result.notices), lang)
+                          len(result.frames.alerts), len(result.log), result, tuple(result.notices), lang)
 
 
 def flag(book: xw.Book, *, today: dt.date | None = None, progress: Callable[[str], None] | None = None) -> int:

@@ -80,7 +80,7 @@ def test_sales_per_rep_and_month(name, workdir):
 @pytest.mark.parametrize("name", _params("completion", lambda c: bool(c.completion)))
 def test_completion_per_target_row(name, workdir):
     _, _, result = imported(name, workdir)
-    perf = result.frames["performance"]
+    perf = result.frames.performance
     perf = perf[perf["target"].notna()]
     got = {f"{p}|{rep}": c for p, rep, c in zip(perf["period"].astype(str), perf["salesperson"], perf["completion"],
                                                   strict=True)}
@@ -91,7 +91,7 @@ def test_completion_per_target_row(name, workdir):
 @pytest.mark.parametrize("name", _params("customers", lambda c: c.customers is not None))
 def test_customer_count(name, workdir):
     _, _, result = imported(name, workdir)
-    tiers = result.frames["tiers"]
+    tiers = result.frames.tiers
     assert len(tiers) == CASES[name].customers
     assert not tiers["customer_id"].duplicated().any()
 

@@ -30,7 +30,7 @@ def cells(path, sheets=INPUTS):
 def slip_cell(book):
     """The demo's 元/万元 slip: the amount cell flagged as unit_slip."""
     _, result = actions.analyse(book)
-    a = result.frames["alerts"]
+    a = result.frames.alerts
     row = int(a[a["rule"] == "unit_slip"].iloc[0]["row"])
     col = [c.value for c in openpyxl.load_workbook(book.fullname)["订单明细"][1]].index("金额") + 1
     return row, col

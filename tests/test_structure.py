@@ -39,7 +39,6 @@ UNDOCUMENTED = {
     "salesbook/core/parse.py:parse_score",
     "salesbook/core/parse.py:key_text",
     "salesbook/core/pipeline.py:RawTable",
-    "salesbook/core/pipeline.py:Result",
     "salesbook/core/pipeline.py:resolve_as_of",
     "salesbook/core/pipeline.py:run",
     "salesbook/excel/changelog.py:state_of",
@@ -264,3 +263,23 @@ def test_one_number_format_table():
     assert any(where.startswith("salesbook/excel/look.py") for where in tables)  # the finder finds the real one
     others = {w for w in tables if not w.startswith("salesbook/excel/look.py")}
     assert {w.split(":")[0] for w in others} <= set(OWN_FORMAT_TABLES), f"use excel/look.py: {sorted(others)}"
+
+
+def test_a_result_is_frozen_and_its_tables_are_named():
+    """Result and its tables cannot be rebound after a run, and every table is an attribute (not a string key)."""
+    import dataclasses
+    import datetime as dt
+
+    import pandas as pd
+
+    from salesbook.core import pipeline
+    from salesbook.core.settings import Settings
+
+    res = pipeline.run({}, settings=Settings(), today=dt.date(2024, 1, 1))
+    for obj, field in ((res, "notices"), (res.frames, "alerts")):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(obj, field, None)
+    names = [f.name for f in dataclasses.fields(pipeline.Tables)]
+    assert all(isinstance(getattr(res.frames, n), pd.DataFrame) for n in names)
+    assert res.frames.by("region") is res.frames.by_region
+    assert res.with_notices(["x"]).notices == (*res.notices, "x") and "x" not in res.notices

@@ -85,7 +85,7 @@ class Page:
 
 def _owned(result: Result) -> pd.DataFrame:
     """customer_id → owner and region (the region of most of the customer's orders)."""
-    plan = result.frames["plan"][["customer_id", "customer_name", "owner"]]
+    plan = result.frames.plan[["customer_id", "customer_name", "owner"]]
     orders = result.clean["orders"].dropna(subset=["region"])
     region = (orders.groupby(["customer_id", "region"]).size().sort_values(ascending=False).reset_index()
               .drop_duplicates("customer_id").set_index("customer_id")["region"])
@@ -112,9 +112,9 @@ def pages(result: Result, changes: pd.DataFrame, acknowledged: set[str] = frozen
     as_of = pd.Timestamp(result.as_of)
     owned = _owned(result)
     alerts = open_alerts(result, acknowledged)
-    plan = f["plan"]
-    perf = f["performance"]
-    people = f["by_salesperson"].set_index("salesperson") if not f["by_salesperson"].empty else pd.DataFrame()
+    plan = f.plan
+    perf = f.performance
+    people = f.by_salesperson.set_index("salesperson") if not f.by_salesperson.empty else pd.DataFrame()
     month = perf[(perf["freq"] == "M") & (perf["elapsed"] < 1)] if not perf.empty else perf
     out = []
     for person in sorted(owned["owner"].dropna().unique()):
@@ -142,7 +142,7 @@ def pages(result: Result, changes: pd.DataFrame, acknowledged: set[str] = frozen
         names = set(owned.loc[owned["region"] == region, "customer_name"].dropna())
         reps = set(owned.loc[owned["region"] == region, "owner"].dropna())
         numbers = []
-        by_region = f["by_region"].set_index("region") if not f["by_region"].empty else pd.DataFrame()
+        by_region = f.by_region.set_index("region") if not f.by_region.empty else pd.DataFrame()
         if region in by_region.index:
             numbers += [("sales_ytd", by_region.loc[region, "revenue"], "amount"),
                         ("share", by_region.loc[region, "share"], "pct")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+import dataclasses
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -35,22 +36,60 @@ class RawTable:
     columns: Mapping[str, int] = field(default_factory=dict)  # key → sheet column (1-based), for painting
 
 
-@dataclass
+@dataclass(frozen=True)
+class Tables:
+    """Every analysis of a run, by name (one DataFrame each; columns in the producing module's docstring)."""
+    performance: pd.DataFrame
+    kpi: pd.DataFrame
+    trend: pd.DataFrame
+    daily: pd.DataFrame
+    weekly: pd.DataFrame
+    product_repeat: pd.DataFrame
+    by_product_line: pd.DataFrame
+    by_salesperson: pd.DataFrame
+    by_region: pd.DataFrame
+    by_channel: pd.DataFrame
+    customer_types: pd.DataFrame
+    funnel_summary: pd.DataFrame
+    funnel_stages: pd.DataFrame
+    funnel_stalled: pd.DataFrame
+    funnel_lost_reasons: pd.DataFrame
+    rfm: pd.DataFrame
+    tiers: pd.DataFrame
+    portrait_tags: pd.DataFrame
+    portrait_matrix: pd.DataFrame
+    plan: pd.DataFrame
+    alerts: pd.DataFrame
+    problems: pd.DataFrame
+
+    def by(self, dimension: str) -> pd.DataFrame:
+        """The year-to-date table of one dimension (product_line, salesperson, region, channel)."""
+        return getattr(self, f"by_{dimension}")
+
+
+@dataclass(frozen=True)
 class Result:
+    """One run of every analysis: the as-of date, the settings used, the clean input tables, the
+    cleaning log, the analyses by name (:class:`Tables`), the output sheets as blocks for the writer,
+    and the notices (what changes the numbers of a whole sheet — a missing status column, targets
+    read as 万元 by their size; the CLI's refresh summary and the dashboard's info block show them)."""
     as_of: dt.date
     settings: Settings
     clean: dict[str, pd.DataFrame]
     log: pd.DataFrame
-    frames: dict[str, pd.DataFrame]
+    frames: Tables
     sheets: dict[str, list[Block]]
-    # coverage.Notice (zh, en, code): what changes the numbers of a whole sheet — a missing status column,
-    # targets read as 万元 by their size. The CLI's refresh summary and the dashboard's info block show them.
-    notices: list = field(default_factory=list)
+    notices: tuple = ()  # coverage.Notice
 
     @property
     def excluded_rows(self) -> int:
+        """Input rows left out of the analysis (each sheet and row once)."""
         ex = self.log[self.log["action"] == clean.EXCLUDED]
         return int(ex[["sheet", "row"]].drop_duplicates().shape[0])
+
+    def with_notices(self, more) -> Result:
+        """A copy with ``more`` notices after its own."""
+        return dataclasses.replace(self, notices=(*self.notices, *more))
 
 
 def _empty_raw(keys) -> pd.DataFrame:
@@ -131,39 +170,40 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
     )
     probs = problems.problems(alerts, plan, playbook, as_of=as_of)
 
-    frames = {"performance": perf, "kpi": kpi, "trend": trend, "rfm": rfm_t, "tiers": tier_t, "plan": plan,
-              "alerts": alerts, "problems": probs, "customer_types": ctypes, "daily": daily, "weekly": weekly,
-              "product_repeat": product_repeat, "portrait_tags": portrait_tags, "portrait_matrix": portrait_matrix,
-              **{f"by_{d}": t for d, t in dims.items()}, **{f"funnel_{k}": t for k, t in funnel_t.items()}}
+    frames = Tables(performance=perf, kpi=kpi, trend=trend, daily=daily, weekly=weekly,
+                    product_repeat=product_repeat, **{f"by_{d}": t for d, t in dims.items()},
+                    customer_types=ctypes, **{f"funnel_{k}": t for k, t in funnel_t.items()}, rfm=rfm_t, tiers=tier_t,
+                    portrait_tags=portrait_tags, portrait_matrix=portrait_matrix, plan=plan, alerts=alerts,
+                    problems=probs)
     sheets = layout(frames, log, settings=settings, as_of=as_of, churn_fit=churn_fit)
     clean_tables = {"orders": orders, "targets": targets, "customers": customers, "followups": followups,
                     "leads": leads, "playbook": playbook}
     return Result(as_of, settings, clean_tables, log, frames, sheets,
-                  coverage.missing_columns(tables, clean_tables, log, settings))
+                  tuple(coverage.missing_columns(tables, clean_tables, log, settings)))
 
 
-def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings, as_of: dt.date,
+def layout(f: Tables, log: pd.DataFrame, *, settings: Settings, as_of: dt.date,
            churn_fit=None) -> dict[str, list[Block]]:
     """Output sheets as blocks: column keys, kinds and vocabulary domains, and titles as messages.
     Headers and words are the vocabulary's, chosen by the writer in the workbook's language."""
     ytd = {"start": Day(dt.date(as_of.year, 1, 1)), "end": Day(as_of)}
-    kpi = f["kpi"].assign(label=with_unit(f["kpi"], "kpi"))
+    kpi = f.kpi.assign(label=with_unit(f.kpi, "kpi"))
     perf_cols = cols("period_label", "salesperson", "product_line", "region", ("actual", "amount"),
                      ("target", "amount"), ("gap", "amount"), ("completion", "pct"), ("yoy", "growth"),
                      ("mom", "growth"), ("band", "text", False, "band"), ("elapsed", "pct"),
-                     ("pace", "text", False, "pace"), *((("p_hit", "pct"),) if "p_hit" in f["performance"] else ()),
+                     ("pace", "text", False, "pace"), *((("p_hit", "pct"),) if "p_hit" in f.performance else ()),
                      "note")
     dim_cols = {
         "product_line": cols(("product_line", "text", False, "blank"), ("revenue", "amount"), ("share", "pct"), ("share_change", "pp"),
                              ("orders", "int"), ("avg_ticket", "amount"), ("yoy", "growth"),
                              ("quadrant", "text", False, "quadrant"),
-                             *((("margin", "amount"), ("margin_rate", "pct")) if "margin" in f["by_product_line"] else ())),
+                             *((("margin", "amount"), ("margin_rate", "pct")) if "margin" in f.by_product_line else ())),
         "salesperson": cols(("rank", "int"), ("salesperson", "text", False, "blank"), ("revenue", "amount"),
-                            *((("target", "amount"), ("completion", "pct")) if "target" in f["by_salesperson"] else ()),
+                            *((("target", "amount"), ("completion", "pct")) if "target" in f.by_salesperson else ()),
                             ("orders", "int"), ("avg_ticket", "amount"), ("new_customers", "int"),
                             ("collection_rate", "pct"), ("score", "num"), ("yoy", "growth")),
         "region": cols(("region", "text", False, "blank"), ("revenue", "amount"), ("share", "pct"),
-                       *((("target", "amount"), ("completion", "pct")) if "target" in f["by_region"] else ()),
+                       *((("target", "amount"), ("completion", "pct")) if "target" in f.by_region else ()),
                        ("customers", "int"), ("yoy", "growth")),
         "channel": cols(("channel", "text", False, "blank"), ("revenue", "amount"), ("share", "pct"), ("orders", "int"), ("customers", "int"),
                         ("yoy", "growth")),
@@ -174,20 +214,20 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
         Block("kpi", msg("title.kpi" if settings.acquisition_costs else "title.kpi_no_cac", as_of=Day(as_of)), kpi,
               cols(("label", "text", False, "kpi"), ("current", "row"), ("previous", "row"), ("change", "row"), ("ytd", "row"),
                    ("last_year", "row"), ("yoy", "row"))),
-        Block("trend", msg("title.trend"), f["trend"],
+        Block("trend", msg("title.trend"), f.trend,
               cols("month", ("revenue", "amount"), ("target", "amount"), ("completion", "pct"), ("orders", "int"),
                    ("avg_ticket", "amount"), ("customers", "int"), ("new_customers", "int"), ("mom", "growth"),
                    ("yoy", "growth"))),
-        Block("weekly", msg("title.weekly"), f["weekly"],
+        Block("weekly", msg("title.weekly"), f.weekly,
               cols("week", ("week_start", "date"), *sales_cols, ("wow", "growth"), ("yoy", "growth"))),
-        Block("daily", msg("title.daily"), f["daily"],
+        Block("daily", msg("title.daily"), f.daily,
               cols(("day", "date"), ("weekday", "text", False, "weekday"), *sales_cols, ("wow", "growth"))),
-        *[Block(f"by_{d}", msg(f"title.by_{d}", **ytd), f[f"by_{d}"], dim_cols[d])
+        *[Block(f"by_{d}", msg(f"title.by_{d}", **ytd), f.by(d), dim_cols[d])
           for d in ("product_line", "salesperson", "region", "channel")],
-        Block("customer_types", msg("title.customer_types", **ytd), f["customer_types"],
+        Block("customer_types", msg("title.customer_types", **ytd), f.customer_types,
               cols(("type", "text", False, "customer_type"), ("customers", "int"), ("orders", "int"),
                    ("revenue", "amount"), ("share", "pct"))),
-        Block("product_repeat", msg("title.product_repeat", **ytd), f["product_repeat"],
+        Block("product_repeat", msg("title.product_repeat", **ytd), f.product_repeat,
               cols(("product_line", "text", False, "blank"), ("customers", "int"), ("repeat_customers", "int"),
                    ("repeat_rate", "pct"),
                    ("last_year", "pct"), ("change", "pp"))),
@@ -196,33 +236,33 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
                      churn=outlook.churn_title(churn_fit))
                  if churn_fit else msg("title.rfm", as_of=Day(as_of), window=settings.rfm_window_days))
     return {
-        "performance": [Block("performance", msg("title.performance"), f["performance"], perf_cols)],
+        "performance": [Block("performance", msg("title.performance"), f.performance, perf_cols)],
         "breakdown": breakdown,
-        **({"funnel": funnel_blocks(f, settings=settings, as_of=as_of)} if "funnel_stages" in f else {}),
-        "rfm": [Block("rfm", rfm_title, f["rfm"],
+        "funnel": funnel_blocks(f, settings=settings, as_of=as_of),
+        "rfm": [Block("rfm", rfm_title, f.rfm,
                       cols("customer_id", "customer_name", ("last_order", "date"), ("recency_days", "int"),
                            ("frequency", "int"), ("monetary", "amount"), ("r_score", "int"), ("f_score", "int"),
                            ("m_score", "int"), "rfm_code", ("segment", "text", False, "segment"),
                            ("revenue_share", "pct"), ("cum_share", "pct"), ("pareto_top20", "flag"),
                            ("avg_cycle_days", "num"), "top_product", ("top_product_share", "pct"),
                            ("lifetime_amount", "amount"),
-                           *((("p_alive", "pct"), ("expected_90d", "num")) if "p_alive" in f["rfm"] else ())))],
-        "tiers": [Block("tiers", msg("title.tiers"), f["tiers"],
+                           *((("p_alive", "pct"), ("expected_90d", "num")) if "p_alive" in f.rfm else ())))],
+        "tiers": [Block("tiers", msg("title.tiers"), f.tiers,
                         cols("customer_id", "customer_name", ("tier", "text", False, "tier"),
                              ("half_year_amount", "amount"), ("years", "num"), ("first_date", "date"),
                              ("total_orders", "int"), ("abc_score", "num"), "abc_class", "reason"))],
         "portrait": portrait_blocks(f, settings=settings, as_of=as_of),
-        "followup_plan": [Block("plan", msg("title.plan"), f["plan"],
+        "followup_plan": [Block("plan", msg("title.plan"), f.plan,
                                 cols("customer_id", "customer_name", ("tier", "text", False, "tier"), "owner", "focus",
                                      "frequency", "incentive", ("last_contact", "date"), ("next_due", "date"),
                                      ("overdue_days", "int"), ("services_this_month", "int"), ("quota", "int"),
                                      ("last_satisfaction", "num"), ("maintenance", "text", True),
                                      ("plan_next", "text", True)), id_col="customer_id")],
-        "problems": [Block("problems", msg("title.problems"), f["problems"],
+        "problems": [Block("problems", msg("title.problems"), f.problems,
                            cols("key", ("severity", "text", False, "severity"), "problem", "evidence", "strategy",
                                 "owner", ("deadline", "date"), "resources", "expected", ("status", "text", True),
                                 ("progress", "text", True), ("why5", "text", True)), id_col="key")],
-        "alerts": [Block("alerts", msg("title.alerts"), f["alerts"],
+        "alerts": [Block("alerts", msg("title.alerts"), f.alerts,
                          cols(("severity", "text", False, "severity"), ("rule", "text", False, "rule"), "subject",
                               "owner", ("stake", "amount"), "message", "action", ("decision", "text", True),
                               ("decision_note", "text", True), "key"),
@@ -236,39 +276,39 @@ def layout(f: dict[str, pd.DataFrame], log: pd.DataFrame, *, settings: Settings,
     }
 
 
-def funnel_blocks(f: dict[str, pd.DataFrame], *, settings: Settings, as_of: dt.date) -> list[Block]:
+def funnel_blocks(f: Tables, *, settings: Settings, as_of: dt.date) -> list[Block]:
     """The 销售漏斗 sheet: headline numbers, the stages, stalled leads and (when typed) lost reasons."""
-    summary = f["funnel_summary"].assign(label=with_unit(f["funnel_summary"], "funnel_kpi"))
+    summary = f.funnel_summary.assign(label=with_unit(f.funnel_summary, "funnel_kpi"))
     blocks = [
         Block("funnel_summary", msg("title.funnel_summary", as_of=Day(as_of)), summary,
               cols(("label", "text", False, "funnel_kpi"), ("value", "row"))),
-        Block("funnel_stages", msg("title.funnel_stages"), f["funnel_stages"],
+        Block("funnel_stages", msg("title.funnel_stages"), f.funnel_stages,
               cols(("stage", "text", False, "stage"), ("reached", "int"), ("conversion", "pct"), ("lost", "int"),
                    ("open", "int"), ("amount", "amount"), ("probability", "pct"), ("weighted", "amount"),
                    ("avg_days_in_stage", "num"), ("avg_days_to_reach", "num"))),
-        Block("funnel_stalled", msg("title.funnel_stalled", days=settings.funnel_stall_days), f["funnel_stalled"],
+        Block("funnel_stalled", msg("title.funnel_stalled", days=settings.funnel_stall_days), f.funnel_stalled,
               cols("lead_id", "name", "owner", ("state", "text", False, "stage"), ("est_amount", "amount"),
                    ("weighted", "amount"), ("entered", "date"), ("since", "text", False, "since"),
                    ("days_in_stage", "int"))),
     ]
-    if not f["funnel_lost_reasons"].empty:
-        blocks.append(Block("funnel_lost_reasons", msg("title.funnel_lost_reasons"), f["funnel_lost_reasons"],
+    if not f.funnel_lost_reasons.empty:
+        blocks.append(Block("funnel_lost_reasons", msg("title.funnel_lost_reasons"), f.funnel_lost_reasons,
                             cols(("reason", "text", False, "lost_reason"), ("count", "int"), ("share", "pct"), ("amount", "amount"),
                                  ("top_stage", "text", False, "stage"))))
     return blocks
 
 
-def portrait_blocks(f: dict[str, pd.DataFrame], *, settings: Settings, as_of: dt.date) -> list[Block]:
+def portrait_blocks(f: Tables, *, settings: Settings, as_of: dt.date) -> list[Block]:
     """The 客户画像 sheet (S2 第三步): the industry × size matrix, then the tags by tier and A/B/C."""
     tag = str(settings.portrait_tag or "").strip()
     return [
         Block("portrait_matrix", msg("title.portrait_matrix_tag" if tag else "title.portrait_matrix", tag=tag,
-                                     window=settings.rfm_window_days, as_of=Day(as_of)), f["portrait_matrix"],
+                                     window=settings.rfm_window_days, as_of=Day(as_of)), f.portrait_matrix,
               cols(("industry", "text", False, "portrait"), ("size", "text", False, "portrait"),
                    *((("has_tag", "text", False, "yesno"),) if tag else ()), ("customers", "int"), ("buyers", "int"),
                    ("conversion", "pct"), ("revenue", "amount"), ("revenue_per_buyer", "amount"),
                    ("avg_budget", "amount"), ("avg_chain", "num"), "top_tags")),
-        Block("portrait_tags", msg("title.portrait_tags"), f["portrait_tags"],
+        Block("portrait_tags", msg("title.portrait_tags"), f.portrait_tags,
               cols("tag", ("customers", "int"), ("tier_vip", "int"), ("tier_core", "int"), ("tier_normal", "int"),
                    ("tier_prospect", "int"), ("class_a", "int"), ("class_b", "int"), ("class_c", "int"))),
     ]

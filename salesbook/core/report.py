@@ -35,7 +35,7 @@ def mask_phones(text: str) -> str:
 
 def lead_rows(result: Result) -> pd.Series:
     """Which 客户分层 rows are unconverted leads (keyed by 线索编号, not a known customer)."""
-    t, leads = result.frames["tiers"], result.clean.get("leads")
+    t, leads = result.frames.tiers, result.clean.get("leads")
     if leads is None or leads.empty or "lead_id" not in leads:
         return pd.Series(False, index=t.index)
     customers = result.clean["customers"]
@@ -45,14 +45,14 @@ def lead_rows(result: Result) -> pd.Series:
 
 def open_alerts(result: Result, acknowledged=frozenset()) -> pd.DataFrame:
     """The alerts not marked 已核实/忽略 (their keys in ``acknowledged``), in rank order."""
-    a = result.frames["alerts"]
+    a = result.frames.alerts
     return a[~a["key"].isin(set(acknowledged))] if len(acknowledged) else a
 
 
 def region_drag(result: Result) -> pd.DataFrame:
     """Year-to-date completion by region (targets of the region's reps) and how many points each
     under-performing region costs the team: (target − actual) / team target."""
-    people = result.frames["by_salesperson"]
+    people = result.frames.by_salesperson
     if "target" not in people or people["target"].isna().all():
         return pd.DataFrame(columns=["region", "actual", "target", "completion", "drag"])
     orders = result.clean["orders"]
@@ -92,11 +92,11 @@ def draft(result: Result, acknowledged=frozenset()) -> pd.DataFrame:
     s = result.settings
     f = result.frames
     orders = result.clean["orders"]
-    kpi = f["kpi"].set_index("metric")
-    rfm_t, tiers_t = f["rfm"], f["tiers"]
+    kpi = f.kpi.set_index("metric")
+    rfm_t, tiers_t = f.rfm, f.tiers
     alerts = open_alerts(result, acknowledged)
     playbook = result.clean.get("playbook", pb.default_playbook())
-    probs = pr.problems(alerts, f["plan"], playbook, as_of=result.as_of) if len(acknowledged) else f["problems"]
+    probs = pr.problems(alerts, f.plan, playbook, as_of=result.as_of) if len(acknowledged) else f.problems
     rows: list[tuple[str, Msg]] = []
 
     def add(section: int, m: Msg) -> None:
@@ -119,7 +119,7 @@ def draft(result: Result, acknowledged=frozenset()) -> pd.DataFrame:
                new=Num(int(kpi.loc["new_customers", "ytd"])), new_share=Pct(kpi.loc["new_share", "ytd"]),
                avg=Money(kpi.loc["avg_ticket", "ytd"]), collection=Pct(kpi.loc["collection_rate", "ytd"]),
                cancel=Pct(kpi.loc["cancel_rate", "ytd"]), repeat=Pct(kpi.loc["repeat_rate", "ytd"])))
-    products = f["by_product_line"]
+    products = f.by_product_line
     if not products.empty:
         top = products.iloc[0]
         others = [msg("report.name_value", name=r.product_line, value=Pct(r.share))

@@ -39,15 +39,15 @@ TEAM = "团队"  # the subject of the team's own completion (shown as change.tea
 def state_of(result: Result) -> dict[tuple[str, str], str]:
     f = result.frames
     state: dict[tuple[str, str], str] = {}
-    names = dict(zip(f["tiers"]["customer_id"], f["tiers"]["customer_name"].fillna(""), strict=True))
-    for cid, tier in zip(f["tiers"]["customer_id"], f["tiers"]["tier"], strict=True):
+    names = dict(zip(f.tiers["customer_id"], f.tiers["customer_name"].fillna(""), strict=True))
+    for cid, tier in zip(f.tiers["customer_id"], f.tiers["tier"], strict=True):
         state[("tier", f"{cid} {names.get(cid, '')}".strip())] = vocab.label("tier", tier, "zh")  # as stored before
-    for cid, seg in zip(f["rfm"]["customer_id"], f["rfm"]["segment"], strict=True):
+    for cid, seg in zip(f.rfm["customer_id"], f.rfm["segment"], strict=True):
         state[("segment", f"{cid} {names.get(cid, '')}".strip())] = vocab.label("segment", seg, "zh")
-    for key, subject in zip(f["alerts"]["key"], f["alerts"]["subject"], strict=True):
+    for key, subject in zip(f.alerts["key"], f.alerts["subject"], strict=True):
         # the rule's word is added when shown (the key starts with its code)
         state[("alert", key)] = messages.text(subject, "zh")
-    perf = f["performance"]
+    perf = f.performance
     for r in perf.itertuples(index=False):
         if pd.notna(r.completion):
             who = " / ".join(str(x) for x in (r.salesperson, r.product_line, r.region) if isinstance(x, str)) or TEAM
@@ -116,8 +116,8 @@ def record(book: xw.Book, result: Result, *, lang: str, now: dt.datetime) -> int
     new = state_of(result)
     old = _read_state(book)
     if old is None:
-        changes = [(KINDS["first"], msg("change.first", customers=Num(len(result.frames["tiers"])),
-                                        alerts=Num(len(result.frames["alerts"]))), "", "")]
+        changes = [(KINDS["first"], msg("change.first", customers=Num(len(result.frames.tiers)),
+                                        alerts=Num(len(result.frames.alerts))), "", "")]
     else:
         changes = diff(old, new)
     if old != new:

@@ -57,7 +57,7 @@ def tables(result: Result, lang: str) -> list[ChartTable]:
         return vocab.label(domain, vocab.parse(domain, v) or v, lang)
 
     out = []
-    trend = f["trend"].tail(12)
+    trend = f.trend.tail(12)
     out.append(ChartTable(
         "monthly", t("chart.monthly"), "combo",
         [t("chart.month"), t("chart.sales_unit", unit=DisplayUnit()), t("chart.target_unit", unit=DisplayUnit())],
@@ -66,7 +66,7 @@ def tables(result: Result, lang: str) -> list[ChartTable]:
         {1: "#,##0.0", 2: "#,##0.0"}, ((t("chart.sales"), 1, "bar", False), (t("chart.target"), 2, "line", False)),
         y_format="#,##0"))
 
-    people = f["by_salesperson"]
+    people = f.by_salesperson
     if "completion" in people:
         p = people.dropna(subset=["completion"]).sort_values("completion", ascending=False)
         out.append(ChartTable(
@@ -83,7 +83,7 @@ def tables(result: Result, lang: str) -> list[ChartTable]:
             [[n, c, 1.0] for n, c in zip(drag["region"], drag["completion"], strict=True)], {1: "0.0%", 2: "0%"},
             ((t("chart.completion_rate"), 1, "bar", False), ("100%", 2, "line", False)), y_format="0%"))
 
-    prod = f["by_product_line"]
+    prod = f.by_product_line
     out.append(ChartTable(
         "products", t("chart.products"), "pie",
         [t("chart.product_line"), t("chart.sales_unit", unit=DisplayUnit())],
@@ -91,21 +91,21 @@ def tables(result: Result, lang: str) -> list[ChartTable]:
         {1: "#,##0.0"},
         ((t("chart.sales"), 1, "bar", False),)))
 
-    counts = f["tiers"]["tier"].map(lambda v: vocab.parse("tier", v) or v).value_counts().reindex(
+    counts = f.tiers["tier"].map(lambda v: vocab.parse("tier", v) or v).value_counts().reindex(
         list(tiers.TIERS)).fillna(0)
     out.append(ChartTable(
         "tiers", t("chart.tiers"), "column", [t("chart.tier"), t("chart.customers")],
         [[word("tier", k), int(v)] for k, v in counts.items()], {1: "0"},
         ((t("chart.customers"), 1, "bar", False),)))
 
-    segs = f["rfm"]["segment"].map(lambda v: vocab.parse("segment", v) or v).value_counts().reindex(
+    segs = f.rfm["segment"].map(lambda v: vocab.parse("segment", v) or v).value_counts().reindex(
         list(rfm.ALL_SEGMENTS)).fillna(0)
     out.append(ChartTable(
         "segments", t("chart.segments"), "column", [t("chart.segment"), t("chart.customers")],
         [[word("segment", k), int(v)] for k, v in segs.items()], {1: "0"},
         ((t("chart.customers"), 1, "bar", False),)))
 
-    stages = f.get("funnel_stages")
+    stages = f.funnel_stages
     if stages is not None and not stages.empty:
         st = stages[stages["stage"].isin(funnel.STAGES)]
         out.append(ChartTable(
@@ -114,7 +114,7 @@ def tables(result: Result, lang: str) -> list[ChartTable]:
             [[word("stage", s_), int(n)] for s_, n in zip(st["stage"], st["reached"], strict=True)],
             {1: "0"}, ((t("chart.leads"), 1, "bar", False),)))
 
-    r = f["rfm"]
+    r = f.rfm
     share = r.loc[r["pareto_top20"].astype(bool), "revenue_share"].sum() if not r.empty else 0.0
     top = r.head(20)
     out.append(ChartTable(

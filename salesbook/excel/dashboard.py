@@ -50,7 +50,7 @@ def write(sheet: xw.Sheet, result: Result, *, lang: str, now: dt.datetime | None
         [text(msg("dash.as_of"), lang), dt.datetime.combine(result.as_of, dt.time())],
         [text(msg("dash.refreshed"), lang), now],
         [text(msg("dash.left_out"), lang), result.excluded_rows],
-        [text(msg("dash.alerts"), lang), len(result.frames["alerts"])],
+        [text(msg("dash.alerts"), lang), len(result.frames.alerts)],
         [text(msg("dash.unit"), lang), vocab.unit(s.display_unit, lang)],
     ]
     put(sheet.range("A1"), info)
@@ -103,7 +103,7 @@ NOTICE_COLOR = (156, 0, 6)
 def _notices(sheet: xw.Sheet, result: Result, zh: bool) -> None:
     """The missing columns that change the numbers (and what reading decided), beside the info block:
     a heading in D1 and one line per notice below it; past five, the rest share the fifth line."""
-    notices = list(getattr(result, "notices", []) or [])
+    notices = list(result.notices)
     if not notices:
         return
     lang, unit = ("zh" if zh else "en"), messages.unit_of(result.settings)
@@ -119,7 +119,7 @@ def _notices(sheet: xw.Sheet, result: Result, zh: bool) -> None:
 
 
 def _cards(sheet: xw.Sheet, result: Result, lang: str) -> None:
-    kpi = result.frames["kpi"].set_index("metric")
+    kpi = result.frames.kpi.set_index("metric")
     factor, unit = result.settings.unit_factor, unit_of(result.settings)
     for i, (metric, kind, higher_better) in enumerate(CARDS):
         top = 8 + (i // 4) * 4

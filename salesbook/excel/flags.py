@@ -50,7 +50,7 @@ def cells_for(result: Result, tables: dict[str, RawTable], skip_keys: set[str] =
 
     A grouped alert (one per rule and column, or per owner) lists its cells in ``cells`` as
     (row, note) pairs: each of them is painted with its own note."""
-    alerts = result.frames["alerts"]
+    alerts = result.frames.alerts
     located = alerts[alerts["sheet"].notna() & alerts["row"].notna()]
     by_cell: dict[tuple[str, int, int], Cell] = {}
     for a in located.to_dict("records"):

@@ -50,7 +50,7 @@ def _say(key: str, lang: str, unit: messages.Unit | None = None, **values: Any) 
 def _star(sheet: xw.Sheet, result: Result, lang: str) -> int:
     """Write 业绩提升之星 from row 1; returns the next free row."""
     unit = messages.unit_of(result.settings)
-    star = meeting.improvement_star(result.frames["performance"])
+    star = meeting.improvement_star(result.frames.performance)
     if star is None:
         put(sheet.range((1, 1)), _say("meeting.star_none", lang))
         sheet.range((1, 1)).font.bold = True

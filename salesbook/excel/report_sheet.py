@@ -86,7 +86,7 @@ def _stored(book: xw.Book) -> dict[str, str]:
 def _review(sheet: xw.Sheet, result: Result, r_zh, typed: dict[str, Any] | None,
             lang: str) -> rv.Review:
     typed = read_review(sheet) if typed is None else typed
-    kpi = result.frames["kpi"].set_index("metric")
+    kpi = result.frames.kpi.set_index("metric")
     sales = float(kpi.loc["revenue", "ytd"]) if "revenue" in kpi.index else float("nan")
     current = rv.summary(len(result.clean["orders"]), sales)
     decided = rv.decide(typed, _stored(sheet.book), rv.fingerprint(r_zh["text"]), current)

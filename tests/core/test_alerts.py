@@ -74,7 +74,7 @@ def messy():
 
 def test_unreadable_values_give_one_alert_per_rule_and_column_with_the_count_and_first_rows(messy):
     res, _ = messy
-    a = res.frames["alerts"]
+    a = res.frames.alerts
     status = a[a["rule"] == "status"]
     assert len(status) == 1
     s = status.iloc[0]
@@ -109,7 +109,7 @@ def test_a_draft_order_is_an_ordinary_status_not_an_alert():
     orders = _orders([(f"O{i}", f"2025-05-{10 + i}", "C1", "甲", "张三", "A产品", 1000, "已成交") for i in range(4)]
                      + [("O9", "2025-05-20", "C1", "甲", "张三", "A产品", 900, "草稿")])
     res = _run(orders, as_of=dt.date(2025, 5, 31))
-    assert not (res.frames["alerts"]["rule"] == "status").any()
+    assert not (res.frames.alerts["rule"] == "status").any()
 
 
 def test_a_draft_or_cancelled_amount_is_not_checked_for_unit_slips():
@@ -134,7 +134,7 @@ def ranked():
 
 def test_business_alerts_are_ranked_by_money_at_stake_within_severity(ranked):
     res, plan = ranked
-    a = res.frames["alerts"]
+    a = res.frames.alerts
     low = a[a["rule"] == "completion_low"]
     gaps = {rep: t - actual for rep, (t, actual) in plan.items()}
     assert list(low["owner"]) == sorted(gaps, key=gaps.get, reverse=True)  # 乙 140,000 · 甲 30,000 · 丙 12,000
@@ -147,7 +147,7 @@ def test_business_alerts_are_ranked_by_money_at_stake_within_severity(ranked):
 
 def test_the_owner_is_a_person_never_a_playbook_role(ranked):
     res, plan = ranked
-    probs = res.frames["problems"]
+    probs = res.frames.problems
     assert not probs.empty
     assert set(probs["owner"]) <= set(plan)
     assert not set(probs["owner"]) & ROLES
@@ -182,7 +182,7 @@ def silence():
 
 
 def test_a_two_day_cycle_customer_silent_five_days_is_not_silent(silence):
-    a = _run(silence, as_of=AS_OF).frames["alerts"]
+    a = _run(silence, as_of=AS_OF).frames.alerts
     silent = a[a["rule"] == "silent"]
     assert list(silent["key"]) == ["silent|B"]  # not TOP (5 < 30 days), not C (2 orders), not D (25 < 30 days)
     b = silent.iloc[0]
@@ -192,7 +192,7 @@ def test_a_two_day_cycle_customer_silent_five_days_is_not_silent(silence):
 
 
 def test_the_silent_floor_is_a_setting(silence):
-    a = _run(silence, as_of=AS_OF, alert_silent_min_days=20).frames["alerts"]
+    a = _run(silence, as_of=AS_OF, alert_silent_min_days=20).frames.alerts
     assert set(a.loc[a["rule"] == "silent", "key"]) == {"silent|B", "silent|D"}  # D: 25 > 1.5 × 10 and ≥ 20
 
 
@@ -221,7 +221,7 @@ def test_a_churn_rise_reads_in_percentage_points():
     q2 = [(f"B{c}", "2025-05-10", f"C{c}", f"客户{c}", "张三" if c < 5 else "李四", "A产品", 20_000, "已成交")
           for c in range(9)]  # C9 lost: 1 of 10
     q3 = [(f"D{c}", "2025-08-10", f"C{c}", f"客户{c}", "张三", "A产品", 10_000, "已成交") for c in range(5)]  # 4 of 9
-    a = _run(_orders(q1 + q2 + q3), as_of=dt.date(2025, 10, 5)).frames["alerts"]
+    a = _run(_orders(q1 + q2 + q3), as_of=dt.date(2025, 10, 5)).frames.alerts
     churn = a[a["rule"] == "churn_up"].iloc[0]
     up = (4 / 9 - 1 / 10) * 100  # 34.44… points
     message = zh(churn["message"])
@@ -240,7 +240,7 @@ def sample_result():
 
 def test_an_acknowledged_alert_leaves_the_report_and_the_meeting_pack(sample_result):
     res = sample_result
-    a = res.frames["alerts"]
+    a = res.frames.alerts
     single = a[a["rule"].isin(["completion_low", "mom_drop", "region_low"])]
     assert not single.empty, "the sample needs a performance alert"
     key = single.iloc[0]["key"]
@@ -258,7 +258,7 @@ def test_an_acknowledged_alert_leaves_the_report_and_the_meeting_pack(sample_res
 
 
 def test_meeting_pack_alerts_are_in_rank_order_and_name_people(sample_result):
-    rank = {zh(k): i for i, k in enumerate(sample_result.frames["alerts"]["message"])}
+    rank = {zh(k): i for i, k in enumerate(sample_result.frames.alerts["message"])}
     for p in meeting.pages(sample_result, pd.DataFrame(columns=meeting.CHANGE_COLS)):
         order = [rank[zh(m)] for m in p.alerts["message"]]
         assert order == sorted(order)
@@ -321,7 +321,7 @@ def test_fixed_log_rows_and_recognised_statuses_are_not_alerts():
 def test_a_result_without_alerts_still_writes_flags():
     from salesbook.excel import flags
 
-    empty = SimpleNamespace(frames={"alerts": al.combine()})
+    empty = SimpleNamespace(frames=SimpleNamespace(alerts=al.combine()))
     assert flags.cells_for(empty, {}) == []
 
 

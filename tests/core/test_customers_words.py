@@ -117,7 +117,7 @@ def _rendered(result, lang):
 
 
 def test_the_customer_and_alert_sheets_have_no_chinese_in_english(ascii_result):
-    a = ascii_result.frames["alerts"]
+    a = ascii_result.frames.alerts
     assert {"completion_low", "silent", "overdue"} <= set(a["rule"]), "the sample needs these alerts: the test needs them"
     data_rules = set(alerts_data.DATA_RULES)
     left = []
@@ -130,16 +130,16 @@ def test_the_customer_and_alert_sheets_have_no_chinese_in_english(ascii_result):
 
 
 def test_the_chinese_rendering_keeps_the_chinese_wording(ascii_result):
-    t = ascii_result.frames["tiers"]
+    t = ascii_result.frames.tiers
     r = t[t["total_orders"] > 0].iloc[0]
     unit = messages.unit_of(ascii_result.settings)
     amount = number(r["half_year_amount"] / 10_000, 2)  # as the 万元 cell shows it
     assert text(r["reason"], "zh", unit) == f"近半年 {amount}万元，合作 {number(r['years'], 1)} 年"
     assert text(r["reason"], "en", unit) == (f"{amount} (CNY 10k) in the last 6 months; "
                                              f"a customer for {number(r['years'], 1)} years")
-    a = ascii_result.frames["alerts"]
+    a = ascii_result.frames.alerts
     assert set(a["severity"]) <= set(vocab.DOMAINS["severity"]) and set(a["rule"]) <= set(vocab.DOMAINS["rule"])
-    p = ascii_result.frames["problems"]
+    p = ascii_result.frames.problems
     assert set(p["severity"]) <= set(vocab.DOMAINS["severity"])
     for m, rule in zip(p["problem"], a.set_index("key").reindex(p["key"])["rule"], strict=True):
         zh_text = text(m, "zh", unit)

@@ -186,7 +186,7 @@ def test_a_total_period_in_the_targets_sheet_is_that_periods_target():
     targets = pd.DataFrame([("2024年Q1总计", None, 2_000_000), ("合计", None, 9_999_999),
                             ("2024年Q1", "合计", 2_100_000)], columns=["period", "salesperson", "target"])
     res = run(tables(Q1, targets=(targets, "销售目标")), settings=Settings(as_of=dt.date(2024, 4, 2)), today=TODAY)
-    perf = res.frames["performance"]
+    perf = res.frames.performance
     q1 = perf[perf["period_label"] == "2024Q1"]
     assert sorted(q1["target"]) == [2_000_000, 2_100_000]    # both are team targets; "合计" alone is dropped
     row = q1[q1["target"] == 2_000_000].iloc[0]
@@ -212,7 +212,7 @@ def test_targets_10000_times_too_small_are_read_as_wan_and_said_loudly():
     assert out["target"].tolist() == [40] and log.empty
     targets = pd.DataFrame([("2024-01", "张三", 40)], columns=["period", "salesperson", "target"])
     res = run(tables(Q1, targets=(targets, "销售目标")), settings=Settings(as_of=dt.date(2024, 4, 2)), today=TODAY)
-    assert res.frames["performance"].iloc[0]["completion"] == pytest.approx(1.13)  # S0 表1: 45.2 / 40
+    assert res.frames.performance.iloc[0]["completion"] == pytest.approx(1.13)  # S0 表1: 45.2 / 40
     unit = [n for n in res.notices if n.code == "target_unit_guessed"]
     assert len(unit) == 1 and "量级" in unit[0].zh
 
@@ -256,7 +256,7 @@ def test_orders_link_by_id_full_name_or_a_unique_short_name():
     assert o.loc["O4", "customer_id"] == "C1"
     flagged = res.log[res.log["rule"] == "ambiguous_name"]
     assert flagged["row"].tolist() == [4] and "华为终端有限公司" in text(flagged["reason"].iloc[0], "zh")
-    tiers_t = res.frames["tiers"].set_index("customer_id")
+    tiers_t = res.frames.tiers.set_index("customer_id")
     assert tiers_t.index.is_unique and len(tiers_t) == 4  # C1 C2 C3 and the unresolved 华为
     assert tiers_t.loc["C3", "total_orders"] == 2 and tiers_t.loc["C3", "tier"] != "prospect"
 
@@ -300,7 +300,7 @@ def test_a_missing_status_column_is_one_log_line_and_a_notice():
     status = [n for n in res.notices if n.code == "no_status"]
     assert len(status) == 1 and "订单状态" in status[0].text("zh")
     assert "No status column" in status[0].text("en")
-    assert res.frames["kpi"].set_index("metric").loc["revenue", "current"] == 5000
+    assert res.frames.kpi.set_index("metric").loc["revenue", "current"] == 5000
 
 
 def test_region_spellings_are_one_region():
@@ -310,7 +310,7 @@ def test_region_spellings_are_one_region():
             ("R4", "2025-03-04", "C3", "丙", "张三", "华南大区", 100, "已成交")]
     res = run(tables(rows), settings=S, today=TODAY)
     assert sorted(res.clean["orders"]["region"].unique()) == ["华东", "华南大区"]  # 华南大区 has no other spelling
-    by_region = res.frames["by_region"].set_index("region")
+    by_region = res.frames.by_region.set_index("region")
     assert by_region.loc["华东", "revenue"] == 300
     assert res.log[res.log["rule"] == "region"]["row"].tolist() == [4]
 

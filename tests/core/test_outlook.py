@@ -34,7 +34,7 @@ def test_rfm_gets_p_alive_from_the_fit_on_the_same_orders():
     orders = _orders(120)
     as_of = dt.date(2025, 6, 30)
     res = run({"orders": raw(orders)}, settings=Settings(as_of=as_of), today=as_of)
-    r = res.frames["rfm"].set_index("customer_id")
+    r = res.frames.rfm.set_index("customer_id")
     typed = orders.assign(order_date=pd.to_datetime(orders["order_date"]))
     fit, scored = bgnbd.score(typed, as_of)
     assert fit.ok
@@ -48,7 +48,7 @@ def test_too_few_repeat_buyers_leaves_the_columns_empty_and_the_title_says_why()
     orders = _orders(6)
     as_of = dt.date(2025, 6, 30)
     res = run({"orders": raw(orders)}, settings=Settings(as_of=as_of), today=as_of)
-    assert res.frames["rfm"]["p_alive"].isna().all()
+    assert res.frames.rfm["p_alive"].isna().all()
     assert "未计算" in text(res.sheets["rfm"][0].title, "zh") and "not computed" in text(res.sheets["rfm"][0].title, "en")
 
 
@@ -59,7 +59,7 @@ def test_p_hit_only_on_the_running_period_rows():
                            columns=["period", "salesperson", "target"])
     res = run({"orders": raw(orders), "targets": raw(targets, "销售目标")}, settings=Settings(as_of=as_of),
               today=as_of)
-    perf = res.frames["performance"].set_index(["period_label", "salesperson"])
+    perf = res.frames.performance.set_index(["period_label", "salesperson"])
     assert np.isnan(perf.loc[("2025-05", "张三"), "p_hit"])  # closed: no forecast
     assert 0 <= perf.loc[("2025-06", "张三"), "p_hit"] <= 1
     assert perf.loc[("2025-06", "李四"), "p_hit"] < 0.01  # a billion in two weeks

@@ -148,8 +148,8 @@ def test_the_extreme_corners_of_every_day_setting_run_through_the_pipeline():
         tables["playbook"] = raw(pb, "策略库")
         res = run(tables, settings=s, today=today)
         assert res.as_of == (as_of or max(dt.date.fromisoformat(d) for d in dates if d <= today.isoformat()))
-        if not res.frames["problems"].empty:
-            assert res.frames["problems"]["deadline"].max() <= pd.Timestamp(res.as_of) + pd.Timedelta(days=3660)
+        if not res.frames.problems.empty:
+            assert res.frames.problems["deadline"].max() <= pd.Timestamp(res.as_of) + pd.Timedelta(days=3660)
 
 
 # -- row dates out of range: left out, never a crash ----------------------------------------------------------

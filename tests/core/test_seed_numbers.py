@@ -42,7 +42,7 @@ def test_s3_table1_through_the_pipeline_with_month_targets():
                            columns=["period", "salesperson", "product_line", "target"])
     res = run({"orders": raw(orders), "targets": raw(targets, "销售目标")}, settings=Settings(),
               today=TODAY)
-    perf = res.frames["performance"].set_index("salesperson")
+    perf = res.frames.performance.set_index("salesperson")
     assert perf.loc["张三", "actual"] == 85_000
     assert perf.loc["张三", "completion"] == pytest.approx(0.85)
     assert perf.loc["张三", "gap"] == -15_000
@@ -54,7 +54,7 @@ def test_s3_table1_through_the_pipeline_with_month_targets():
     assert vocab.label("growth", perf.loc["张三", "mom"], "zh") == "新增"
     # a base before the data begins is unknown (—), not 新增
     early = run({"orders": raw(orders.iloc[1:]), "targets": raw(targets, "销售目标")}, settings=Settings(),
-                today=TODAY).frames["performance"].set_index("salesperson")
+                today=TODAY).frames.performance.set_index("salesperson")
     assert pd.isna(early.loc["张三", "yoy"]) and pd.isna(early.loc["张三", "mom"])
 
 
@@ -67,7 +67,7 @@ def test_the_q1_subtotal_row_is_excluded_not_summed():
     targets = pd.DataFrame([("2024Q1", None, None, 2_000_000)],
                            columns=["period", "salesperson", "product_line", "target"])
     res = run({"orders": raw(orders), "targets": raw(targets, "销售目标")}, settings=Settings(), today=TODAY)
-    q1 = res.frames["performance"].iloc[0]
+    q1 = res.frames.performance.iloc[0]
     assert q1["actual"] == 2_205_000  # 220.5万, not 441万
     assert q1["completion"] == pytest.approx(1.1025)
     log = res.log
@@ -86,7 +86,7 @@ def test_quarter_growth_uses_the_previous_quarter_and_the_same_quarter_last_year
                                                                        "target"])
     settings = Settings(as_of=dt.date(2024, 6, 30))
     res = run({"orders": raw(orders), "targets": raw(targets, "销售目标")}, settings=settings, today=TODAY)
-    row = res.frames["performance"].iloc[0]
+    row = res.frames.performance.iloc[0]
     assert row["yoy"] == pytest.approx(0.5)    # 150 vs 100
     assert row["mom"] == pytest.approx(-0.25)  # 150 vs 200 (2023Q4)
 
