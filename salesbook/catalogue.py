@@ -186,6 +186,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      ("Cleaning summary: {excluded} rows left out, {flagged} rows to check, {fixed} values "
                       "normalised (by reason; the log is below)")),
     "log.subtotal": ("合计/小计行，不计入汇总", "Total or subtotal row, not summed"),
+    # targets (core/targets.py) and linking (core/linking.py)
+    "log.bad_budget": ("无法识别的预算金额，按空值处理", "Unreadable budget, treated as empty"),
+    "log.target_total_across": ("合计行（跨周期），不计入", "Total across periods, not used"),
+    "log.unknown_period": ("无法识别的周期（支持 2024-01、2024年1月、2024Q1、2024年Q1、2024年Q1总计）",
+                           "Unrecognised period (use 2024-01, 2024-Q1, 2024; Chinese forms such as 2024年Q1总计 too)"),
+    "log.period_total": ("“{period}”是该周期的目标（不是小计）", "“{period}” is that period's target (not a subtotal)"),
+    "log.team_total": ("合计/总计行按该周期的团队目标计入", "Total row read as the team's target for the period"),
+    "log.bad_target": ("目标值缺失、无法识别或不大于 0", "Target missing, unrecognised or not positive"),
+    "log.target_unit": ("目标值未注明单位，且约为对应销售额的万分之一（销售额/目标 中位数 {ratio} 倍）：已按万元计（×10000）。"
+                        "如不对，请在表头写明“目标值(元)”",
+                        "Targets name no unit and are about 10⁴ times smaller than their sales (median sales/target "
+                        "{ratio}×): read as CNY 10k (×10,000). If wrong, write the unit in the header, e.g. "
+                        "“Target (CNY)”"),
+    "log.linked_by_name": ("缺少客户编号，按客户全称匹配客户档案", "Customer ID missing, matched by full name"),
+    "log.linked_by_short": ("缺少客户编号，按客户简称匹配客户档案（唯一）", "Customer ID missing, matched by a unique short name"),
+    "log.linked_unknown": ("缺少客户编号，用客户名称代替", "Customer ID missing, customer name used instead"),
+    "log.ambiguous_short": ("客户简称“{name}”对应多个客户（{whom}），未合并：请填写客户编号或全称",
+                            "Short name “{name}” names several customers ({whom}); not merged: type the customer ID "
+                            "or full name"),
+    "log.region_unified": ("区域名称统一：“{old}”与“{new}”是同一区域", "Region names unified: “{old}” is “{new}”"),
     "log.text": ("去除空格/全角转半角", "Spaces trimmed, full-width characters made half-width"),
     "log.alias": ("客户简称替换为全称", "Short customer name replaced by the full name"),
     "log.no_customer": ("缺少客户编号和客户名称", "No customer ID or name"),

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab
-from ..messages import Bilingual, Code, Join, Num, msg
+from ..messages import Code, Join, Num, msg
 from ..settings import Settings
 from . import linking, parse
 
@@ -41,10 +41,9 @@ class Log:
     labels: Mapping[str, str] = field(default_factory=dict)
     parts: list[pd.DataFrame] = field(default_factory=list)
 
-    def add(self, rows, column, old, new, rule, action, reason, reason_en=None) -> None:
+    def add(self, rows, column, old, new, rule, action, reason) -> None:
         """Log rows ``rows`` (Excel row numbers): ``reason`` is a :class:`Msg` for all of them, or a
-        Series of Msgs (one per row, see :func:`row_msgs`). Callers still passing Chinese and English
-        text (``reason`` + ``reason_en``) get a transitional :class:`Bilingual` per row."""
+        Series of Msgs (one per row, see :func:`row_msgs`)."""
         rows = pd.Series(rows).reset_index(drop=True)
         if rows.empty:
             return
@@ -56,15 +55,15 @@ class Log:
             "sheet": self.sheet, "row": rows.astype("int64"),
             "column": self.labels.get(column, column) if column else "",
             "old_value": col(old), "new_value": col(new), "rule": rule, "action": action,
-            "reason": _reasons(reason, reason_en, len(rows)),
+            "reason": _reasons(reason, len(rows)),
         }))
 
-    def note(self, column, rule, action, reason, reason_en=None) -> None:
+    def note(self, column, rule, action, reason) -> None:
         """One row about a whole sheet or column (its ``row`` is empty), e.g. a missing column."""
         self.parts.append(pd.DataFrame({
             "sheet": [self.sheet], "row": pd.Series([None], dtype=object),
             "column": [self.labels.get(column, column) if column else ""], "old_value": [None], "new_value": [None],
-            "rule": [rule], "action": [action], "reason": _reasons(reason, reason_en, 1)}))
+            "rule": [rule], "action": [action], "reason": _reasons(reason, 1)}))
 
     def frame(self) -> pd.DataFrame:
         if not self.parts:
@@ -72,12 +71,8 @@ class Log:
         return pd.concat(self.parts, ignore_index=True)[LOG_COLUMNS]
 
 
-def _reasons(reason, reason_en, n: int) -> pd.Series:
-    """One reason object per log row: the Msg repeated, a Series of Msgs as given, or zh/en text pairs."""
-    if reason_en is not None:
-        zh = pd.Series(reason).reset_index(drop=True) if isinstance(reason, pd.Series) else pd.Series([reason] * n)
-        en = pd.Series(reason_en).reset_index(drop=True) if isinstance(reason_en, pd.Series) else pd.Series([reason_en] * n)
-        return pd.Series([Bilingual(str(a), str(b)) for a, b in zip(zh, en, strict=True)], dtype=object)
+def _reasons(reason, n: int) -> pd.Series:
+    """One reason object per log row: the Msg repeated, or a Series of Msgs as given."""
     if isinstance(reason, pd.Series):
         return reason.reset_index(drop=True).astype(object)
     return pd.Series([reason] * n, dtype=object)
@@ -290,8 +285,7 @@ def clean_customers(raw: pd.DataFrame, *, sheet: str = "客户档案", labels: M
         out[c] = s.astype("float64")
     budget = parse.map_unique(df["budget"], parse.parse_amount)
     bad = budget.isna() & ~parse.blank_mask(df["budget"])
-    log.add(df.loc[bad, "_row"], "budget", df.loc[bad, "budget"], None, "amount", FLAGGED,
-            "无法识别的预算金额，按空值处理", "unreadable budget, treated as empty")
+    log.add(df.loc[bad, "_row"], "budget", df.loc[bad, "budget"], None, "amount", FLAGGED, msg("log.bad_budget"))
     out["budget"] = budget.astype("float64")
     no_contact = ~no_id & (out["contact"].isna() | out["phone"].isna())
     log.add(out.loc[no_contact, "row"], "phone", None, None, "missing_contact", FLAGGED,

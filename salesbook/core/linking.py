@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..messages import Join, msg
 from . import parse
 
 HOW_ID, HOW_NAME, HOW_SHORT, HOW_AMBIGUOUS, HOW_UNKNOWN, HOW_NONE = ("id", "name", "short", "ambiguous", "unknown",
@@ -86,20 +87,16 @@ def log_links(log, rows: pd.Series, linked: pd.DataFrame, names: pd.Series, d: D
               fixed: str, flagged: str) -> None:
     """One log row per row linked by name, 简称, or left unlinked because its 简称 is shared."""
     how = linked["how"]
-    for kind, zh, en in (
-        (HOW_NAME, "缺少客户编号，按客户全称匹配客户档案", "customer ID missing, matched by full name"),
-        (HOW_SHORT, "缺少客户编号，按客户简称匹配客户档案（唯一）", "customer ID missing, matched by a unique short name"),
-        (HOW_UNKNOWN, "缺少客户编号，用客户名称代替", "customer ID missing, customer name used instead"),
-    ):
+    for kind, key in ((HOW_NAME, "log.linked_by_name"), (HOW_SHORT, "log.linked_by_short"),
+                      (HOW_UNKNOWN, "log.linked_unknown")):
         hit = how == kind
-        log.add(rows[hit], "customer_id", None, linked.loc[hit, "customer_id"], "customer_id", fixed, zh, en)
+        log.add(rows[hit], "customer_id", None, linked.loc[hit, "customer_id"], "customer_id", fixed, msg(key))
     amb = how == HOW_AMBIGUOUS
     if amb.any():
-        whom = names[amb].map(lambda n: "、".join(d.shared_short.get(n, ())))
+        reasons = [msg("log.ambiguous_short", name=str(n), whom=Join(tuple(d.shared_short.get(n, ())), "join.list"))
+                   for n in names[amb]]
         log.add(rows[amb], "customer_name", names[amb], None, "ambiguous_name", flagged,
-                "客户简称“" + names[amb].astype(str) + "”对应多个客户（" + whom + "），未合并：请填写客户编号或全称",
-                "short name “" + names[amb].astype(str) + "” names several customers (" + whom
-                + "); not merged: type the customer ID or full name")
+                pd.Series(reasons, dtype=object))
 
 
 def region_names(*columns: pd.Series) -> dict[str, str]:
@@ -132,7 +129,7 @@ def unify_regions(frame: pd.DataFrame, names: Mapping[str, str], log, *, row_col
         return frame
     out = frame.copy()
     log.add(out.loc[hit, row_col], "region", out.loc[hit, "region"], new[hit], "region", "fixed",
-            "区域名称统一：“" + out.loc[hit, "region"].astype(str) + "”与“" + new[hit].astype(str) + "”是同一区域",
-            "region names unified: “" + out.loc[hit, "region"].astype(str) + "” is “" + new[hit].astype(str) + "”")
+            pd.Series([msg("log.region_unified", old=str(a), new=str(b))
+                       for a, b in zip(out.loc[hit, "region"], new[hit], strict=True)], dtype=object))
     out["region"] = new
     return out

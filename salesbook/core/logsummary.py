@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..messages import Bilingual, Code, Msg, Num, msg
+from ..messages import Code, Msg, Num, msg
 from .clean import EXCLUDED, FIXED, FLAGGED, STATUS_CODES
 
 ACTION_ORDER = {EXCLUDED: 0, FLAGGED: 1, FIXED: 2}
@@ -29,8 +29,6 @@ def _reason_key(reason: Any) -> Any:
     quoted in "row 12 kept" does not split a line); for text, the text with its digits as #."""
     if isinstance(reason, Msg):
         return (reason.key, tuple((k, v) for k, v in reason.values if not isinstance(v, (int, float, Num))))
-    if isinstance(reason, Bilingual):
-        return _DIGITS.sub("#", reason.zh)
     return _DIGITS.sub("#", str(reason))
 
 
@@ -42,8 +40,6 @@ def _common(reasons: list[Any]) -> Any:
     if isinstance(first, Msg):
         values = {name: (ELIDED if any(r.get(name) != v for r in reasons) else v) for name, v in first.values}
         return msg(first.key, **values)
-    if isinstance(first, Bilingual):
-        return Bilingual(_DIGITS.sub(ELIDED, first.zh), _DIGITS.sub(ELIDED, first.en))
     return _DIGITS.sub(ELIDED, str(first))
 
 

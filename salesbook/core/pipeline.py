@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..messages import Bilingual, Code, Day, DisplayUnit, msg
+from ..messages import Code, Day, DisplayUnit, msg
 from ..settings import Settings
 from . import alerts as al
 from . import breakdown as bd

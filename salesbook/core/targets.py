@@ -18,6 +18,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ..messages import Num, msg
 from ..settings import Settings
 from . import parse
 from .clean import _SUBTOTAL, EXCLUDED, FIXED, Log, _blank_rows, _ensure, _unit_factor
@@ -40,41 +41,32 @@ def clean_targets(raw: pd.DataFrame, *, settings: Settings, sheet: str = "销售
     total_period = stripped.map(lambda t: t[1]).astype(bool)
     only_total = parse.map_unique(df["period"], lambda v: isinstance(v, str) and bool(_SUBTOTAL.search(v))
                                   ).astype(bool) & ~total_period
-    log.add(df.loc[only_total, "_row"], None, None, None, "subtotal", EXCLUDED, "合计行（跨周期），不计入",
-            "total across periods, not used")
+    log.add(df.loc[only_total, "_row"], None, None, None, "subtotal", EXCLUDED, msg("log.target_total_across"))
     df, period_text, total_period = df[~only_total], period_text[~only_total], total_period[~only_total]
     out = pd.DataFrame({"row": df["_row"].astype("int64")}, index=df.index)
     out["period"] = parse.map_unique(period_text, parse.parse_period)
     bad_p = out["period"].isna()
     log.add(df.loc[bad_p, "_row"], "period", df.loc[bad_p, "period"], None, "period", EXCLUDED,
-            "无法识别的周期（支持 2024-01、2024年1月、2024Q1、2024年Q1、2024年Q1总计）",
-            "unrecognised period (use 2024-01, 2024年1月, 2024Q1, 2024年Q1, 2024年Q1总计)")
+            msg("log.unknown_period"))
     hit = total_period & ~bad_p
     log.add(df.loc[hit, "_row"], "period", df.loc[hit, "period"], None, "period_total", FIXED,
-            "“" + df.loc[hit, "period"].astype(str) + "”是该周期的目标（不是小计）",
-            "“" + df.loc[hit, "period"].astype(str) + "” is that period's target (not a subtotal)")
+            pd.Series([msg("log.period_total", period=str(v)) for v in df.loc[hit, "period"]], dtype=object))
     for c in DIMS:
         vals = parse.key_texts(df[c])
         team = vals.map(lambda v: isinstance(v, str) and bool(_SUBTOTAL.search(v))).astype(bool)
-        log.add(df.loc[team, "_row"], c, df.loc[team, c], None, "period_total", FIXED,
-                "合计/总计行按该周期的团队目标计入", "total row read as the team's target for the period")
+        log.add(df.loc[team, "_row"], c, df.loc[team, c], None, "period_total", FIXED, msg("log.team_total"))
         out[c] = vals.where(~team, None)
     t = parse.map_unique(df["target"], parse.parse_amount).astype("float64") * _unit_factor(units, "target", settings)
     bad_t = t.isna() | (t <= 0)
     log.add(df.loc[bad_t & ~bad_p, "_row"], "target", df.loc[bad_t & ~bad_p, "target"], None, "target", EXCLUDED,
-            "目标值缺失、无法识别或不大于 0", "target missing, unrecognised or not positive")
+            msg("log.bad_target"))
     out["target"] = t
     out = out[~(bad_p | bad_t)].reset_index(drop=True)
     if not (units or {}).get("target") and orders is not None and not out.empty:
         ratio = magnitude(out, orders, settings=settings)
         if ratio is not None and ratio >= WAN_RATIO:
             out["target"] = out["target"] * 1e4
-            log.note("target", "target_unit", FIXED,
-                     f"目标值未注明单位，且约为对应销售额的万分之一（销售额/目标 中位数 {ratio:,.0f} 倍）："
-                     "已按万元计（×10000）。如不对，请在表头写明“目标值(元)”",
-                     f"targets name no unit and are about 10⁴ times smaller than their sales (median "
-                     f"sales/target {ratio:,.0f}×): read as 万元 (×10,000). If wrong, write the unit in the "
-                     "header, e.g. “目标值(元)”")
+            log.note("target", "target_unit", FIXED, msg("log.target_unit", ratio=Num(ratio)))
     return out, log.frame()
 
 
