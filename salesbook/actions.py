@@ -24,6 +24,8 @@ from .messages import Day, Num, msg
 
 @dataclass(frozen=True)
 class RefreshSummary:
+    """What a refresh did: as-of date, sheets written (key → name), orders analysed, rows left out,
+    alerts, log entries, the full result, the notices, and the language it was written in."""
     as_of: dt.date
     sheets: dict[str, str]
     orders: int

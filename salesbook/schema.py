@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Column:
+    """One input column: key, Chinese and English header, kind, whether required, the aliases of real
+    exports, width, number format, and weak aliases (used only when no stronger header names the column)."""
     key: str
     zh: str
     en: str
@@ -37,6 +39,7 @@ class Column:
 
 @dataclass(frozen=True)
 class SheetSpec:
+    """One input sheet: key, Chinese and English name, and its columns."""
     key: str
     zh: str
     en: str
@@ -62,6 +65,7 @@ class SheetSpec:
 
 
 def C(key, zh, en, kind="text", required=False, aliases=(), width=14, fmt=None, weak=()) -> Column:
+    """A :class:`Column` (short form for the tables below)."""
     return Column(key, zh, en, kind, required, tuple(aliases), width, fmt, tuple(weak))
 
 
@@ -236,6 +240,7 @@ SHEET_BY_KEY = {s.key: s for s in INPUT_SHEETS}
 
 
 def output_sheet_name(key: str, lang: str) -> str:
+    """The name of output sheet ``key`` in ``lang``."""
     for k, zh, en in OUTPUT_SHEETS:
         if k == key:
             return zh if lang == "zh" else en
@@ -310,6 +315,8 @@ _LOOKUPS = {s.key: _lookup(s) for s in INPUT_SHEETS}
 
 @dataclass(frozen=True)
 class HeaderMatch:
+    """How a header row maps to keys: column index → key, units found in headers, headers matched to no key,
+    and headers that name a key another column already took."""
     mapping: dict[int, str]  # column index (0-based) -> key
     units: dict[str, str]  # key -> unit found in the header, e.g. 万元
     unknown: list[tuple[int, str]]  # (column index, header) not matched

@@ -261,6 +261,8 @@ def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet
 
 def clean_customers(raw: pd.DataFrame, *, sheet: str = "客户档案", labels: Mapping[str, str] | None = None,
                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Typed customer records: ids and text trimmed, 首次合作日期 and 预算 read (unreadable → empty, logged),
+    1–5 scores checked; rows without an id are left out and a repeated id keeps its first row (both logged)."""
     log = Log(sheet, labels or {})
     cols = ("customer_id", "customer_name", "short_name", "industry", "size", "contact", "phone", "city",
             "first_deal_date", "owner", "industry_potential", "urgency", "win_likelihood", "tags", "decision_style",

@@ -74,6 +74,8 @@ def improvement_star(performance: pd.DataFrame) -> Star | None:
 
 @dataclass(frozen=True)
 class Page:
+    """One page of the meeting pack: a salesperson or a region, its title, headline numbers, the changes,
+    open alerts and due follow-ups that mention it (codes and messages; the edge words them)."""
     kind: str  # salesperson | region
     subject: str
     title: Msg

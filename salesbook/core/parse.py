@@ -29,6 +29,7 @@ _DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")  # 05/01/2024: ambiguous, se
 
 
 def is_blank(value: Any) -> bool:
+    """None, NaN/NaT, or text that is only spaces (full-width included)."""
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -170,6 +171,7 @@ def parse_amount(value: Any) -> float | None:
 
 
 def parse_score(value: Any, lo: int = 1, hi: int = 5) -> float | None:
+    """A score typed as a number (or text) within lo..hi; anything else is None (flagged by the caller)."""
     v = parse_amount(value)
     if v is None or not lo <= v <= hi:
         return None
@@ -272,6 +274,7 @@ def key_texts(series: pd.Series) -> pd.Series:
 
 
 def key_text(value: Any) -> str | None:
+    """One identifier cell as the analyses key it: 1001.0 → '1001', text trimmed and half-width, blank → None."""
     if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():

@@ -29,6 +29,8 @@ from .tables import Block, cols
 
 @dataclass(frozen=True)
 class RawTable:
+    """One input sheet as read: values as typed (a column per schema key, plus ``_row``), the sheet's
+    name, the headers as typed, units found in headers, and each key's sheet column (for painting)."""
     df: pd.DataFrame
     sheet: str
     labels: Mapping[str, str] = field(default_factory=dict)  # key → header as the user typed it
@@ -97,6 +99,7 @@ def _empty_raw(keys) -> pd.DataFrame:
 
 
 def resolve_as_of(orders: pd.DataFrame, settings: Settings, today: dt.date) -> dt.date:
+    """参数 as_of if set, else the latest order date not after ``today`` (else the latest order date, else today)."""
     if settings.as_of:
         return settings.as_of
     dates = orders["order_date"].dropna()
@@ -107,6 +110,8 @@ def resolve_as_of(orders: pd.DataFrame, settings: Settings, today: dt.date) -> d
 
 def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
         progress: Callable[[str], None] | None = None) -> Result:
+    """Every analysis from the raw input tables (see the module docstring): clean, compute, lay out.
+    ``progress`` is called with a short bilingual label before each stage."""
     say = progress or (lambda _msg: None)
 
     def raw(key: str, cols_: tuple[str, ...], name: str) -> RawTable:

@@ -37,6 +37,7 @@ TEAM = "团队"  # the subject of the team's own completion (shown as change.tea
 
 
 def state_of(result: Result) -> dict[tuple[str, str], str]:
+    """What the change log compares between refreshes: tiers, segments, open alerts and completion, by key."""
     f = result.frames
     state: dict[tuple[str, str], str] = {}
     names = dict(zip(f.tiers["customer_id"], f.tiers["customer_name"].fillna(""), strict=True))

@@ -19,6 +19,8 @@ from openpyxl.utils.cell import range_boundaries
 
 @dataclass(frozen=True)
 class Series:
+    """One series of a chart: its title (or the cell holding it), the A1 range of its values, bar or line,
+    and whether it is on the secondary axis."""
     title: str
     values: str  # A1 range of the values (no header)
     kind: str = "bar"  # bar | line
@@ -28,6 +30,8 @@ class Series:
 
 @dataclass(frozen=True)
 class ChartSpec:
+    """A chart bound to cells: title (or its cell), kind (column, bar, pie, combo), the category range, the
+    series, and the cells it covers (it moves and sizes with them)."""
     title: str
     kind: str  # column | bar | pie | combo
     categories: str  # A1 range of the category labels

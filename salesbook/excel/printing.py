@@ -51,6 +51,7 @@ def page_break_before(sheet: xw.Sheet, row: int) -> None:
 
 
 def clear_page_breaks(sheet: xw.Sheet) -> None:
+    """Remove every manual page break of ``sheet`` (before the meeting pack sets its own)."""
     impl = _file(sheet)
     if impl is not None:
         impl.clear_row_breaks()
