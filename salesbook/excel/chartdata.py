@@ -253,7 +253,7 @@ def slot_specs(sheet_name: str, areas: dict[str, str | tuple[str, tuple[float, f
             tuple(Series(text.header[j] if text else "", cells(j), k, secondary,
                          title_ref=f"{quoted}!${letter(j)}${title_row + 1}") for j, k, secondary in series),
             *_area(areas[key]), y_format=y_format, y2_format=y2_format,
-            title_ref=f"{quoted}!${letter(0)}${title_row}", sheet=quoted))
+            title_ref=f"{quoted}!${letter(0)}${title_row}"))
     return specs
 
 

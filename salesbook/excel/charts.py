@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
 
@@ -42,7 +43,6 @@ class ChartSpec:
     y2_format: str | None = None
     extra: dict = field(default_factory=dict)
     title_ref: str | None = None  # the chart title from this cell; ``title`` is then its cached text
-    sheet: str | None = None  # the quoted sheet name for references (default: the sheet drawn on)
 
 
 def _ref(ws, a1: str) -> Reference:
@@ -124,10 +124,9 @@ def _openpyxl_chart(ws, spec: ChartSpec):
 def add_to_template(ws, specs: list[ChartSpec]) -> None:
     """Draw ``specs`` on an openpyxl worksheet (the template build): the charts then belong to the
     workbook, and a refresh only writes the cells they are bound to."""
-    ref = _SheetRef.of_openpyxl(ws)
     for spec in specs:
-        chart = _openpyxl_chart(ref, spec)
-        chart.anchor = _cell_anchor(ref, spec.area, spec.span)
+        chart = _openpyxl_chart(ws, spec)
+        chart.anchor = _cell_anchor(ws, spec.area, spec.span)
         ws.add_chart(chart)
 
 
@@ -136,7 +135,7 @@ _EMU_PER_PT = 12700
 
 
 def _column_emu(ws, col: int) -> int:
-    width = ws.column_width(col) or 8.43
+    width = ws.column_dimensions[get_column_letter(col)].width or 8.43
     return int((width * 8 + 5) * 9525)  # Excel's pixel width of a column (Calibri 12, the book's font), in EMU
 
 
@@ -152,18 +151,3 @@ def _cell_anchor(ws, area: str, span: tuple[float, float] | None) -> TwoCellAnch
     width = _column_emu(ws, c2)
     return TwoCellAnchor(_from=AnchorMarker(col=c1 - 1, colOff=int(span[0] * width) + gap, row=r1 - 1, rowOff=0),
                          to=AnchorMarker(col=c2 - 1, colOff=int(span[1] * width) - gap, row=r2, rowOff=0))
-
-
-@dataclass(frozen=True)
-class _SheetRef:
-    """What the chart builder needs of the template's openpyxl worksheet: its title (for references)
-    and its column widths."""
-
-    title: str
-    column_width: object  # col (1-based) -> width or None
-
-    @classmethod
-    def of_openpyxl(cls, ws) -> _SheetRef:
-        from openpyxl.utils import get_column_letter
-
-        return cls(ws.title, lambda col: ws.column_dimensions[get_column_letter(col)].width)

@@ -200,11 +200,6 @@ class FileSheet(base.Sheet):
         """xlwings' ``sheet.freeze_panes`` interface: ``freeze_at("1:2")``, ``freeze_at("B3")``."""
         return FileFreezePanes(self)
 
-    def set_charts(self, charts: list[tuple[bytes, bytes]]) -> None:
-        """Charts as (chart part XML, drawing anchor XML); the sheet must have been cleared."""
-        self.book_impl.count("chart.add", len(charts))
-        self.part.charts = list(charts)
-
     def __eq__(self, other: object) -> bool:
         return isinstance(other, FileSheet) and other.part is self.part
 

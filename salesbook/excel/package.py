@@ -22,15 +22,11 @@ CT_PART = "[Content_Types].xml"
 RT_WORKSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 RT_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
 RT_VML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
-RT_DRAWING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
-RT_CHART = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
 RT_SHARED_STRINGS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
 RT_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CT_COMMENTS = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 CT_VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
-CT_DRAWING = "application/vnd.openxmlformats-officedocument.drawing+xml"
-CT_CHART = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 XML_DECL = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _REL_RE = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*?/>|<(?:\w+:)?Relationship\b[^>]*>.*?</(?:\w+:)?Relationship>",
                      re.S)

@@ -178,8 +178,6 @@ class SheetSaving:
             brks = "".join(f'<brk id="{b}" max="16383" man="1"/>' for b in sorted(set(self.breaks)))
             n = len(set(self.breaks))
             out.append(f'<rowBreaks count="{n}" manualBreakCount="{n}">{brks}</rowBreaks>')
-        if self.charts:
-            out.append('<drawing r:id="{drawing_rid}"/>')
         out.append("</worksheet>")
         return "".join(out).encode()
 

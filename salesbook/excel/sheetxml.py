@@ -7,7 +7,7 @@ Two kinds of sheet, one class:
   elements holding an edited cell are re-spliced, and in them only the edited ``<c>``
   elements; every other byte of the part is copied as it was.
 * a **salesbook sheet** is cleared (:meth:`SheetPart.clear`) and written whole from the
-  cells, widths, heights, page setup and charts set on it.
+  cells, widths, heights and page setup set on it.
 
 Edits are kept per cell as ``[value, style, xml]``: a new value with its style index, or the
 exact element (``xml``) when a cell keeps its content and only its style changes, or when
@@ -55,7 +55,6 @@ class SheetPart(SheetSaving):
         self.print_titles: str | None = None  # rows repeated on each printed page, e.g. "1:2"
         self.frozen: tuple[int, int] = (0, 0)  # (rows, columns) frozen at the top left
         self.autofilter: str | None = None  # the filtered range, header row included, e.g. "A2:H98"
-        self.charts: list[tuple[bytes, bytes]] = []  # (chart part XML, anchor XML with {rid})
         self._cols: list[tuple[int, int, dict[str, str]]] | None = None
         self._xml: bytes | None = None
         self.cols_changed = False
@@ -365,7 +364,6 @@ class SheetPart(SheetSaving):
         self.row_heights.clear()
         self.page.clear()
         self.breaks.clear()
-        self.charts.clear()
         self.print_area = None
         self.print_titles = None
         self.frozen = (0, 0)

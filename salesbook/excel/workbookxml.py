@@ -189,8 +189,6 @@ class WorkbookModel:
         pkg = self.pkg
         for sheet in self.sheets:
             data = sheet.to_bytes()
-            if sheet.cleared and sheet.charts:
-                data = self._write_charts(sheet, data)
             if data is not None:
                 pkg.write(sheet.part, data)
             if sheet.part in self.new_parts:
@@ -199,23 +197,6 @@ class WorkbookModel:
             pkg.write(self.styles_part(), self._styles.to_bytes())
             self._styles = None  # the table to read from now is the one just written
         self._write_workbook()
-
-    def _write_charts(self, sheet: SheetPart, data: bytes) -> bytes:
-        pkg = self.pkg
-        drawing = pkg.unused("xl/drawings/drawing{}.xml")
-        anchors = []
-        for i, (chart_xml, anchor) in enumerate(sheet.charts, start=1):
-            chart = pkg.unused("xl/charts/chart{}.xml")
-            pkg.write(chart, chart_xml)
-            pkg.content_override(chart, pk.CT_CHART)
-            rid = pkg.add_rel(drawing, pk.RT_CHART, chart)
-            anchors.append(anchor.replace(b"{rid}", rid.encode()).replace(b"{id}", str(i + 1).encode()))
-        pkg.write(drawing, pk.XML_DECL + b'<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/'
-                  b'spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
-                  + b"".join(anchors) + b"</xdr:wsDr>")
-        pkg.content_override(drawing, pk.CT_DRAWING)
-        rid = pkg.add_rel(sheet.part, pk.RT_DRAWING, drawing)
-        return data.replace(b"{drawing_rid}", rid.encode())
 
     def _write_workbook(self) -> None:
         order = [id(s) for s in self.sheets]

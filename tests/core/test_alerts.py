@@ -18,7 +18,8 @@ from salesbook import demo, vocab
 from salesbook.core import alerts as al
 from salesbook.core import meeting, parse, report
 from salesbook.core import playbook as pb
-from salesbook.core.moneytext import money
+from salesbook.messages import money as _money
+from salesbook.messages import unit_of
 from salesbook.core.pipeline import RawTable, run
 from salesbook.messages import text
 from salesbook.settings import Settings
@@ -198,6 +199,9 @@ def test_the_silent_floor_is_a_setting(silence):
 
 # -- text: money below the unit, rate changes in points ----------------------------------------------------------------
 def test_an_amount_below_a_hundredth_of_the_display_unit_is_quoted_in_yuan():
+    def money(value, settings):  # an amount in a Chinese sentence, as the catalogue renders it
+        return _money(value, unit_of(settings), "zh")
+
     s = Settings()
     assert money(4.5, s) == "4.50元"
     assert money(123_456, s) == "12.35万元"
