@@ -95,11 +95,13 @@ def refresh(book: xw.Book, *, lang: str | None = None, as_of: dt.date | None = N
 
     Input sheets are only read, except that an explicit ``lang`` other than the workbook's own is
     recorded in its 参数 row ``language``, so later refreshes keep it."""
-    if lang and lang != book_lang(book):
-        language.store(book, lang)
-    lang = lang or book_lang(book)
     now = now or dt.datetime.now()
     _, result = analyse(book, as_of=as_of, today=today, progress=progress)
+    # the recorded language came with the settings just read: no second read of 参数
+    own = result.settings.language or language.from_sheet_names(io.sheet_names(book))
+    if lang and lang != own:
+        language.store(book, lang)
+    lang = lang or own
     _say(book, progress)("写入结果 writing")
     if only is None:  # first, so the meeting pack can show this refresh's changes
         changelog.record(book, result, lang=lang, now=now)

@@ -16,6 +16,7 @@ from . import schema, vocab
 from .core.parse import key_text
 from .core.rfm import segment
 from .core.tables import NEW_LABEL
+from .excel import language
 
 _CACHE: dict[str, tuple[Any, dict[str, dict[str, str]]]] = {}
 _FIELDS = {  # field → (sheet key, header zh, header en)
@@ -113,17 +114,12 @@ def _translate(value: str, lang: str) -> str:
 
 def book_lang(book) -> str:
     """The language the workbook's results are written in, as their sheet names show it (cheap enough for
-    every UDF call): English when the English 客户分层 sheet is there and the Chinese one is not."""
+    every UDF call: no cell is read; see :func:`.excel.language.from_sheet_names`)."""
     try:
-        names = {s.name for s in book.sheets}
+        names = [s.name for s in book.sheets]
     except Exception:  # noqa: BLE001 - no workbook to ask: Chinese, as before
         return "zh"
-    zh, en = schema.output_sheet_name("tiers", "zh"), schema.output_sheet_name("tiers", "en")
-    if en in names and zh not in names:
-        return "en"
-    if zh in names:
-        return "zh"
-    return "en" if schema.ORDERS.name("en") in names and schema.ORDERS.name("zh") not in names else "zh"
+    return language.from_sheet_names(names)
 
 
 def by_customer(caller, customer_id, field: str, lang: str | None = None):

@@ -41,7 +41,7 @@ def test_settings_and_playbook_are_prefilled_with_the_seed_defaults():
     assert values["tier_vip_amount"] == 500000 and values["cadence_core"] == 90
     assert values["revenue_statuses"] == "已成交,已签约,已回款"
     back = Settings.from_rows([(k, v, i) for i, (k, v, _) in enumerate(rows, start=2)])
-    assert back == Settings()  # the sheet as shipped means exactly the defaults
+    assert back == Settings(language="zh")  # the sheet as shipped means exactly the defaults, in Chinese
     pb = list(wb["策略库"].iter_rows(min_row=2, values_only=True))
     assert [tuple(r[:10]) for r in pb] == [tuple(r) for r in default_playbook("zh").itertuples(index=False)]
 

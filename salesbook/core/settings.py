@@ -48,7 +48,7 @@ class Settings:
     (``SettingsError`` names the key, value and sheet row of a bad one)."""
 
     # general
-    language: str = _f("zh", "工作簿语言：zh 中文 / en English（salesbook refresh --lang 切换，表名与结果随之改变）",
+    language: str | None = _f(None, "工作簿语言：zh 中文 / en English（salesbook refresh --lang 切换，表名与结果随之改变）",
                        "Workbook language: zh or en (salesbook refresh --lang switches it; sheet names and "
                        "results follow)", "choice:zh,en")
     as_of: dt.date | None = _f(None, "分析截止日（空 = 数据中最近的订单日期）",
