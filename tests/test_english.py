@@ -51,9 +51,10 @@ def test_no_chinese_of_the_products_own_in_the_english_workbook(english):
 
 
 def test_the_commands_output_is_english_where_the_workbook_is(english):
-    """The refresh summary prints both languages; its English half names the English sheet names."""
+    """The demo leaves its dirty rows out: the summary says so in English and names the English log sheet."""
     output = english[1]
-    assert "Cleaning log" in output or "left out" not in output
+    assert "Analysis done" in output and "rows left out — see 'Cleaning log'" in output, output
+    assert "清洗日志" not in output and "分析完成" not in output
 
 
 def test_every_money_header_names_its_unit(english):

@@ -96,8 +96,7 @@ def _cell_values(block: Block, settings: Settings, lang: str,
         if c.kind == "pp":
             s = s.astype("float64") * 100
         if c.kind in ("growth", "row"):  # the code for growth on an empty base, in the workbook's words
-            s = s.map(lambda v: vocab.label("growth", vocab.parse("growth", v), lang)
-                      if isinstance(v, str) and vocab.parse("growth", v) else v)
+            s = s.map(lambda v: vocab.label("growth", vocab.parse("growth", v) or v, lang) if isinstance(v, str) else v)
         columns.append(_python_values(s))
     rows = [list(r) for r in zip(*columns, strict=True)] if columns else []
     return headers, rows
