@@ -17,6 +17,7 @@ import xlwings as xw
 from . import messages, schema, vocab
 from .core import coverage, pipeline
 from .excel import changelog, cleanwrite, flags, io, language, outputs, store
+from .excel.book import from_sheet_names
 from .excel.inputs import existing_rows
 from .importing import ID_KEYS, Imported, present_rows
 from .messages import Day, Num, msg
@@ -98,7 +99,7 @@ def refresh(book: xw.Book, *, lang: str | None = None, as_of: dt.date | None = N
     now = now or dt.datetime.now()
     _, result = analyse(book, as_of=as_of, today=today, progress=progress)
     # the recorded language came with the settings just read: no second read of 参数
-    own = result.settings.language or language.from_sheet_names(io.sheet_names(book))
+    own = result.settings.language or from_sheet_names(io.sheet_names(book))
     if lang and lang != own:
         language.store(book, lang)
     lang = lang or own

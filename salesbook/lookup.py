@@ -16,7 +16,7 @@ from . import schema, vocab
 from .core.parse import key_text
 from .core.rfm import segment
 from .core.tables import NEW_LABEL
-from .excel import language
+from .excel.book import from_sheet_names
 
 _CACHE: dict[str, tuple[Any, dict[str, dict[str, str]]]] = {}
 _FIELDS = {  # field → (sheet key, header zh, header en)
@@ -114,12 +114,12 @@ def _translate(value: str, lang: str) -> str:
 
 def book_lang(book) -> str:
     """The language the workbook's results are written in, as their sheet names show it (cheap enough for
-    every UDF call: no cell is read; see :func:`.excel.language.from_sheet_names`)."""
+    every UDF call: no cell is read; see :func:`.excel.book.from_sheet_names`)."""
     try:
         names = [s.name for s in book.sheets]
     except Exception:  # noqa: BLE001 - no workbook to ask: Chinese, as before
         return "zh"
-    return language.from_sheet_names(names)
+    return from_sheet_names(names)
 
 
 def by_customer(caller, customer_id, field: str, lang: str | None = None):

@@ -154,3 +154,13 @@ def test_the_english_template_speaks_english_in_its_input_sheets():
 
     for zh, en in INPUT_HELP.values():
         assert re.search(r"[\u4e00-\u9fff]", zh) and not re.search(r"[\u4e00-\u9fff]", en.replace("金额(万元)", ""))
+
+
+@pytest.mark.parametrize("names,lang", [
+    (["订单明细", "参数", "Performance", "Alerts"], "en"),  # switched to English: its results say so
+    (["订单明细", "业绩分析"], "zh"), (["Orders", "Settings"], "en"), (["Orders", "订单明细"], "zh"), ([], "zh")])
+def test_sheet_names_show_the_language_the_results_were_written_in(names, lang):
+    """Without a recorded language (older workbooks, UDFs that read no cell), the sheet names decide."""
+    from salesbook.excel.book import from_sheet_names
+
+    assert from_sheet_names(names) == lang

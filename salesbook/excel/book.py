@@ -110,3 +110,20 @@ def acknowledged_alerts(book: xw.Book, result: Result) -> set[str]:
         return set()
     saved = read_user_columns(book.sheets[name], result.sheets["alerts"]).get("alerts", {})
     return {k for k, v in saved.items() if str(v.get("decision", "")).strip().lower() in ACKNOWLEDGED}
+
+
+_OUTPUT_NAMES = [(zh, en) for _, zh, en in schema.OUTPUT_SHEETS if zh != en]
+_INPUT_NAMES = [(s.zh, s.en) for s in schema.INPUT_SHEETS if s.zh != s.en]
+
+
+def from_sheet_names(names) -> str:
+    """The language the sheet names show: the output sheets' (the language the results were last written in),
+    else the input sheets'; English only when no Chinese name of that kind is there, Chinese otherwise."""
+    names = set(names)
+    for pairs in (_OUTPUT_NAMES, _INPUT_NAMES):
+        zh, en = any(z in names for z, _ in pairs), any(e in names for _, e in pairs)
+        if en and not zh:
+            return "en"
+        if zh:
+            return "zh"
+    return "zh"

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from .. import schema
 from ..core.settings import Settings
-from .book import sheet_names
+from .book import from_sheet_names, sheet_names
 from .inputs import setting_cell, write_setting
 
 KEY = "language"
@@ -33,23 +32,6 @@ def stored(book: xw.Book) -> str | None:
 def infer(book: xw.Book) -> str:
     """The workbook's language: the 参数 row, else its sheet names (:func:`from_sheet_names`)."""
     return stored(book) or from_sheet_names(sheet_names(book))
-
-
-_OUTPUT_NAMES = [(zh, en) for _, zh, en in schema.OUTPUT_SHEETS if zh != en]
-_INPUT_NAMES = [(s.zh, s.en) for s in schema.INPUT_SHEETS if s.zh != s.en]
-
-
-def from_sheet_names(names) -> str:
-    """The language the sheet names show: the output sheets' (the language the results were last written in),
-    else the input sheets'; English only when no Chinese name of that kind is there, Chinese otherwise."""
-    names = set(names)
-    for pairs in (_OUTPUT_NAMES, _INPUT_NAMES):
-        zh, en = any(z in names for z, _ in pairs), any(e in names for _, e in pairs)
-        if en and not zh:
-            return "en"
-        if zh:
-            return "zh"
-    return "zh"
 
 
 def store(book: xw.Book, lang: str) -> None:
