@@ -14,8 +14,8 @@ Typed values format themselves per language and round like the cells that show t
 :class:`Num`, :class:`Day`, :class:`Code` (a vocabulary code, see :mod:`salesbook.vocab`), and a
 nested :class:`Msg` or a :class:`Join` of them. A plain str or int is used as it is (user data).
 
-Adding a sentence is one entry in :data:`CATALOGUE` (:mod:`salesbook.catalogue`); adding a language is one more
-template per entry there and one more word per entry in :mod:`salesbook.vocab`.
+The sentences are the ``[message]`` tables of the language files (:mod:`salesbook.words`): adding a
+sentence is one line in each file; adding a language is one file.
 """
 
 from __future__ import annotations
@@ -25,9 +25,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from . import vocab
-from .catalogue import CATALOGUE  # every sentence, both languages (data)
+from . import vocab, words
 from .core.numtext import number, pct, points
+
+
+# catalogue key → its template in every language (vocab.LANGS order)
+CATALOGUE: dict[str, tuple[str, ...]] = words.pairs("message")
 
 
 @dataclass(frozen=True)
@@ -139,9 +142,9 @@ def money(value: Any, unit: Unit, lang: str) -> str:
         shown, name = number(v, 2), "元"
     else:
         shown, name = number(v / unit.factor, 2), unit.display_unit
-    if lang == "zh":
-        return f"{shown}{name}"
-    return f"CNY {shown}" if name == "元" else f"{shown} ({vocab.unit(name, 'en')})"
+    if name == "元":
+        return words.word(lang, "format", "money_yuan").format(amount=shown)
+    return words.word(lang, "format", "money").format(amount=shown, unit=vocab.unit(name, lang))
 
 
 def _value(v: Any, lang: str, unit: Unit) -> str:
@@ -168,7 +171,7 @@ def _value(v: Any, lang: str, unit: Unit) -> str:
     if isinstance(v, DisplayUnit):
         return vocab.unit(unit.display_unit, lang)
     if isinstance(v, Join):
-        sep = CATALOGUE[v.sep][vocab.LANGS.index(lang)]
+        sep = CATALOGUE[v.sep][words.index(lang)]
         return sep.join(_value(x, lang, unit) for x in v.items if not _blank(x))
     if isinstance(v, (list, tuple)):
         return _value(Join(tuple(v)), lang, unit)
@@ -182,5 +185,5 @@ def text(m: Any, lang: str, unit: Unit | None = None) -> Any:
         return _value(m, lang, unit)
     if not isinstance(m, Msg):
         return m
-    template = CATALOGUE[m.key][vocab.LANGS.index(lang)]
+    template = CATALOGUE[m.key][words.index(lang)]
     return template.format(**{k: _value(v, lang, unit) for k, v in m.values})

@@ -237,9 +237,11 @@ def _format_tables() -> dict[str, dict[str, str]]:
 def test_one_number_format_table():
     from salesbook.excel import io, look
 
-    assert look.NUMBER_FORMATS["int"] == "#,##0" and io._NUMBER_FORMATS is look.NUMBER_FORMATS
-    assert {k: v for k, v in look.NUMBER_FORMATS_EN.items() if k != "pp"} == \
-        {k: v for k, v in look.NUMBER_FORMATS.items() if k != "pp"}  # only the unit word differs
+    assert look.NUMBER_FORMATS["int"] == "#,##0" and io.number_formats is look.number_formats
+    zh, en = look.number_formats("zh"), look.number_formats("en")
+    assert {k: v for k, v in en.items() if k != "pp"} == {k: v for k, v in zh.items() if k != "pp"} == \
+        look.NUMBER_FORMATS  # only the unit word of a change in points differs
+    assert zh["pp"] == '+0.0"个百分点";-0.0"个百分点";0.0"个百分点"' and en["pp"] == '+0.0" pp";-0.0" pp";0.0" pp"'
     tables = _format_tables()
     assert any(where.startswith("salesbook/excel/look.py") for where in tables)  # the finder finds the real one
     others = {w for w in tables if not w.startswith("salesbook/excel/look.py")}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
+from .. import words
+
 PCT_DIGITS = 1  # cells show 0.0%; sentences quote the same
 
 
@@ -41,7 +43,7 @@ def points(v, digits: int = 1, *, lang: str = "zh") -> str:
         return "—" if not isinstance(v, str) else v
     r = excel_round(float(v) * 100, digits)
     sign = "+" if r > 0 else ""
-    return f"{sign}{r:.{digits}f}{'个百分点' if lang == 'zh' else ' pp'}"
+    return f"{sign}{r:.{digits}f}{words.word(lang, 'format', 'points')}"
 
 
 def number(v, digits: int = 2) -> str:

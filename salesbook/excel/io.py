@@ -39,8 +39,7 @@ from .inputs import (  # noqa: F401  the reading side lives in inputs.py; these 
 from .book import ACKNOWLEDGED, acknowledged_alerts, ensure_sheet, sheet_names  # noqa: E402,F401
 from .book import python_values as _python_values  # noqa: E402
 from .look import HEADER_FILL, TITLE_FILL  # noqa: E402
-from .look import NUMBER_FORMATS as _NUMBER_FORMATS  # noqa: E402
-from .look import NUMBER_FORMATS_EN as _NUMBER_FORMATS_EN  # noqa: E402
+from .look import number_formats  # noqa: E402
 
 
 def row_kinds(block: Block, col) -> list[str]:
@@ -104,7 +103,7 @@ def _cell_values(block: Block, settings: Settings, lang: str,
 
 def _apply_formats(sheet: xw.Sheet, block: Block, first_row: int, n: int, lang: str = "zh") -> None:
     """One number-format call per column; 'row' columns get one call per run of equal row kinds."""
-    formats = _NUMBER_FORMATS if lang == "zh" else _NUMBER_FORMATS_EN
+    formats = number_formats(lang)
     for j, c in enumerate(block.cols):
         if c.kind == "row":
             kinds = row_kinds(block, c)
