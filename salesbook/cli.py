@@ -17,11 +17,11 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from . import __version__, actions, schema
+from . import __version__, actions, messages, schema, words
 from .errors import SalesbookError, WorkbookError
 
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)  # a message is never broken mid-sentence (CI logs, pipes)
+out = Console(soft_wrap=True)
 
 
 def _lang_option(f: Callable) -> Callable:
@@ -332,8 +332,8 @@ def import_(path: Path, orders, targets, customers, followups, leads, replace: b
     book = _open(path)
     for d in actions.import_files(book, loaded, replace=replace):
         imp, done, skipped = d.imported, d.written, d.skipped
-        for zh, en in imp.notes:
-            out.print(f"  · {zh} / {en}", highlight=False)
+        for note in imp.notes:
+            out.print(f"  · {' / '.join(messages.text(note, lang) for lang in words.LANGS)}", highlight=False)
         verb = "替换为 replaced by" if replace else ""
         out.print(f"✓ {imp.path.name} → 「{done['sheet']}」 {verb} {done['rows']} 行 rows "
                   f"(from row {done['first_row']})", highlight=False)

@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from . import schema, shapes
+from .messages import InputHeader, Msg, msg
 from .core import parse
 from .errors import SalesbookError, WorkbookError
 
@@ -236,14 +237,14 @@ class ImportColumnsError(SalesbookError):
 @dataclass
 class Imported:
     """An export read for one input sheet: ``df`` keyed like the sheet (other columns under their own
-    header), typed; ``notes`` (zh, en) for the user; what was not used."""
+    header), typed; ``notes`` (messages) for the user; what was not used."""
 
     spec: schema.SheetSpec
     path: Path
     df: pd.DataFrame
     shape: shapes.Shape
     sheet: str | None = None
-    notes: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[Msg] = field(default_factory=list)
 
     @property
     def unknown(self) -> list[str]:
@@ -285,12 +286,11 @@ def load(spec: schema.SheetSpec, path: Path) -> Imported:
     df = df.drop(columns=[c for c in ("_col",) if c in df])
     notes = list(shape.notes)
     if sheet is not None and len(candidates) > 1:
-        notes.insert(0, (f"读取工作表「{sheet}」", f"read sheet '{sheet}'"))
+        notes.insert(0, msg("read.sheet", sheet=sheet))
     if count:
         r, c = first
         header = rows[shape.header][c] if c < len(rows[shape.header]) else None
-        where = f"(first at row {r + 1}, column {header or c + 1})"
-        notes.append((f"已删除 {count} 个控制字符", f"{count} control characters removed {where}"))
+        notes.append(msg("read.control_chars", count=count, row=r + 1, column=header or c + 1))
     df, typed_notes = typed_import(spec, df.drop(columns="_row"), shape.units)
     return Imported(spec, path, df, shape, sheet, notes + typed_notes)
 
@@ -317,7 +317,8 @@ def typed_import(spec: schema.SheetSpec, df: pd.DataFrame, units: dict[str, str]
             factor = 1e8 if "亿" in unit else 1e4 if "万" in unit else 1e3 if "千" in unit else 1.0
             df[col.key] = [raw if (v := parse.parse_amount(raw)) is None else v * factor for raw in df[col.key]]
             if factor != 1:
-                notes.append((f"{col.zh}：{unit} → 元（×{factor:,.0f}）", f"{col.key}: {unit} → 元 (×{factor:,.0f})"))
+                notes.append(msg("read.unit_scaled", column=InputHeader(spec.key, col.key), unit=unit,
+                                 factor=f"{factor:,.0f}"))
         elif col.kind == "date":
             df[col.key] = [raw if (v := parse.parse_date(raw)) is None else _with_time(raw, v) for raw in df[col.key]]
     return df.replace({"": None}), notes

@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from . import vocab, words
+from . import schema, vocab, words
 from .core.numtext import number, pct, points
 
 
@@ -104,10 +104,10 @@ class Join:
 
 
 @dataclass(frozen=True)
-class Bilingual:
-    """Text the core still writes in both languages, picked by language (being replaced by catalogue entries)."""
-    zh: str
-    en: str
+class InputHeader:
+    """An input sheet's column header in the workbook's language (下单日期 / Order date)."""
+    sheet: str  # the input sheet's key (orders, targets …)
+    key: str  # the column's key
 
 
 @dataclass(frozen=True)
@@ -166,8 +166,9 @@ def _value(v: Any, lang: str, unit: Unit) -> str:
         return "—" if _blank(v.value) else f"{v.value:%Y-%m-%d}" if isinstance(v.value, dt.date) else str(v.value)
     if isinstance(v, Code):
         return str(vocab.label(v.domain, v.value, lang))
-    if isinstance(v, Bilingual):
-        return v.zh if lang == "zh" else v.en
+    if isinstance(v, InputHeader):
+        col = schema.SHEET_BY_KEY[v.sheet].column(v.key)
+        return col.zh if lang == "zh" else col.en
     if isinstance(v, DisplayUnit):
         return vocab.unit(unit.display_unit, lang)
     if isinstance(v, Join):
@@ -181,7 +182,7 @@ def _value(v: Any, lang: str, unit: Unit) -> str:
 def text(m: Any, lang: str, unit: Unit | None = None) -> Any:
     """``m`` rendered in ``lang``: a :class:`Msg` becomes its sentence, other values pass through."""
     unit = unit or Unit()
-    if isinstance(m, (Join, Bilingual)):
+    if isinstance(m, Join):
         return _value(m, lang, unit)
     if not isinstance(m, Msg):
         return m

@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from . import schema
+from .messages import InputHeader, Join, Msg, msg
 from .core import parse
 
 SCAN_ROWS = 20
@@ -58,7 +59,8 @@ class PeriodColumn:
 
 @dataclass(frozen=True)
 class Shape:
-    """Where a table is and how to read it. ``notes`` are (zh, en) sentences for the user."""
+    """Where a table is and how to read it. ``notes`` are sentences for the user (messages, rendered
+    in the workbook's language where they are shown)."""
 
     header: int  # index of the header row in the rows given to :func:`detect`
     match: schema.HeaderMatch
@@ -67,7 +69,7 @@ class Shape:
     totals: tuple[tuple[int, str], ...] = ()  # (position, header) of total columns left out
     label: int | None = None  # wide: the column read as ``label_key`` although its header names nothing
     label_key: str = "salesperson"
-    notes: tuple[tuple[str, str], ...] = field(default=())
+    notes: tuple[Msg, ...] = field(default=())
 
     @property
     def wide(self) -> bool:
@@ -190,12 +192,11 @@ def detect(spec: schema.SheetSpec, rows: list[list[Any]]) -> Shape | None:
 
 
 def _shape(spec, rows, idx, m: schema.HeaderMatch, periods, year) -> Shape:
-    notes: list[tuple[str, str]] = []
+    notes: list[Msg] = []
     header = rows[idx]
     titles = title_texts(rows[:idx])
     if idx:
-        notes.append((f"表头在第 {idx + 1} 行（上方 {idx} 行为标题/说明，未作为数据读取）",
-                      f"header found on row {idx + 1} (the {idx} row(s) above are titles, not data)"))
+        notes.append(msg("read.header_row", row=idx + 1, above=idx))
     units = dict(m.units)
     totals: list[tuple[int, str]] = []
     label, label_key = None, "salesperson"
@@ -216,15 +217,13 @@ def _shape(spec, rows, idx, m: schema.HeaderMatch, periods, year) -> Shape:
             label_key = "product_line" if "产品" in joined else "region" if re.search("区域|大区|地区", joined) \
                 else "salesperson"
             if label is not None:
-                col = spec.column(label_key)
-                name = _text(header[label]) or f"第 {label + 1} 列"
-                notes.append((f"「{name}」按{col.zh}读取", f"column '{name}' read as {col.en.lower()}"))
+                name = _text(header[label]) or msg("read.column_n", n=label + 1)
+                notes.append(msg("read.label_column", name=name, column=InputHeader(spec.key, label_key)))
         span = f"{periods[0].header} … {periods[-1].header}"
-        notes.append((f"按月/季的目标列（{span}，{len(periods)} 列）已转为每行一个周期",
-                      f"{len(periods)} period columns ({span}) read as one target per period"))
+        notes.append(msg("read.wide", span=span, count=len(periods)))
         if totals:
-            names = "、".join(h or "(空)" for _, h in totals)
-            notes.append((f"合计列「{names}」不是周期，未计入目标", f"total column(s) '{names}' are not periods: left out"))
+            names = Join(tuple(h or msg("read.blank_header") for _, h in totals), sep="join.list")
+            notes.append(msg("read.totals", names=names))
     found = title_unit(titles) or next(((u.group(1), h) for _, h in m.unknown if (u := _HEADER_UNIT.match(h))), None)
     amount_keys = [c.key for c in spec.columns if c.kind == "amount" and c.key in (set(m.mapping.values()) |
                                                                                    ({"target"} if periods else set()))]
@@ -234,9 +233,8 @@ def _shape(spec, rows, idx, m: schema.HeaderMatch, periods, year) -> Shape:
         for k in applied:
             units[k] = unit
         if applied:
-            cols = "、".join(spec.column(k).zh for k in applied)
-            notes.append((f"标题「{text}」注明单位 {unit}：{cols} 按{unit}读取",
-                          f"title '{text}' states the unit {unit}: {', '.join(applied)} read in {unit}"))
+            cols = Join(tuple(InputHeader(spec.key, k) for k in applied), sep="join.list")
+            notes.append(msg("read.title_unit", text=text, unit=unit, columns=cols))
     return Shape(idx, m, units, tuple(periods), tuple(totals), label, label_key, tuple(notes))
 
 

@@ -15,10 +15,12 @@ fixed or sorted, and when columns are moved or a header is renamed.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pandas as pd
 
-from ..messages import Code, Join, msg
+from ..messages import Code, Join, msg, text
+from ..words import REFERENCE
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 # rule → severity; only log rows flagged or excluded under these rules become alerts (words: vocab "rule")
@@ -35,9 +37,12 @@ def _rows_text(rows: list[int]) -> Join:
     return Join((*shown[:-1], shown[-1] + ("…" if len(rows) > FIRST_ROWS else "")), "join.list")
 
 
-def _most_common(values: pd.Series) -> str:
-    v = values.dropna().astype(str)
-    return "" if v.empty else str(v.value_counts(sort=True).index[0])
+def _most_common(values: pd.Series) -> Any:
+    """The most frequent reason (a message, or text), the first of equals."""
+    counts: dict[str, list] = {}
+    for v in values.dropna():
+        counts.setdefault(repr(v), [v, 0])[1] += 1
+    return max(counts.values(), key=lambda c: c[1])[0] if counts else ""
 
 
 def _samples(values: pd.Series) -> list[str]:
@@ -56,10 +61,6 @@ def groups(log: pd.DataFrame, sheet_keys: dict[str, str], column_keys: dict[tupl
     = rows affected, ``row`` = the first, ``cells`` = every (row, note)."""
     if log.empty:
         return []
-    if "reason_en" not in log:  # the log's reasons are messages now: their Chinese and English text
-        from ..messages import text
-        log = log.assign(reason=log["reason"].map(lambda m: text(m, "zh")),
-                         reason_en=log["reason"].map(lambda m: text(m, "en")))
     pick = log[log["action"].isin(["flagged", "excluded"]) & log["rule"].isin(list(DATA_RULES))]
     pick = pick[pick["row"].notna()]
     known = (pick["rule"] == "status") & pick["new_value"].notna() & (pick["new_value"].astype(str).str.strip() != "")
@@ -73,22 +74,19 @@ def groups(log: pd.DataFrame, sheet_keys: dict[str, str], column_keys: dict[tupl
         numbers = g["row"].tolist()
         n = len(numbers)
         where = f"{sheet} · {column}" if column else str(sheet)
-        reason, reason_en = _most_common(g["reason"]), _most_common(g["reason_en"])
+        reason = _most_common(g["reason"])
         samples = _samples(g["old_value"])
         excluded = int((g["action"] == "excluded").sum())
         quoted = Join(tuple(msg("alert.data_quote", v=x) for x in samples), "join.list")
         message = msg("alert.data_one" if n == 1 else "alert.data", rule=Code("rule", rule), n=n,
-                      rows=_rows_text(numbers), reason=msg("both", zh=reason, en=reason_en or reason),
+                      rows=_rows_text(numbers), reason=reason,
                       samples=msg("alert.data_samples", values=quoted) if samples else "",
                       left_out=(msg("alert.data_all_out") if excluded == n else
                                 msg("alert.data_some_out", n=excluded) if excluded else ""))
-        reasons_en = g["reason_en"] if "reason_en" in g else g["reason"]
-        cells = tuple((int(r), msg("alert.data_cell", sheet=str(sheet), row=int(r), column=column,
-                                   why=msg("both", zh=why, en=why_en if isinstance(why_en, str) and why_en else why),
-                                   old=(msg("alert.data_old", v=str(old))
-                                        if old is not None and str(old).strip() and str(old) not in why else "")))
-                      for r, why, why_en, old in zip(g["row"], g["reason"].fillna(""), reasons_en, g["old_value"],
-                                                     strict=True))
+        cells = tuple((int(r), msg("alert.data_cell", sheet=str(sheet), row=int(r), column=column, why=why,
+                                   old=(msg("alert.data_old", v=str(old)) if old is not None and str(old).strip()
+                                        and str(old) not in text(why, REFERENCE) else "")))
+                      for r, why, old in zip(g["row"], g["reason"].fillna(""), g["old_value"], strict=True))
         key = f"{rule}|{sheet_keys.get(sheet, sheet)}|{column_keys.get((sheet, column)) or _LETTER.sub('', column)}"
         action = msg("alert.action.data_fix") if excluded else msg("alert.action.data_check")
         rows.append(dict(

@@ -21,24 +21,17 @@ from typing import Any
 import pandas as pd
 
 from .. import messages
-from ..messages import Bilingual, Code, Join, Num, msg
+from ..messages import Code, Join, Msg, Num, msg
 from . import parse
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Notice:
     """One sentence for the user: ``message`` (a :class:`~salesbook.messages.Msg`, rendered in the
-    workbook's language at the edge); ``code`` says which rule made it.
+    workbook's language at the edge); ``code`` says which rule made it."""
 
-    ``Notice(zh, en)`` (two texts) is still accepted for notes not yet in the catalogue; they become
-    a transitional :class:`~salesbook.messages.Bilingual`."""
-
-    message: Any
-    code: str
-
-    def __init__(self, message: Any, en: str | None = None, code: str = "") -> None:
-        object.__setattr__(self, "message", Bilingual(str(message), en) if en is not None else message)
-        object.__setattr__(self, "code", code)
+    message: Msg
+    code: str = ""
 
     def text(self, lang: str, unit: messages.Unit | None = None) -> str:
         """The sentence in ``lang``."""

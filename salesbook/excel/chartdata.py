@@ -160,11 +160,11 @@ def no_completion(lang: str) -> ChartTable:
 
 def no_regions(lang: str) -> ChartTable:
     """The regions slot when no region has a target: a title that says so, no rows."""
-    zh = lang == "zh"
-    return ChartTable("regions", "完成率（按区域）：没有可用的销售目标" if zh else
-                      "Completion by region: no usable targets", "combo",
-                      ["区域" if zh else "region", "完成率" if zh else "completion", "100%"], [],
-                      {1: "0.0%", 2: "0%"}, ())
+    def t(key: str) -> str:
+        return text(msg(key), lang)
+
+    return ChartTable("regions", t("chart.no_regions"), "combo", [t("chart.region"), t("chart.completion_rate"), "100%"],
+                      [], {1: "0.0%", 2: "0%"}, ())
 
 
 def slot_tables(result: Result, lang: str, keys: tuple[str, ...] = DASHBOARD) -> list[ChartTable]:

@@ -43,7 +43,6 @@ def write(sheet: xw.Sheet, result: Result, *, lang: str, now: dt.datetime | None
     """Fill the dashboard's cells in ``lang``: the info block, the data notices, the KPI cards and the
     chart-data slots (the charts themselves are the template's)."""
     s = result.settings
-    zh = lang == "zh"
     now = (now or dt.datetime.now()).replace(microsecond=0)
     info = [
         [text(msg("dash.title"), lang), None],
@@ -54,7 +53,7 @@ def write(sheet: xw.Sheet, result: Result, *, lang: str, now: dt.datetime | None
         [text(msg("dash.unit"), lang), vocab.unit(s.display_unit, lang)],
     ]
     put(sheet.range("A1"), info)
-    _notices(sheet, result, zh)
+    _notices(sheet, result, lang)
     sheet.range("A1").font.bold = True
     sheet.range("A1").font.size = 18
     sheet.range("B2").number_format = "yyyy-mm-dd"
@@ -100,13 +99,13 @@ NOTICE_COL, NOTICE_LINES = 4, 5  # column D, rows 2–6: beside the info block, 
 NOTICE_COLOR = (156, 0, 6)
 
 
-def _notices(sheet: xw.Sheet, result: Result, zh: bool) -> None:
+def _notices(sheet: xw.Sheet, result: Result, lang: str) -> None:
     """The missing columns that change the numbers (and what reading decided), beside the info block:
     a heading in D1 and one line per notice below it; past five, the rest share the fifth line."""
     notices = list(result.notices)
     if not notices:
         return
-    lang, unit = ("zh" if zh else "en"), messages.unit_of(result.settings)
+    unit = messages.unit_of(result.settings)
     lines = [n.text(lang, unit) for n in notices]
     if len(lines) > NOTICE_LINES:  # the rest share the last line (the cells to its right are empty)
         lines = lines[: NOTICE_LINES - 1] + [messages.text(Join(tuple(lines[NOTICE_LINES - 1:])), lang)]

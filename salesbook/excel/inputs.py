@@ -29,6 +29,7 @@ from .. import schema, shapes
 from ..core.coverage import Notice
 from ..core.pipeline import RawTable
 from ..errors import Problem, SchemaError
+from ..messages import msg
 from ..settings import Settings
 from .book import python_values as _python_values
 from .cellstate import put
@@ -95,7 +96,7 @@ def read_table(book: xw.Book, spec: schema.SheetSpec, problems: list[Problem],
     if spec.key == "orders" and "customer_id" not in df:
         df["customer_id"] = None
     if notes is not None:
-        notes.extend(Notice(f"「{name}」{zh}", f"{name}: {en}") for zh, en in shape.notes)
+        notes.extend(Notice(msg("read.in_sheet", sheet=name, note=note)) for note in shape.notes)
     return RawTable(df, name, labels, dict(shape.units), columns)
 
 

@@ -61,7 +61,7 @@ def _words(s: pd.Series, c, lang: str, unit: messages.Unit) -> pd.Series:
     """Codes of the column's vocabulary domain and rendered messages as words in ``lang``."""
     if c.domain:
         s = s.map(lambda v: vocab.label(c.domain, v, lang))
-    if s.dtype == object and s.map(lambda v: isinstance(v, (messages.Msg, messages.Join, messages.Bilingual))).any():
+    if s.dtype == object and s.map(lambda v: isinstance(v, (messages.Msg, messages.Join))).any():
         s = s.map(lambda v: messages.text(v, lang, unit))
     return s
 

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 import xlwings as xw
 
-from .. import messages, vocab
+from .. import messages, vocab, words
 from ..core import meeting
 from ..core.pipeline import Result
 from ..core.report import mask_phones
@@ -77,8 +77,8 @@ def _star(sheet: xw.Sheet, result: Result, lang: str) -> int:
 
 def _with_unit(label: str, lang: str, result: Result) -> str:
     """An amount's label naming the display unit, as amount headers do: 销售额(万元) / Sales (CNY 10k)."""
-    name = vocab.unit(result.settings.display_unit, lang)
-    return f"{label}({name})" if lang == "zh" else f"{label} ({name})"
+    return words.word(lang, "format", "header_unit").format(header=label,
+                                                          unit=vocab.unit(result.settings.display_unit, lang))
 
 
 def write(sheet: xw.Sheet, result: Result, changes: pd.DataFrame, acknowledged: set[str], *, lang: str = "zh") -> None:

@@ -22,7 +22,7 @@ from typing import Any
 
 import xlwings as xw
 
-from .. import messages, vocab
+from .. import messages, vocab, words
 from ..core import report
 from ..core import review as rv
 from ..core.pipeline import Result
@@ -103,13 +103,13 @@ def write(sheet: xw.Sheet, result: Result, *, lang: str = "zh", acknowledged: se
 
     ``review``: the review block as typed (:func:`read_review`, read before the sheet was cleared);
     default: read from the sheet now."""
-    zh = lang == "zh"
     unit = messages.unit_of(result.settings)
     if acknowledged is None:
         acknowledged = acknowledged_alerts(sheet.book, result)
     r = report.build(result, lang, acknowledged, unit)
-    decided = _review(sheet, result, r if zh else report.build(result, "zh", acknowledged, unit),
-                      review, lang)
+    # the review compares the report in one language, so a language switch is no change of numbers
+    same = r if lang == words.REFERENCE else report.build(result, words.REFERENCE, acknowledged, unit)
+    decided = _review(sheet, result, same, review, lang)
     old_last = _last_row(sheet)
     clear(sheet)
     title = messages.text(msg("report.title", as_of=Day(result.as_of)), lang)
@@ -117,7 +117,7 @@ def write(sheet: xw.Sheet, result: Result, *, lang: str = "zh", acknowledged: se
     head: list[Any] = [title, None, messages.text(msg("review.heading"), lang)]
     values: dict[int, Any] = {}  # row → the manager's own value, as typed (a date stays a date)
     for key, value in (("status", status), ("reviewer", decided.reviewer), ("date", decided.date)):
-        head.append(REVIEW_LABELS[key][vocab.LANGS.index(lang)])
+        head.append(REVIEW_LABELS[key][words.index(lang)])
         values[len(head) + 1] = value
         head.append(None)
     head.append(messages.text(decided.note, lang, unit) if decided.note else None)  # NOTE_ROW
@@ -182,7 +182,7 @@ def build(ws, lang: str) -> None:
     ws.column_dimensions[get_column_letter(DATA_COL)].width = 16
     texts = chartdata.template_slots(ws, lang, column=DATA_COL, row=1, keys=chartdata.REPORT)
     texts["regions"] = dataclasses.replace(
-        texts["regions"], title="完成率（按区域，今年累计）" if lang == "zh" else "Completion by region (YTD)")
+        texts["regions"], title=messages.text(msg("chart.regions"), lang))
     charts.add_to_template(ws, chartdata.slot_specs(ws.title, areas(), column=DATA_COL, row=1, texts=texts,
                                                     keys=chartdata.REPORT))
     ws.print_area = "A1:A1048576"  # column A, as far down as the text goes (Excel and LibreOffice print
