@@ -20,6 +20,7 @@ first), then count.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -44,15 +45,30 @@ from .alerts_common import (
 from .alerts_customers import overdue_alerts, silent_alerts
 from .numtext import number, pct
 
-__all__ = ["COLUMNS", "HIGH", "LOW", "MEDIUM", "SEVERITY_ORDER", "RULES", "BUSINESS_RULES", "frame",
+__all__ = ["COLUMNS", "HIGH", "LOW", "MEDIUM", "SEVERITY_ORDER", "Rule", "RULES", "BUSINESS", "BUSINESS_RULES",
+           "PROBLEM_RULES", "GROUPED_RULES", "frame",
            "customer_owners", "performance_alerts", "share_alerts", "churn_rate_by_quarter", "churn_alerts",
            "silent_alerts", "overdue_alerts", "amount_alerts", "data_alerts", "combine"]
-# every rule code; its words are vocab.DOMAINS["rule"] (完成率低 / Completion low …)
-RULES = ("completion_low", "mom_drop", "share_drop", "region_low", "churn_up", "silent", "overdue", "outlier",
-         "unit_slip", *alerts_data.DATA_RULES)
-assert set(RULES) <= set(vocab.DOMAINS["rule"]), "every alert rule needs its words in vocab.DOMAINS['rule']"
-BUSINESS_RULES = ("completion_low", "region_low", "mom_drop", "share_drop", "churn_up", "silent", "overdue",
-                  "outlier", "unit_slip")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What the code knows of a business rule; its words (name, message, suggested action, default
+    策略库 row) are in the language files under its code: domain.rule.<code>, message alert.<code> …"""
+    problem: bool = True  # becomes a 问题与策略 row (an order's amount is checked, not a problem to plan)
+    grouped: bool = False  # many customers → one problem per owner
+
+
+# The business rules, in the order their sheets show them; data-quality rules are alerts_data.DATA_RULES.
+# A new rule is one line here, its function below (called from pipeline), and its words.
+BUSINESS = {"completion_low": Rule(), "region_low": Rule(), "mom_drop": Rule(), "share_drop": Rule(),
+            "churn_up": Rule(), "silent": Rule(grouped=True), "overdue": Rule(grouped=True),
+            "outlier": Rule(problem=False), "unit_slip": Rule(problem=False)}
+BUSINESS_RULES = tuple(BUSINESS)
+PROBLEM_RULES = tuple(code for code, rule in BUSINESS.items() if rule.problem)
+GROUPED_RULES = tuple(code for code, rule in BUSINESS.items() if rule.grouped)
+RULES = (*BUSINESS_RULES, *alerts_data.DATA_RULES)  # every rule code
+assert set(RULES) <= set(vocab.DOMAINS["rule"]), "every alert rule needs its words in the language files (domain.rule)"
 
 
 def performance_alerts(perf: pd.DataFrame, targets: pd.DataFrame, orders: pd.DataFrame | None = None, *,

@@ -16,11 +16,11 @@ import pandas as pd
 
 from ..messages import Code, Join, msg
 from . import playbook as pb
+from .alerts import GROUPED_RULES as _GROUPED
+from .alerts import PROBLEM_RULES as BUSINESS_RULES
 from .alerts import SEVERITY_ORDER
 from .alerts_common import NOBODY_KEY, named
 
-BUSINESS_RULES = ("completion_low", "region_low", "mom_drop", "share_drop", "churn_up", "silent", "overdue")
-_GROUPED = ("silent", "overdue")  # many customers → one problem per owner
 NOBODY = msg("owner.nobody")  # the owner shown when nobody is named (未指定 / Not assigned)
 _NOBODY_KEY = NOBODY_KEY  # the owner part of a grouped problem's key
 COLUMNS = ["key", "severity", "problem", "evidence", "strategy", "owner", "deadline", "resources", "expected",
