@@ -104,3 +104,23 @@ def test_the_files_are_tidy():
         keys = [k for k in _leaves(_load(path)) if any(cjk.search(part) for part in k)]
         allowed = {("domain", "blank", "(未填)"), ("unit", "元"), ("unit", "万元")}  # stored values, not words
         assert set(keys) <= allowed, f"{path.name}: {keys}"
+
+
+def test_no_language_is_named_in_code():
+    """No `lang == "zh"`, `if zh else`, `("zh", "en")` in the package: words come from the files, so a new file is
+    a new language everywhere. words.REFERENCE names the reference language once."""
+    found = []
+    for path in (ROOT / "salesbook").rglob("*.py"):
+        if path.parent.name == "words":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}"
+            if isinstance(node, ast.Compare):
+                consts = [c.value for c in (node.left, *node.comparators) if isinstance(c, ast.Constant)]
+                if any(v in ("zh", "en") for v in consts):
+                    found.append(where)
+            elif isinstance(node, ast.IfExp) and isinstance(node.test, ast.Name) and node.test.id in ("zh", "en"):
+                found.append(where)
+            elif isinstance(node, ast.Tuple) and [getattr(e, "value", None) for e in node.elts] == ["zh", "en"]:
+                found.append(where)
+    assert not found, f"language named in code: {found}"

@@ -81,7 +81,7 @@ class Page:
     title: Msg
     numbers: list[tuple[str, object, str]]  # label (a meeting_number code), value, kind (amount/pct/int/num/text)
     changes: pd.DataFrame  # type, subject, before, after
-    alerts: pd.DataFrame  # severity, rule (codes), subject, owner, stake (元), message (+ message_en while text)
+    alerts: pd.DataFrame  # severity, rule (codes), subject, owner, stake (元), message (a message)
     followups: pd.DataFrame  # customer_id, customer_name, tier, next_due, overdue_days, focus
 
 
@@ -165,13 +165,13 @@ def _region_table(result: Result) -> pd.DataFrame:
 
 def _page(kind, subject, title, numbers, changes, alerts, plan, words, as_of) -> Page:
     changes = changes.reindex(columns=CHANGE_COLS)
-    alerts = alerts.reindex(columns=ALERT_COLS + (["message_en"] if "message_en" in alerts else []))
+    alerts = alerts.reindex(columns=ALERT_COLS)
     plan = plan.reindex(columns=DUE_COLS)
     ch = changes[_mentions(changes["subject"], words)]
     said = (alerts["subject"].map(_said) + " " + alerts["owner"].map(_said) + " " + alerts["message"].map(_said))
     al = alerts[_mentions(said, words)]
     ch = ch.assign(**{c: ch[c].map(mask_phones) for c in ("subject", "before", "after")})
-    al = al.assign(**{c: al[c].map(mask_phones) for c in ("message", "message_en") if c in al})
+    al = al.assign(message=al["message"].map(mask_phones))
     due = plan[pd.to_datetime(plan["next_due"]) <= as_of + pd.Timedelta(days=DUE_DAYS)]
     due = due.sort_values(["overdue_days", "next_due"], ascending=[False, True])
     due = due.assign(**{c: due[c].map(mask_phones) for c in ("customer_id", "customer_name", "focus")})

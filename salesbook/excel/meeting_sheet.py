@@ -37,10 +37,7 @@ def _word(domain: str, value: Any, lang: str) -> Any:
 
 
 def _message(row: pd.Series, lang: str, unit: messages.Unit) -> Any:
-    m = row["message"]
-    if lang != "zh" and isinstance(m, str) and isinstance(row.get("message_en"), str):
-        m = row["message_en"]  # alerts whose message is still text in both languages
-    return mask_phones(messages.text(m, lang, unit))
+    return mask_phones(messages.text(row["message"], lang, unit))
 
 
 def _say(key: str, lang: str, unit: messages.Unit | None = None, **values: Any) -> str:
