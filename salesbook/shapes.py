@@ -218,7 +218,8 @@ def _shape(spec, rows, idx, m: schema.HeaderMatch, periods, year) -> Shape:
             if label is not None:
                 col = spec.column(label_key)
                 name = _text(header[label]) or f"第 {label + 1} 列"
-                notes.append((f"「{name}」按{col.zh}读取", f"column '{name}' read as {col.en.lower()}"))
+                notes.append((f"「{name}」按{col.name('zh')}读取",
+                              f"column '{name}' read as {col.name('en').lower()}"))
         span = f"{periods[0].header} … {periods[-1].header}"
         notes.append((f"按月/季的目标列（{span}，{len(periods)} 列）已转为每行一个周期",
                       f"{len(periods)} period columns ({span}) read as one target per period"))
@@ -234,7 +235,7 @@ def _shape(spec, rows, idx, m: schema.HeaderMatch, periods, year) -> Shape:
         for k in applied:
             units[k] = unit
         if applied:
-            cols = "、".join(spec.column(k).zh for k in applied)
+            cols = "、".join(spec.column(k).name("zh") for k in applied)
             notes.append((f"标题「{text}」注明单位 {unit}：{cols} 按{unit}读取",
                           f"title '{text}' states the unit {unit}: {', '.join(applied)} read in {unit}"))
     return Shape(idx, m, units, tuple(periods), tuple(totals), label, label_key, tuple(notes))
