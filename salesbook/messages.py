@@ -167,8 +167,7 @@ def _value(v: Any, lang: str, unit: Unit) -> str:
     if isinstance(v, Code):
         return str(vocab.label(v.domain, v.value, lang))
     if isinstance(v, InputHeader):
-        col = schema.SHEET_BY_KEY[v.sheet].column(v.key)
-        return col.zh if lang == "zh" else col.en
+        return schema.SHEET_BY_KEY[v.sheet].column(v.key).name(lang)
     if isinstance(v, DisplayUnit):
         return vocab.unit(unit.display_unit, lang)
     if isinstance(v, Join):

@@ -1,8 +1,10 @@
-"""Sheets, column keys and the Chinese/English header aliases real exports use.
+"""Sheets, column keys and the header aliases real exports use.
 
-Code uses the English keys. A header matches a key when, after normalising (full-width →
-half-width, case, spaces, underscores, a ``*`` required-marker and a trailing bracket dropped),
-it equals the key, its Chinese name, its English name or one of the aliases. ``金额(万元)``,
+Code uses the English keys. The names of sheets and columns are words (``[sheet]`` and
+``[input.<sheet>]`` of the language files, :mod:`salesbook.words`): ``ORDERS.name("en")`` → ``Orders``,
+``ORDERS.column("amount").name("zh")`` → ``金额``. A header matches a key when, after normalising
+(full-width → half-width, case, spaces, underscores, a ``*`` required-marker and a trailing bracket
+dropped), it equals the key, its name in any language or one of the aliases. ``金额(万元)``,
 ``金额（万元）``, ``金额 (万元)`` and ``金额/万元`` match ``amount`` and carry the unit 万元;
 ``客户名称(必填)`` matches ``customer_name`` (a bracket that names no unit is only dropped).
 
@@ -19,35 +21,51 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from . import words
 
 
 @dataclass(frozen=True)
 class Column:
-    """One input column: key, Chinese and English header, kind, whether required, the aliases of real
-    exports, width, number format, and weak aliases (used only when no stronger header names the column)."""
+    """One input column: key, kind, whether required, the aliases of real exports, width, number format,
+    weak aliases (used only when no stronger header names the column) and the key of its sheet.
+    Its header in each language is a word (:meth:`name`)."""
     key: str
-    zh: str
-    en: str
     kind: str = "text"  # text | date | amount | number | period | score
     required: bool = False
     aliases: tuple[str, ...] = ()
     width: float = 14
     number_format: str | None = None
     weak: tuple[str, ...] = ()  # aliases used only when no stronger header names this key
+    sheet: str = ""  # the key of its sheet (set by SheetSpec)
+
+    def name(self, lang: str) -> str:
+        """The column's header in ``lang`` (the template's header row)."""
+        return words.word(lang, "input", self.sheet, self.key)
+
+    def names(self) -> tuple[str, ...]:
+        """The column's header in every language (:data:`words.LANGS` order)."""
+        return words.pairs("input", self.sheet)[self.key]
 
 
 @dataclass(frozen=True)
 class SheetSpec:
-    """One input sheet: key, Chinese and English name, and its columns."""
+    """One input sheet: key and columns; its name in each language is a word (:meth:`name`)."""
     key: str
-    zh: str
-    en: str
     columns: tuple[Column, ...] = field(default_factory=tuple)
     user_owned: bool = True
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", tuple(replace(c, sheet=self.key) for c in self.columns))
+
     def name(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        """The sheet's name in ``lang``."""
+        return sheet_name(self.key, lang)
+
+    def names(self) -> tuple[str, ...]:
+        """The sheet's name in every language (:data:`words.LANGS` order)."""
+        return names_of_sheet(self.key)
 
     def column(self, key: str) -> Column:
         for c in self.columns:
@@ -56,17 +74,17 @@ class SheetSpec:
         raise KeyError(key)
 
     def header(self, key: str, lang: str) -> str:
-        c = self.column(key)
-        return c.zh if lang == "zh" else c.key
+        """The header of column ``key`` in ``lang``, as the template writes it."""
+        return self.column(key).name(lang)
 
     @property
     def keys(self) -> tuple[str, ...]:
         return tuple(c.key for c in self.columns)
 
 
-def C(key, zh, en, kind="text", required=False, aliases=(), width=14, fmt=None, weak=()) -> Column:
+def C(key, kind="text", required=False, aliases=(), width=14, fmt=None, weak=()) -> Column:
     """A :class:`Column` (short form for the tables below)."""
-    return Column(key, zh, en, kind, required, tuple(aliases), width, fmt, tuple(weak))
+    return Column(key, kind, required, tuple(aliases), width, fmt, tuple(weak))
 
 
 DATE_FMT = "yyyy-mm-dd"
@@ -90,161 +108,155 @@ _CHANNEL = ("客户来源渠道", "来源渠道", "来源", "客户来源", "销
 _OWNER = ("负责人", "客户负责人", "销售负责人", "负责销售", "客户经理", "业务员", "销售代表", "归属销售",
           "所有人", "客户所有人", "account owner", "owner")
 
-ORDERS = SheetSpec("orders", "订单明细", "Orders", (
-    C("order_id", "订单编号", "Order ID", width=14,
+ORDERS = SheetSpec("orders", (
+    C("order_id", width=14,
       aliases=("订单号", "单号", "订单id", "单据编号", "单据号", "订单编码", "销售订单号", "销售订单编号", "合同编号",
                "订单ID", "记录id", "交易id", "order no", "order number", "id", "deal id", "record id")),
-    C("order_date", "下单日期", "Order date", "date", True, width=12, fmt=DATE_FMT,
+    C("order_date", "date", True, width=12, fmt=DATE_FMT,
       aliases=("订单日期", "单据日期", "下单时间", "成交日期", "成交时间", "签约日期", "签单日期", "合同日期",
                "业务日期", "销售日期", "开单日期", "订单时间", "关闭日期", "成交关闭日期", "date", "orderdate",
                "close date", "closed date"),
       weak=("日期", "时间", "创建时间", "创建日期", "制单日期", "录入日期", "结束日期")),
-    C("customer_id", "客户编号", "Customer ID", required=True, aliases=_CUSTOMER_ID, width=12),
-    C("customer_name", "客户名称", "Customer name", aliases=_CUSTOMER_NAME, width=22),
-    C("salesperson", "销售负责人", "Salesperson", aliases=_SALESPERSON, width=12),
-    C("region", "区域", "Region", aliases=_REGION, width=10, weak=("省份", "所在省份")),
-    C("product_line", "产品线", "Product line", aliases=_PRODUCT, width=12, weak=("产品名称", "商品名称")),
-    C("channel", "渠道", "Channel", aliases=_CHANNEL, width=12),
-    C("amount", "金额", "Amount", "amount", True, width=14, fmt=AMOUNT_FMT,
+    C("customer_id", required=True, aliases=_CUSTOMER_ID, width=12),
+    C("customer_name", aliases=_CUSTOMER_NAME, width=22),
+    C("salesperson", aliases=_SALESPERSON, width=12),
+    C("region", aliases=_REGION, width=10, weak=("省份", "所在省份")),
+    C("product_line", aliases=_PRODUCT, width=12, weak=("产品名称", "商品名称")),
+    C("channel", aliases=_CHANNEL, width=12),
+    C("amount", "amount", True, width=14, fmt=AMOUNT_FMT,
       aliases=("销售额", "订单金额", "成交金额", "合同金额", "价税合计", "含税金额", "订单总额", "订单总金额", "总金额",
                "销售金额", "应收金额", "交易金额", "合计金额", "金额合计", "商机金额", "revenue", "sales amount",
                "value", "amount", "deal amount"),
       weak=("无税金额", "不含税金额", "本币无税金额", "净额")),
-    C("status", "订单状态", "Status", width=10,
+    C("status", width=10,
       aliases=("状态", "单据状态", "成交状态", "交易状态", "order status", "status", "deal status"),
       weak=("生命状态", "交易阶段", "阶段", "商机阶段", "stage", "deal stage")),
-    C("collected", "回款金额", "Collected", "amount", width=14, fmt=AMOUNT_FMT,
+    C("collected", "amount", width=14, fmt=AMOUNT_FMT,
       aliases=("回款", "已回款金额", "回款额", "已回款", "已收款金额", "收款金额", "实收金额", "累计回款金额",
                "累计回款", "collected amount", "paid", "amount paid")),
-    C("cost", "成本", "Cost", "amount", width=14, fmt=AMOUNT_FMT,
+    C("cost", "amount", width=14, fmt=AMOUNT_FMT,
       aliases=("成本金额", "总成本", "销售成本", "cost amount")),
 ))
 
-TARGETS = SheetSpec("targets", "销售目标", "Targets", (
-    C("period", "周期", "Period", "period", True, width=12,
+TARGETS = SheetSpec("targets", (
+    C("period", "period", True, width=12,
       aliases=("期间", "月份", "季度", "年月", "考核周期", "目标周期", "目标月份", "统计周期", "month", "quarter"),
       weak=("时间", "日期")),
-    C("salesperson", "销售负责人", "Salesperson", aliases=(*_SALESPERSON, "姓名", "员工", "员工姓名"), width=12),
-    C("product_line", "产品线", "Product line", aliases=_PRODUCT, width=12),
-    C("region", "区域", "Region", aliases=_REGION, width=10),
-    C("target", "目标值", "Target", "amount", True, width=14, fmt=AMOUNT_FMT,
+    C("salesperson", aliases=(*_SALESPERSON, "姓名", "员工", "员工姓名"), width=12),
+    C("product_line", aliases=_PRODUCT, width=12),
+    C("region", aliases=_REGION, width=10),
+    C("target", "amount", True, width=14, fmt=AMOUNT_FMT,
       aliases=("目标", "目标金额", "销售目标", "业绩目标", "目标销售额", "目标业绩", "销售任务", "任务额", "考核目标",
                "月度目标", "target amount", "goal", "quota", "target"),
       weak=("指标", "金额")),
 ))
 
-CUSTOMERS = SheetSpec("customers", "客户档案", "Customers", (
-    C("customer_id", "客户编号", "Customer ID", required=True, aliases=_CUSTOMER_ID, width=12),
-    C("customer_name", "客户名称", "Customer name", aliases=_CUSTOMER_NAME, width=22),
-    C("short_name", "客户简称", "Short name", aliases=("简称", "别名", "alias", "short name"), width=12),
-    C("industry", "所属行业", "Industry", aliases=("行业", "客户行业", "行业类型", "industry"), width=12),
-    C("size", "企业规模", "Company size", aliases=("规模", "人员规模", "公司规模", "员工人数", "size"), width=10),
-    C("contact", "联系人", "Contact", aliases=("联系人姓名", "主联系人", "首要联系人", "contact person", "contact"),
+CUSTOMERS = SheetSpec("customers", (
+    C("customer_id", required=True, aliases=_CUSTOMER_ID, width=12),
+    C("customer_name", aliases=_CUSTOMER_NAME, width=22),
+    C("short_name", aliases=("简称", "别名", "alias", "short name"), width=12),
+    C("industry", aliases=("行业", "客户行业", "行业类型", "industry"), width=12),
+    C("size", aliases=("规模", "人员规模", "公司规模", "员工人数", "size"), width=10),
+    C("contact", aliases=("联系人姓名", "主联系人", "首要联系人", "contact person", "contact"),
       width=10),
-    C("phone", "联系方式", "Phone", width=14,
+    C("phone", width=14,
       aliases=("电话", "手机", "联系电话", "手机号码", "手机号", "联系人手机", "联系人电话", "phone number", "tel",
                "mobile", "phone")),
-    C("city", "所在地", "City", aliases=("城市", "所在城市", "地址", "详细地址", "省市", "location", "city"), width=10),
-    C("first_deal_date", "首次合作日期", "First deal date", "date", width=12, fmt=DATE_FMT,
+    C("city", aliases=("城市", "所在城市", "地址", "详细地址", "省市", "location", "city"), width=10),
+    C("first_deal_date", "date", width=12, fmt=DATE_FMT,
       aliases=("首次合作时间", "首次成交日期", "首次成交时间", "首次交易日期", "首单日期", "合作开始日期",
                "成为客户日期", "first deal")),
-    C("owner", "负责人", "Owner", aliases=_OWNER, width=10),
-    C("industry_potential", "行业潜力", "Industry potential", "score", width=10),
-    C("urgency", "需求紧急度", "Urgency", "score", width=10),
-    C("win_likelihood", "成交可能性", "Win likelihood", "score", width=10),
-    C("tags", "画像标签", "Tags", aliases=("标签", "客户标签", "tags"), width=20, weak=("客户级别", "客户等级")),
-    C("decision_style", "决策风格", "Decision style", aliases=("决策类型", "决策偏好", "决策方式", "decision style"),
+    C("owner", aliases=_OWNER, width=10),
+    C("industry_potential", "score", width=10),
+    C("urgency", "score", width=10),
+    C("win_likelihood", "score", width=10),
+    C("tags", aliases=("标签", "客户标签", "tags"), width=20, weak=("客户级别", "客户等级")),
+    C("decision_style", aliases=("决策类型", "决策偏好", "决策方式", "decision style"),
       width=12),
-    C("decision_chain", "决策链", "Decision makers",
+    C("decision_chain",
       aliases=("决策人", "关键决策人", "决策链条", "决策流程", "decision makers", "decision chain"), width=20),
-    C("budget", "预算", "Budget", aliases=("年预算", "预算金额", "采购预算", "项目预算", "budget"), width=10),
-    C("pain_points", "痛点", "Pain points", aliases=("客户痛点", "核心痛点", "需求痛点", "pain points"), width=24),
+    C("budget", aliases=("年预算", "预算金额", "采购预算", "项目预算", "budget"), width=10),
+    C("pain_points", aliases=("客户痛点", "核心痛点", "需求痛点", "pain points"), width=24),
 ))
 
-FOLLOWUPS = SheetSpec("followups", "跟进记录", "Follow-ups", (
-    C("customer_id", "客户编号", "Customer ID", required=True, aliases=_CUSTOMER_ID, width=12),
-    C("date", "跟进日期", "Date", "date", True, width=12, fmt=DATE_FMT,
+FOLLOWUPS = SheetSpec("followups", (
+    C("customer_id", required=True, aliases=_CUSTOMER_ID, width=12),
+    C("date", "date", True, width=12, fmt=DATE_FMT,
       aliases=("跟进时间", "维护日期", "拜访日期", "拜访时间", "沟通时间", "沟通日期", "联系时间", "活动日期",
                "活动时间", "实际跟进时间", "follow-up date", "activity date"),
       weak=("日期", "时间", "创建时间")),
-    C("content", "维护内容", "Content", width=30,
+    C("content", width=30,
       aliases=("跟进内容", "内容", "沟通内容", "拜访内容", "跟进记录", "活动内容", "跟进情况", "notes"),
       weak=("备注", "描述", "说明")),
-    C("satisfaction", "客户满意度", "Satisfaction", "score", aliases=("满意度", "满意度评分"), width=10),
-    C("next_step", "下一步计划", "Next step", aliases=("下一步", "后续计划", "下步计划", "下一步行动", "next"),
+    C("satisfaction", "score", aliases=("满意度", "满意度评分"), width=10),
+    C("next_step", aliases=("下一步", "后续计划", "下步计划", "下一步行动", "next"),
       width=24),
-    C("next_date", "下次跟进日期", "Next date", "date", width=12, fmt=DATE_FMT,
+    C("next_date", "date", width=12, fmt=DATE_FMT,
       aliases=("下次跟进时间", "下次日期", "下次联系时间", "下次拜访日期", "计划跟进日期", "next follow-up")),
-    C("owner", "负责人", "Owner", aliases=(*_OWNER, "跟进人", "拜访人"), width=10, weak=("创建人",)),
+    C("owner", aliases=(*_OWNER, "跟进人", "拜访人"), width=10, weak=("创建人",)),
     # last, so the columns of workbooks made before it keep their letters; a name can stand in for the id
-    C("customer_name", "客户名称", "Customer name", aliases=_CUSTOMER_NAME, width=22),
+    C("customer_name", aliases=_CUSTOMER_NAME, width=22),
 ))
 
-LEADS = SheetSpec("leads", "线索", "Leads", (
-    C("lead_id", "线索编号", "Lead ID", aliases=("线索id", "商机编号", "商机id", "线索编码"), width=12),
-    C("name", "客户名称", "Name", aliases=("名称", "线索名称", "商机名称", "客户", "公司名称", "customer_name"), width=22),
-    C("customer_id", "客户编号", "Customer ID", aliases=_CUSTOMER_ID, width=12),
-    C("stage", "跟进阶段", "Stage", required=True, aliases=("阶段", "商机阶段", "销售阶段", "stage"), width=12),
-    C("est_amount", "预估金额", "Estimated amount", "amount", width=14, fmt=AMOUNT_FMT,
+LEADS = SheetSpec("leads", (
+    C("lead_id", aliases=("线索id", "商机编号", "商机id", "线索编码"), width=12),
+    C("name", aliases=("名称", "线索名称", "商机名称", "客户", "公司名称", "customer_name"), width=22),
+    C("customer_id", aliases=_CUSTOMER_ID, width=12),
+    C("stage", required=True, aliases=("阶段", "商机阶段", "销售阶段", "stage"), width=12),
+    C("est_amount", "amount", width=14, fmt=AMOUNT_FMT,
       aliases=("预计金额", "预估", "预计成交金额", "商机金额", "预计销售额"), weak=("金额",)),
-    C("owner", "负责人", "Owner", aliases=_OWNER, width=10),
-    C("created", "创建日期", "Created", "date", aliases=("创建时间",), width=12, fmt=DATE_FMT, weak=("日期",)),
-    C("stage_date", "阶段日期", "Stage date", "date", width=12, fmt=DATE_FMT,
+    C("owner", aliases=_OWNER, width=10),
+    C("created", "date", aliases=("创建时间",), width=12, fmt=DATE_FMT, weak=("日期",)),
+    C("stage_date", "date", width=12, fmt=DATE_FMT,
       aliases=("成交日期", "结束日期", "赢单日期", "阶段变更时间")),
     # optional, for 丢单 leads: where the lead stopped and why (销售漏斗 Funnel)
-    C("lost_stage", "丢单阶段", "Lost at stage", aliases=("丢失阶段", "输单阶段", "lost stage", "lost at"), width=12),
-    C("lost_reason", "丢单原因", "Lost reason",
+    C("lost_stage", aliases=("丢失阶段", "输单阶段", "lost stage", "lost at"), width=12),
+    C("lost_reason",
       aliases=("丢失原因", "输单原因", "赢单/输单原因", "失败原因", "lost reason", "loss reason", "closed lost reason"),
       width=20),
 ))
 
-SETTINGS = SheetSpec("settings", "参数", "Settings", (
-    C("key", "参数", "Key", required=True, aliases=("参数名", "名称", "name"), width=30),
-    C("value", "值", "Value", required=True, aliases=("参数值", "数值"), width=18),
-    C("note", "说明", "Note", aliases=("备注", "描述", "description"), width=60),
+SETTINGS = SheetSpec("settings", (
+    C("key", required=True, aliases=("参数名", "名称", "name"), width=30),
+    C("value", required=True, aliases=("参数值", "数值"), width=18),
+    C("note", aliases=("备注", "描述", "description"), width=60),
 ))
-PLAYBOOK = SheetSpec("playbook", "策略库", "Playbook", (
-    C("kind", "类型", "Kind", required=True, width=10),
-    C("name", "名称", "Name", required=True, width=14),
-    C("features", "核心特征", "Features", width=28),
-    C("focus", "维护重点", "Focus", width=28),
-    C("frequency", "沟通频率", "Frequency", width=12),
-    C("owner", "责任人", "Owner", width=12),
-    C("action", "激励策略/具体行动", "Action", aliases=("具体行动", "激励策略", "提升策略"), width=36),
-    C("deadline", "时限", "Deadline", width=10),
-    C("resources", "资源支持", "Resources", width=24),
-    C("expected", "预期效果", "Expected effect", width=24),
+PLAYBOOK = SheetSpec("playbook", (
+    C("kind", required=True, width=10),
+    C("name", required=True, width=14),
+    C("features", width=28),
+    C("focus", width=28),
+    C("frequency", width=12),
+    C("owner", width=12),
+    C("action", aliases=("具体行动", "激励策略", "提升策略"), width=36),
+    C("deadline", width=10),
+    C("resources", width=24),
+    C("expected", width=24),
 ))
 
 INPUT_SHEETS = (ORDERS, TARGETS, CUSTOMERS, FOLLOWUPS, LEADS, SETTINGS, PLAYBOOK)
 REQUIRED_SHEETS = ("orders",)
 
-# Output sheets: (key, zh, en). Headers come from the DataFrames the core returns.
-OUTPUT_SHEETS = (
-    ("dashboard", "仪表盘", "Dashboard"),
-    ("performance", "业绩分析", "Performance"),
-    ("breakdown", "多维拆解", "Breakdown"),
-    ("funnel", "销售漏斗", "Funnel"),
-    ("rfm", "RFM", "RFM"),
-    ("tiers", "客户分层", "Tiers"),
-    ("portrait", "客户画像", "Portrait"),
-    ("followup_plan", "维护计划", "Follow-up plan"),
-    ("problems", "问题与策略", "Problems"),
-    ("alerts", "异常预警", "Alerts"),
-    ("cleaning_log", "清洗日志", "Cleaning log"),
-    ("report", "分析报告", "Report"),
-    ("meeting", "例会材料", "Meeting pack"),
-)
+# Output sheets in tab order (their names: the [sheet] words). Headers come from the DataFrames the core returns.
+OUTPUT_SHEETS = ("dashboard", "performance", "breakdown", "funnel", "rfm", "tiers", "portrait", "followup_plan",
+                 "problems", "alerts", "cleaning_log", "report", "meeting")
 
 SHEET_BY_KEY = {s.key: s for s in INPUT_SHEETS}
 
 
-def output_sheet_name(key: str, lang: str) -> str:
-    """The name of output sheet ``key`` in ``lang``."""
-    for k, zh, en in OUTPUT_SHEETS:
-        if k == key:
-            return zh if lang == "zh" else en
-    raise KeyError(key)
+def sheet_name(key: str, lang: str) -> str:
+    """The name of sheet ``key`` (an input or output sheet, or ``changelog``) in ``lang``."""
+    return words.word(lang, "sheet", key)
+
+
+def names_of_sheet(key: str) -> tuple[str, ...]:
+    """The name of sheet ``key`` in every language (:data:`words.LANGS` order)."""
+    return words.pairs("sheet")[key]
+
+
+def lang_of_sheet(key: str, name: str) -> str | None:
+    """The first language (:data:`words.LANGS` order) whose name for sheet ``key`` is ``name``, or None."""
+    return next((lang for lang, n in zip(words.LANGS, names_of_sheet(key), strict=True) if n == name), None)
 
 
 # Alternatives for a required column: an export that has the second can stand in for the first
@@ -293,7 +305,7 @@ def split_unit(header: object) -> tuple[str, str | None]:
 
 
 def _names(col: Column) -> tuple[str, ...]:
-    return (col.key, col.zh, col.en)
+    return (col.key, *col.names())
 
 
 def _lookup(spec: SheetSpec) -> dict[str, tuple[str, int]]:
@@ -388,13 +400,8 @@ def closest(spec: SheetSpec, key: str, headers) -> tuple[str, str] | None:
 
 
 def find_sheet(spec_key: str, sheet_names: list[str]) -> str | None:
-    """The workbook's sheet for an input spec, by Chinese or English name."""
-    if spec_key in SHEET_BY_KEY:
-        spec = SHEET_BY_KEY[spec_key]
-        candidates = (spec.zh, spec.en, spec.key)
-    else:
-        candidates = next((zh, en, k) for k, zh, en in OUTPUT_SHEETS if k == spec_key)
-    wanted = {normalize(c) for c in candidates}
+    """The workbook's sheet ``spec_key`` (an input or output sheet), by its name in any language or its key."""
+    wanted = {normalize(c) for c in (*names_of_sheet(spec_key), spec_key)}
     for name in sheet_names:
         if normalize(name) in wanted:
             return name

@@ -26,7 +26,7 @@ from salesbook.excel import engine
 
 BAD = Path(__file__).parent / "data" / "bad"
 CASES = json.loads((BAD / "cases.json").read_text(encoding="utf-8"))
-INPUT_NAMES = {n for s in schema.INPUT_SHEETS for n in (s.zh, s.en)} | {"Orders"}
+INPUT_NAMES = {n for s in schema.INPUT_SHEETS for n in s.names()} | {"Orders"}
 
 
 def test_the_corpus_is_big_enough_and_matches_its_generator():

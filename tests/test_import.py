@@ -26,6 +26,7 @@ from salesbook.cli import main
 from salesbook.core import coverage
 from salesbook.excel import inputs
 from salesbook.excel.engine import open_book
+from salesbook.excel.template import help_text, new_workbook
 from salesbook.settings import Settings
 
 
@@ -187,10 +188,22 @@ def test_replace_replaces_the_whole_table_and_nothing_else(book, tmp_path):
     rows = [list(r) for r in wb["订单明细"].iter_rows(values_only=True)]
     header = rows[0]
     assert "旧备注" not in header and "新备注" in header
-    assert [c for c in header[:12]] == [c.zh for c in schema.ORDERS.columns]
+    assert [c for c in header[:12]] == [c.name("zh") for c in schema.ORDERS.columns]
+    assert header[13] == help_text("orders", "zh")  # the template's note right of the table stays
     data = [r for r in rows[1:] if any(v is not None for v in r)]
     assert len(data) == 1 and data[0][0] == "B1" and "x" not in data[0]
     assert {n: [list(r) for r in wb[n].iter_rows(values_only=True)] for n in others} == others
+
+
+def test_replace_in_an_english_book_writes_the_english_template_headers(tmp_path):
+    book = new_workbook(tmp_path / "tracker.xlsm", lang="en")
+    csv = tmp_path / "orders.csv"
+    csv.write_text("单据编号,单据日期,客户,价税合计,备注X\nB1,2025-02-01,丁,400,n\n", encoding="utf-8")
+    r = invoke("import", book, "--orders", csv, "--replace")
+    assert r.exit_code == 0, r.output
+    header = next(openpyxl.load_workbook(book)["Orders"].iter_rows(max_row=1, values_only=True))
+    assert list(header[:3]) == ["Order ID", "Order date", "Customer ID"]  # as the English template shows them
+    assert header[13] == help_text("orders", "en") and "备注X" in header
 
 
 def test_imported_dates_show_as_dates_not_hashes(book, tmp_path):

@@ -104,6 +104,13 @@ def test_the_language_setting_reads_either_language(typed, code):
     assert Settings.from_rows([("language", typed, 2)]).language == code
 
 
+@pytest.mark.parametrize("typed,code", [("zh", "zh"), ("中文", "zh"), ("ENGLISH", "en"), (" en ", "en"), ("EN", "en"),
+                                        ("fr", None), ("", None), (None, None)])
+def test_the_workbook_language_is_a_language_files_code_or_name(typed, code):
+    """Every language file's code and its own name ([language] name) name that language."""
+    assert language.parse(typed) == code
+
+
 @pytest.mark.parametrize("typed,unit", [("CNY", "元"), ("元", "元"), ("cny 10k", "万元"), ("万元", "万元")])
 def test_the_display_unit_reads_either_language(typed, unit):
     assert Settings.from_rows([("display_unit", typed, 3)]).display_unit == unit
@@ -150,9 +157,10 @@ def test_lead_stages_typed_in_english_count_like_chinese_ones():
 def test_the_english_template_speaks_english_in_its_input_sheets():
     import re
 
-    from salesbook.excel.template import INPUT_HELP
+    from salesbook.excel.template import help_text
 
-    for zh, en in INPUT_HELP.values():
+    for key in ("orders", "targets", "customers", "followups", "leads"):
+        zh, en = help_text(key, "zh"), help_text(key, "en")
         assert re.search(r"[\u4e00-\u9fff]", zh) and not re.search(r"[\u4e00-\u9fff]", en.replace("金额(万元)", ""))
 
 

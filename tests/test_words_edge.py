@@ -115,7 +115,7 @@ def test_change_log_first_row_counts_the_tiers_and_alerts_sheets(en_book):
     path, _ = en_book
     wb = openpyxl.load_workbook(path)
     first = list(wb["Change log"].iter_rows(values_only=True))[:2]
-    assert list(first[0]) == changelog.HEADER["en"]
+    assert list(first[0]) == changelog.header("en") == ["Refreshed at", "As of", "Type", "Subject", "Before", "After"]
     tier_rows = rows_of(wb["Tiers"])
     h = next(i for i, r in enumerate(tier_rows) if "Tier" in r)
     customers = sum(1 for r in tier_rows[h + 1:] if r[0])

@@ -25,10 +25,10 @@ def test_committed_workbook_equals_a_fresh_build():
 def test_every_sheet_of_the_spec_is_there_with_its_headers():
     wb = openpyxl.load_workbook(WORKBOOK, keep_vba=True)
     for spec in schema.INPUT_SHEETS:
-        ws = wb[spec.zh]
-        assert [c.value for c in ws[1]][: len(spec.columns)] == [c.zh for c in spec.columns]
-    for _, zh, _ in schema.OUTPUT_SHEETS:
-        assert zh in wb.sheetnames
+        ws = wb[spec.name("zh")]
+        assert [c.value for c in ws[1]][: len(spec.columns)] == [c.name("zh") for c in spec.columns]
+    for key in schema.OUTPUT_SHEETS:
+        assert schema.sheet_name(key, "zh") in wb.sheetnames
     assert wb["xlwings.conf"].sheet_state == "hidden"
     conf = {r[0]: r[1] for r in wb["xlwings.conf"].iter_rows(values_only=True) if r[0]}
     assert conf["UDF Modules"] == "salesbook.udfs"
@@ -58,6 +58,30 @@ def test_the_english_template_has_the_english_playbook():
 def test_status_dropdown_on_the_orders_sheet():
     ws = openpyxl.load_workbook(WORKBOOK)["订单明细"]
     assert any(d.formula1 == '"已成交,已签约,已回款,已取消"' for d in ws.data_validations.dataValidation)
+
+
+def test_the_english_template_speaks_the_english_words_in_its_input_sheets():
+    from salesbook.excel.template import shipped_template
+
+    wb = openpyxl.load_workbook(shipped_template("en"))
+    orders = wb["Orders"]
+    assert [c.value for c in orders[1]][:3] == ["Order ID", "Order date", "Customer ID"]
+    assert any(d.formula1 == '"closed,signed,paid,cancelled"' for d in orders.data_validations.dataValidation)
+    assert any(d.formula1 == '"Qualification,Proposal,Negotiation,Won,Lost"'
+               for d in wb["Leads"].data_validations.dataValidation)
+    assert wb["Dashboard"]["A1"].value.startswith("Click Sales → Refresh analysis")
+
+
+def test_sheet_and_column_names_are_distinct_in_every_language():
+    """find_sheet and the header lookup need one name per sheet, and per column within a sheet."""
+    from salesbook import words
+
+    for lang in words.LANGS:
+        sheets = [schema.sheet_name(k, lang) for k in (*schema.SHEET_BY_KEY, *schema.OUTPUT_SHEETS, "changelog")]
+        assert len(set(sheets)) == len(sheets), lang
+        for spec in schema.INPUT_SHEETS:
+            names = [c.name(lang) for c in spec.columns]
+            assert len(set(names)) == len(names), (lang, spec.key)
 
 
 def test_vba_project_is_the_pinned_xlwings_one():

@@ -4,7 +4,8 @@
     python workbook/build.py --check    # exit 1 if any of them differs from a fresh build
 
 Outputs: ``workbook/SalesTracker.xlsm`` (the release workbook, Chinese) and the templates that
-ship in the wheel, ``salesbook/templates/SalesTracker.{zh,en}.xlsm`` (``salesbook new`` copies one).
+ship in the wheel, ``salesbook/templates/SalesTracker.<lang>.xlsm``, one per language file of
+``salesbook/words`` (``salesbook new`` copies one).
 
 Two builds from the same sources are byte-identical (fixed zip timestamps and document dates),
 so CI can check that the committed file is what the sources produce.
@@ -21,14 +22,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from salesbook.excel.template import LANGS, build_workbook, shipped_template  # noqa: E402
+from salesbook.excel.template import build_workbook, shipped_template  # noqa: E402
+from salesbook.words import LANGS, REFERENCE  # noqa: E402
 
 TARGET = HERE / "SalesTracker.xlsm"
 
 
 def outputs(release: Path = TARGET) -> dict[Path, str]:
     """Every file the build writes → its language."""
-    return {release: "zh", **{shipped_template(lang): lang for lang in LANGS}}
+    return {release: REFERENCE, **{shipped_template(lang): lang for lang in LANGS}}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,14 +13,15 @@ import numpy as np
 import pandas as pd
 import xlwings as xw
 
-from .. import schema, vocab
+from .. import schema, vocab, words
 from ..core.alerts_common import canonical_key
 from ..core.parse import key_text
 from ..core.pipeline import Result
 from ..core.tables import Block
 
-ACKNOWLEDGED = {"已核实", "忽略", "checked", "ignore", "ignored"}
-ARCHIVED_ON = ("归档日期", "archived_on")
+# what users type in an alert's decision column to mark it handled, in any language (casefolded)
+ACKNOWLEDGED = {w.casefold() for ws in words.pairs("alert_decision")["acknowledged"] for w in ws}
+ARCHIVED_ON = words.pairs("archive")["archived_on"]  # the archive's date header in every language
 
 
 def sheet_names(book: xw.Book) -> list[str]:
@@ -34,6 +35,18 @@ def ensure_sheet(book: xw.Book, name: str, after: str | None = None) -> xw.Sheet
         return book.sheets[name]
     after_sheet = book.sheets[after] if after and after in sheet_names(book) else book.sheets[-1]
     return book.sheets.add(name=name, after=after_sheet)
+
+
+def rename_sheet(book: xw.Book, key: str, lang: str) -> str:
+    """Sheet ``key``'s name in ``lang``; a sheet of that key under another language's name is renamed to it
+    (switching language renames instead of adding a second copy)."""
+    name = schema.sheet_name(key, lang)
+    names = sheet_names(book)
+    if name not in names:
+        other = next((n for n in schema.names_of_sheet(key) if n in names), None)
+        if other is not None:
+            book.sheets[other].name = name
+    return name
 
 
 def python_values(s: pd.Series) -> list[Any]:
@@ -109,21 +122,28 @@ def acknowledged_alerts(book: xw.Book, result: Result) -> set[str]:
     if name is None:
         return set()
     saved = read_user_columns(book.sheets[name], result.sheets["alerts"]).get("alerts", {})
-    return {k for k, v in saved.items() if str(v.get("decision", "")).strip().lower() in ACKNOWLEDGED}
+    return {k for k, v in saved.items() if str(v.get("decision", "")).strip().casefold() in ACKNOWLEDGED}
 
 
-_OUTPUT_NAMES = [(zh, en) for _, zh, en in schema.OUTPUT_SHEETS if zh != en]
-_INPUT_NAMES = [(s.zh, s.en) for s in schema.INPUT_SHEETS if s.zh != s.en]
+def _own_names(keys) -> dict[str, set[str]]:
+    """language → the names of these sheets that language alone uses (RFM, the same in every language, is none's)."""
+    names = {lang: {schema.sheet_name(k, lang) for k in keys} for lang in words.LANGS}
+    return {lang: own - set().union(*(n for other, n in names.items() if other != lang)) for lang, own in names.items()}
+
+
+_OWN_NAMES = (_own_names(schema.OUTPUT_SHEETS), _own_names(schema.SHEET_BY_KEY))
 
 
 def from_sheet_names(names) -> str:
     """The language the sheet names show: the output sheets' (the language the results were last written in),
-    else the input sheets'; English only when no Chinese name of that kind is there, Chinese otherwise."""
+    else the input sheets'. Chinese when any of its own names of that kind is there, else the language with
+    the most of its own names there (the first in :data:`words.LANGS` on a tie); Chinese when none is."""
     names = set(names)
-    for pairs in (_OUTPUT_NAMES, _INPUT_NAMES):
-        zh, en = any(z in names for z, _ in pairs), any(e in names for _, e in pairs)
-        if en and not zh:
-            return "en"
-        if zh:
-            return "zh"
-    return "zh"
+    for own in _OWN_NAMES:
+        found = {lang: len(mine & names) for lang, mine in own.items()}
+        if found[words.REFERENCE]:
+            return words.REFERENCE
+        best = max(words.LANGS, key=lambda lang: found[lang])  # max keeps the first of equals
+        if found[best]:
+            return best
+    return words.REFERENCE

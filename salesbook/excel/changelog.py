@@ -14,26 +14,30 @@ import datetime as dt
 import pandas as pd
 import xlwings as xw
 
-from .. import messages, vocab
+from .. import messages, schema, vocab, words
 from ..core.alerts_common import canonical_key
 from ..core.numtext import pct
 from ..core.pipeline import Result
 from ..messages import Code, Num, msg
 from . import store
-from .book import ensure_sheet, sheet_names
+from .book import ensure_sheet, rename_sheet, sheet_names
 from .cellstate import put
 from .look import TITLE_FILL
 
 STATE = "_salesbook_state"
 STATE_HEADER = ["kind", "key", "value"]
-SHEET = ("变更记录", "Change log")
-HEADER = {"zh": ["刷新时间", "分析截止日", "类型", "对象", "原值", "新值"],
-          "en": ["Refreshed at", "As of", "Type", "Subject", "Before", "After"]}
+SHEET = "changelog"  # its sheet's key (the name is a word: [sheet] changelog)
+STORED = "zh"  # the hidden state keeps tiers, segments and alert subjects in the words older versions stored
 KINDS = {k: k for k in vocab.DOMAINS["change"]}  # change type → its code (words: vocab domain "change")
 _VALUE_DOMAIN = {"tier": "tier", "segment": "segment"}  # the before/after of these changes are codes
 
 
 TEAM = "团队"  # the subject of the team's own completion (shown as change.team in the workbook's language)
+
+
+def header(lang: str) -> list[str]:
+    """The change-log sheet's header row in ``lang`` (words ``[changelog]``)."""
+    return [words.word(lang, "changelog", key) for key in words.section(words.REFERENCE, "changelog")]
 
 
 def state_of(result: Result) -> dict[tuple[str, str], str]:
@@ -42,12 +46,12 @@ def state_of(result: Result) -> dict[tuple[str, str], str]:
     state: dict[tuple[str, str], str] = {}
     names = dict(zip(f.tiers["customer_id"], f.tiers["customer_name"].fillna(""), strict=True))
     for cid, tier in zip(f.tiers["customer_id"], f.tiers["tier"], strict=True):
-        state[("tier", f"{cid} {names.get(cid, '')}".strip())] = vocab.label("tier", tier, "zh")  # as stored before
+        state[("tier", f"{cid} {names.get(cid, '')}".strip())] = vocab.label("tier", tier, STORED)  # as stored before
     for cid, seg in zip(f.rfm["customer_id"], f.rfm["segment"], strict=True):
-        state[("segment", f"{cid} {names.get(cid, '')}".strip())] = vocab.label("segment", seg, "zh")
+        state[("segment", f"{cid} {names.get(cid, '')}".strip())] = vocab.label("segment", seg, STORED)
     for key, subject in zip(f.alerts["key"], f.alerts["subject"], strict=True):
         # the rule's word is added when shown (the key starts with its code)
-        state[("alert", key)] = messages.text(subject, "zh")
+        state[("alert", key)] = messages.text(subject, STORED)
     perf = f.performance
     for r in perf.itertuples(index=False):
         if pd.notna(r.completion):
@@ -95,7 +99,7 @@ def _shown(change: tuple, lang: str) -> list:
     if kind in ("alert_new", "alert_resolved"):
         rule = str(subject).split("|", 1)[0]
         what = str(after or before)
-        old = f"{vocab.label('rule', rule, 'zh')}："  # a state stored by an older version held 'rule：subject'
+        old = f"{vocab.label('rule', rule, STORED)}："  # a state stored by an older version held 'rule：subject'
         what = what.removeprefix(old)
         said = (messages.text(msg("change.alert", rule=Code("rule", rule), subject=what), lang)
                 if rule in vocab.DOMAINS["rule"] and "|" in str(subject) else (after or before))
@@ -125,12 +129,7 @@ def record(book: xw.Book, result: Result, *, lang: str, now: dt.datetime) -> int
         store.write(book, STATE, STATE_HEADER, [[k, key, v] for (k, key), v in sorted(new.items())])
     if not changes:
         return 0
-    name = SHEET[0] if lang == "zh" else SHEET[1]
-    other = SHEET[1] if lang == "zh" else SHEET[0]
-    names = sheet_names(book)
-    if other in names and name not in names:
-        book.sheets[other].name = name
-    log = ensure_sheet(book, name)
+    log = ensure_sheet(book, rename_sheet(book, SHEET, lang))
     used = log.used_range
     existing = used.options(ndim=2).value or [[None]]
     empty = all(v in (None, "") for v in existing[0])
@@ -138,7 +137,7 @@ def record(book: xw.Book, result: Result, *, lang: str, now: dt.datetime) -> int
     stamp, as_of = now.replace(microsecond=0), dt.datetime.combine(result.as_of, dt.time())
     rows = [[stamp, as_of, *_shown(c, lang)] for c in changes]
     if empty:
-        rows = [HEADER[lang], *rows]
+        rows = [header(lang), *rows]
     put(log.range((start, 1)), rows)
     if empty:
         log.range((1, 1), (1, 6)).font.bold = True
@@ -155,7 +154,7 @@ def latest(book: xw.Book) -> pd.DataFrame:
     """The newest refresh's changes (type, subject, before, after), from the change-log sheet."""
     cols = ["type", "subject", "before", "after"]
     names = sheet_names(book)
-    name = next((n for n in SHEET if n in names), None)
+    name = schema.find_sheet(SHEET, names)
     if name is None:
         return pd.DataFrame(columns=cols)
     values = book.sheets[name].used_range.options(ndim=2).value or []

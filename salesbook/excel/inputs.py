@@ -69,12 +69,13 @@ def read_table(book: xw.Book, spec: schema.SheetSpec, problems: list[Problem],
     if shape is None:
         for c in spec.columns:
             if c.required:
-                problems.append(Problem(name, "找不到这一列的表头", "header not found", column=f"{c.zh} / {c.key}"))
+                problems.append(Problem(name, "找不到这一列的表头", "header not found",
+                                        column=f"{c.name('zh')} / {c.key}"))
         return None
     header_row = values.rows[shape.header]
     missing = shape.missing(spec)
     for c in missing:
-        problems.append(Problem(name, "缺少必需的列", "required column missing", column=f"{c.zh} / {c.key}",
+        problems.append(Problem(name, "缺少必需的列", "required column missing", column=f"{c.name('zh')} / {c.key}",
                                 row=header_row))
     if missing:
         return None
@@ -187,7 +188,7 @@ def read_tables(book: xw.Book, notes: list[Notice] | None = None) -> tuple[dict[
         if t is not None:
             tables[spec.key] = t
         elif spec.key in schema.REQUIRED_SHEETS and schema.find_sheet(spec.key, _names(book)) is None:
-            problems.append(Problem(f"{spec.zh} / {spec.en}", "缺少工作表", "sheet missing"))
+            problems.append(Problem(" / ".join(spec.names()), "缺少工作表", "sheet missing"))
     orders = tables.get("orders")
     if orders is not None and _is_empty(orders.df):
         problems.append(Problem(orders.sheet, "订单明细没有数据行", "the orders sheet has no data rows"))
@@ -221,9 +222,9 @@ _DATE_WIDTH, _DATETIME_WIDTH = 12, 17
 
 
 def _help_texts() -> set[str]:
-    from .template import INPUT_HELP
+    from .template import help_texts
 
-    return set(INPUT_HELP.values())
+    return help_texts()
 
 
 def append_rows(book: xw.Book, spec: schema.SheetSpec, df: pd.DataFrame, *, replace: bool = False) -> dict:
@@ -236,8 +237,8 @@ def append_rows(book: xw.Book, spec: schema.SheetSpec, df: pd.DataFrame, *, repl
     Date columns get a date format and a width that shows them. Returns what was done.
     """
     name = schema.find_sheet(spec.key, _names(book))
-    sheet = book.sheets[name] if name else book.sheets.add(name=spec.zh, after=book.sheets[-1])
-    lang = "en" if sheet.name == spec.en and spec.en != spec.zh else "zh"
+    sheet = book.sheets[name] if name else book.sheets.add(name=spec.name("zh"), after=book.sheets[-1])
+    lang = schema.lang_of_sheet(spec.key, sheet.name) or "zh"
     values, _top, left = table_values(sheet, spec)
     idx, shape = _find_header(spec, values)
     if shape is None:

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import xlwings as xw
 
-from .. import messages, schema, vocab
+from .. import messages, schema, vocab, words
 from ..core.parse import key_text
 from ..core.tables import Block
 from ..settings import Settings
@@ -117,10 +117,6 @@ def _apply_formats(sheet: xw.Sheet, block: Block, first_row: int, n: int, lang: 
             sheet.range((first_row, j + 1), (first_row + n - 1, j + 1)).number_format = formats[c.kind]
 
 
-ARCHIVE_TITLE = ("已归档：本次分析中已不存在的行（保留您填写的内容）", "Archived: rows no longer in the analysis (your notes kept)")
-from .book import ARCHIVED_ON  # noqa: E402
-
-
 def write_blocks(sheet: xw.Sheet, blocks: list[Block], *, settings: Settings, lang: str, start_row: int = 1,
                  preserved: dict[str, dict[str, dict[str, Any]]] | None = None,
                  today: dt.date | None = None, sheet_key: str | None = None) -> int:
@@ -167,14 +163,13 @@ def _write_archive(sheet: xw.Sheet, block: Block, saved: dict[str, dict[str, Any
     gone = {i: v for i, v in saved.items() if i not in current}
     if not gone:
         return row
-    zh = lang == "zh"
     where = {c.key: j for j, c in enumerate(block.cols)}
     width = len(block.cols) + 1
     date_col = width - 1
     header: list[Any] = [None] * width
     for c in (block.col(block.id_col), *block.user_cols):
         header[where[c.key]] = vocab.header(c.key, lang, block=block.key)
-    header[date_col] = ARCHIVED_ON[0 if zh else 1]
+    header[date_col] = words.word(lang, "archive", "archived_on")
     body = []
     for i, v in sorted(gone.items()):
         line: list[Any] = [None] * width
@@ -183,7 +178,7 @@ def _write_archive(sheet: xw.Sheet, block: Block, saved: dict[str, dict[str, Any
             line[where[c.key]] = v.get(c.key)
         line[date_col] = v.get("_archived_on") or dt.datetime.combine(today, dt.time())
         body.append(line)
-    title = [ARCHIVE_TITLE[0 if zh else 1]] + [None] * (width - 1)
+    title = [words.word(lang, "archive", "title")] + [None] * (width - 1)
     put(sheet.range((row, 1)), [title, header, *body])
     sheet.range((row, 1), (row, width)).font.bold = True
     sheet.range((row + 1, 1), (row + 1, width)).color = TITLE_FILL

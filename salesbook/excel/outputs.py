@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import xlwings as xw
 
-from .. import schema
+from .. import schema, words
 from ..core.pipeline import Result
 from . import changelog, dashboard, meeting_sheet, report_sheet
-from .book import acknowledged_alerts, ensure_sheet, read_user_columns, sheet_names
+from .book import acknowledged_alerts, ensure_sheet, read_user_columns, rename_sheet, sheet_names
 from .io import last_input_sheet, write_blocks
 
 
@@ -57,23 +57,20 @@ Writer = Callable[[xw.Sheet, Result, Context], None]
 WRITERS: dict[str, Writer] = {"dashboard": _dashboard, "report": _report, "meeting": _meeting}  # else: tables
 
 
-def write_results(book: xw.Book, result: Result, *, lang: str = "zh", now: dt.datetime | None = None,
+def write_results(book: xw.Book, result: Result, *, lang: str = words.REFERENCE, now: dt.datetime | None = None,
                   only: set[str] | None = None) -> dict[str, str]:
     """Rewrite the output sheets (all, or the keys in ``only``); returns {sheet key: sheet name}."""
     app = book.app
     written = {}
     previous = last_input_sheet(book)
-    for key, zh, en in schema.OUTPUT_SHEETS:
-        name = zh if lang == "zh" else en
-        other = en if lang == "zh" else zh
-        if other in sheet_names(book) and other != name:
-            book.sheets[other].name = name  # switching language renames instead of duplicating
+    for key in schema.OUTPUT_SHEETS:
+        name = rename_sheet(book, key, lang)
         if only is not None and key not in only:
             previous = name if name in sheet_names(book) else previous
             continue
         if key not in result.sheets and key not in WRITERS:
             continue
-        app.status_bar = f"salesbook: 写入 {name} / writing {name}"
+        app.status_bar = "salesbook: " + words.word(lang, "status_bar", "writing").format(sheet=name)
         sheet = ensure_sheet(book, name, after=previous)
         previous = name
         WRITERS.get(key, tables)(sheet, result, Context(key, lang, now))

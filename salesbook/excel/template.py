@@ -25,10 +25,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .. import schema, vocab
-from ..core import parse, pipeline
+from .. import schema, vocab, words
+from ..core import pipeline
 from ..core import playbook as pb
-from ..core.clean import LEAD_STAGES
 from ..settings import Settings
 from . import dashboard, meeting_sheet, report_sheet, saving, sheetstyle, vba
 
@@ -39,22 +38,15 @@ HEADER_FILL = PatternFill("solid", fgColor="FF1F4E79")
 INPUT_FILL = PatternFill("solid", fgColor="FFFFF2CC")
 HEADER_FONT = Font(bold=True, color="FFFFFFFF")
 
-INPUT_HELP = {  # (Chinese, English): the note right of each input table
-    "orders": ("每行一笔订单。金额默认单位为元（表头写“金额(万元)”则按万元）。状态：已成交/已签约/已回款/已取消。",
-               "One order per row. Amounts are in CNY (a header 'Amount (CNY 10k)' or '金额(万元)' means 10,000s). "
-               "Status: closed / signed / paid / cancelled."),
-    "targets": ("每行一个目标：周期（2024-01、2024Q1、2024）+ 可选的销售负责人/产品线/区域。",
-                "One target per row: a period (2024-01, 2024Q1, 2024) and optionally a salesperson, product line "
-                "or region."),
-    "customers": ("客户档案。客户简称用于把订单里的简称统一为全称；行业潜力/需求紧急度/成交可能性为 1–5 分。",
-                  "Customer records. A short name links orders that use it to the full name; industry potential, "
-                  "urgency and win likelihood are scored 1–5."),
-    "followups": ("每次跟进一行；下次跟进日期用于维护计划与逾期提醒。",
-                  "One contact per row; the next follow-up date drives the plan and overdue alerts."),
-    "leads": ("线索阶段：需求确认→方案提交→商务谈判→成交/丢单。",
-              "Lead stages: Qualification → Proposal → Negotiation → Won / Lost."),
-}
-STATUS_WORDS_EN = ("closed", "signed", "paid", "cancelled")  # read by parse.normalize_status like 已成交 …
+
+def help_text(key: str, lang: str) -> str | None:
+    """The note right of input table ``key`` in ``lang`` (words ``[input_help]``), or None."""
+    return words.word(lang, "input_help", key) if key in words.section(words.REFERENCE, "input_help") else None
+
+
+def help_texts() -> set[str]:
+    """Every input table's note in every language (an import that replaces a table keeps it)."""
+    return {text for texts in words.pairs("input_help").values() for text in texts}
 
 
 def conf_rows(udf_modules: str = "salesbook.udfs") -> list[tuple[str, object]]:
@@ -72,15 +64,12 @@ def conf_rows(udf_modules: str = "salesbook.udfs") -> list[tuple[str, object]]:
     ]
 
 
-LANGS = ("zh", "en")
-
-
 def shipped_template(lang: str) -> Path:
     """The built workbook for ``lang`` that ships inside the package."""
     return Path(str(resources.files("salesbook") / "templates" / f"SalesTracker.{lang}.xlsm"))
 
 
-def new_workbook(path: Path, *, lang: str = "zh") -> Path:
+def new_workbook(path: Path, *, lang: str = words.REFERENCE) -> Path:
     """A new tracker at ``path``: a copy of the shipped template (ribbon, VBA and sheets included)."""
     source = shipped_template(lang)
     if not source.exists():  # a checkout whose templates were never built
@@ -89,7 +78,7 @@ def new_workbook(path: Path, *, lang: str = "zh") -> Path:
         return saving.atomic_write(path, lambda out: shutil.copyfileobj(fh, out))  # --force keeps a backup
 
 
-def build_template(path: Path, *, lang: str = "zh", deterministic: bool = True) -> Path:
+def build_template(path: Path, *, lang: str = words.REFERENCE, deterministic: bool = True) -> Path:
     """Write an empty tracker to ``path`` (keeps the template's VBA project byte for byte)."""
     wb = openpyxl.load_workbook(TEMPLATE, keep_vba=True)
     conf = wb["_xlwings.conf"]
@@ -107,10 +96,9 @@ def build_template(path: Path, *, lang: str = "zh", deterministic: bool = True) 
         ws.title = spec.name(lang)
         _input_sheet(ws, spec, lang)
     empty = pipeline.run({}, settings=Settings(), today=FIXED_TIME.date())  # the output tables' columns
-    for key, zh, en in schema.OUTPUT_SHEETS:
-        ws = wb.create_sheet(zh if lang == "zh" else en)
-        ws["A1"] = "点击功能区「销售分析 → 刷新分析」或运行 salesbook refresh 生成本表。" if lang == "zh" else \
-            "Click Sales → Refresh analysis on the ribbon, or run `salesbook refresh`, to fill this sheet."
+    for key in schema.OUTPUT_SHEETS:
+        ws = wb.create_sheet(schema.sheet_name(key, lang))
+        ws["A1"] = words.word(lang, "template", "placeholder")
         ws["A1"].font = Font(italic=True, color="FF808080")
         ws.sheet_properties.tabColor = "FF5B9BD5"
         if key == "dashboard":
@@ -139,7 +127,7 @@ def build_template(path: Path, *, lang: str = "zh", deterministic: bool = True) 
 def _input_sheet(ws, spec: schema.SheetSpec, lang: str) -> None:
     ws.sheet_properties.tabColor = "FFFFC000"
     for j, col in enumerate(spec.columns, start=1):
-        cell = ws.cell(1, j, col.zh if lang == "zh" else col.en)
+        cell = ws.cell(1, j, col.name(lang))
         cell.fill = HEADER_FILL
         cell.font = HEADER_FONT
         cell.alignment = Alignment(horizontal="center", vertical="center")
@@ -151,15 +139,13 @@ def _input_sheet(ws, spec: schema.SheetSpec, lang: str) -> None:
         elif col.key in ("customer_id", "order_id", "phone", "lead_id"):
             ws.column_dimensions[letter].number_format = "@"  # ids and phones are text: keep leading zeros
     ws.freeze_panes = "A2"
-    if spec.key in INPUT_HELP:
-        help_text = INPUT_HELP[spec.key][0 if lang == "zh" else 1]
-        ws.cell(1, len(spec.columns) + 2, help_text).font = Font(italic=True, color="FF808080")
-    if spec.key == "orders":
-        _dropdown(ws, spec, "status", parse.STATUSES if lang == "zh" else STATUS_WORDS_EN)
-        _dropdown(ws, spec, "region", ())
+    help_note = help_text(spec.key, lang)
+    if help_note:
+        ws.cell(1, len(spec.columns) + 2, help_note).font = Font(italic=True, color="FF808080")
+    if spec.key == "orders":  # each status word is one parse.normalize_status reads
+        _dropdown(ws, spec, "status", [each[words.index(lang)] for each in words.pairs("dropdown", "status").values()])
     if spec.key == "leads":
-        _dropdown(ws, spec, "stage", LEAD_STAGES if lang == "zh" else
-                  tuple(vocab.label("stage", vocab.parse("stage", s), "en") for s in LEAD_STAGES))
+        _dropdown(ws, spec, "stage", tuple(vocab.labels("stage", lang).values()))
     if spec.key == "settings":
         for i, (key, value, note) in enumerate(Settings.rows(lang), start=2):
             ws.cell(i, 1, key)
@@ -171,11 +157,12 @@ def _input_sheet(ws, spec: schema.SheetSpec, lang: str) -> None:
             for j, v in enumerate(row, start=1):
                 ws.cell(i, j, v).alignment = Alignment(wrap_text=True, vertical="top")
         _dropdown(ws, spec, "kind", pb.kind_words(lang))
+    score_error = words.word(lang, "template", "score_error")
     for key in ("industry_potential", "urgency", "win_likelihood", "satisfaction"):
         if any(c.key == key for c in spec.columns):
             j = [c.key for c in spec.columns].index(key) + 1
             dv = DataValidation(type="whole", operator="between", formula1="1", formula2="5", allow_blank=True,
-                                showErrorMessage=True, errorTitle="1–5", error="请输入 1–5 的整数 / Enter 1–5")
+                                showErrorMessage=True, errorTitle="1–5", error=score_error)
             dv.add(f"{get_column_letter(j)}2:{get_column_letter(j)}5000")
             ws.add_data_validation(dv)
 
@@ -190,6 +177,6 @@ def _dropdown(ws, spec: schema.SheetSpec, key: str, options) -> None:
     ws.add_data_validation(dv)
 
 
-def build_workbook(path: Path, *, lang: str = "zh") -> Path:
+def build_workbook(path: Path, *, lang: str = words.REFERENCE) -> Path:
     """The release workbook: the template plus VBA modules and the ribbon (deterministic)."""
     return build_template(path, lang=lang, deterministic=True)
