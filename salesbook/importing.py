@@ -207,27 +207,28 @@ class ImportColumnsError(SalesbookError):
         seen_en = ", ".join(f"'{h}'" for h in headers) if headers else "(none)"
         where = f"第 {header_row} 行" if header_row else "前 20 行"
         where_en = f"row {header_row}" if header_row else "the first 20 rows"
-        zh = [f"无法导入 {path.name} 到「{spec.zh}」：找不到必需的列 "
-              + "、".join(f"「{c.zh} / {c.key}」" for c in missing) + "。",
+        zh = [f"无法导入 {path.name} 到「{spec.name('zh')}」：找不到必需的列 "
+              + "、".join(f"「{c.name('zh')} / {c.key}」" for c in missing) + "。",
               f"  看到的表头（{where}）：{seen}"]
-        en = [f"Cannot import {path.name} into '{spec.en}': required column(s) not found: "
-              + ", ".join(f"'{c.zh} / {c.key}'" for c in missing) + ".",
+        en = [f"Cannot import {path.name} into '{spec.name('en')}': required column(s) not found: "
+              + ", ".join(f"'{c.name('zh')} / {c.key}'" for c in missing) + ".",
               f"  Headers seen ({where_en}): {seen_en}"]
         for c in missing:
             near = schema.closest(spec, c.key, headers)
             if near:
-                zh.append(f"  最接近「{c.zh}」的是「{near[0]}」（像别名「{near[1]}」）：若就是这一列，请把表头改为「{c.zh}」")
+                zh.append(f"  最接近「{c.name('zh')}」的是「{near[0]}」（像别名「{near[1]}」）："
+                          f"若就是这一列，请把表头改为「{c.name('zh')}」")
                 en.append(f"  Closest to '{c.key}': '{near[0]}' (resembles '{near[1]}'); if that is the column, "
-                          f"rename its header to '{c.zh}'")
+                          f"rename its header to '{c.name('zh')}'")
             else:
-                names = "、".join([c.zh, *c.aliases[:5]])
-                zh.append(f"  「{c.zh}」可用的表头：{names} …")
-                en.append(f"  Accepted headers for '{c.key}': {', '.join([c.en, *c.aliases[:5]])} …")
+                names = "、".join([c.name('zh'), *c.aliases[:5]])
+                zh.append(f"  「{c.name('zh')}」可用的表头：{names} …")
+                en.append(f"  Accepted headers for '{c.key}': {', '.join([c.name('en'), *c.aliases[:5]])} …")
         for c in missing:
             stand_in = schema.STAND_INS.get((spec.key, c.key))
             if stand_in:
-                zh.append(f"  （有「{spec.column(stand_in).zh}」列时可以没有「{c.zh}」）")
-                en.append(f"  (a '{spec.column(stand_in).zh}' column can stand in for '{c.zh}')")
+                zh.append(f"  （有「{spec.column(stand_in).name('zh')}」列时可以没有「{c.name('zh')}」）")
+                en.append(f"  (a '{spec.column(stand_in).name('zh')}' column can stand in for '{c.name('zh')}')")
         zh.append("  工作簿未被改动。")
         en.append("  The workbook was not changed.")
         self.zh, self.en = "\n".join(zh), "\n".join(en)
