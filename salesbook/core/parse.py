@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import words
+
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 _DATE_PATTERNS = (
@@ -195,8 +197,20 @@ _STATUS_SYNONYMS = {
     STATUS_DRAFT: ("草稿", "草稿箱", "暂存", "已暂存", "保存", "已保存", "未提交", "待提交", "待审核", "审核中",
                    "未审核", "draft", "pending approval"),
 }
+_STATUS_BY_CODE = {"closed": STATUS_CLOSED, "signed": STATUS_SIGNED, "collected": STATUS_COLLECTED,
+                   "cancelled": STATUS_CANCELLED, "draft": STATUS_DRAFT}
+
+
+def _status_key(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).lower())
+
+
+# every language's status words (the dropdown's and the labels) read as the status they name, then the synonyms
+# of common exports (which win where they differ)
 _STATUS_LOOKUP = {
-    re.sub(r"\s+", "", s.lower()): canonical for canonical, syns in _STATUS_SYNONYMS.items() for s in syns
+    **{_status_key(w): _STATUS_BY_CODE[code] for table in (("dropdown", "status"), ("domain", "order_status"))
+       for code, ws in words.pairs(*table).items() for w in ws if w},
+    **{_status_key(s): canonical for canonical, syns in _STATUS_SYNONYMS.items() for s in syns},
 }
 
 
@@ -204,8 +218,7 @@ def normalize_status(value: Any) -> str | None:
     """A status synonym → one of KNOWN_STATUSES; unknown → None (flagged by the caller, never guessed)."""
     if is_blank(value):
         return None
-    key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)).lower())
-    return _STATUS_LOOKUP.get(key)
+    return _STATUS_LOOKUP.get(_status_key(str(value)))
 
 
 # 客户满意度 typed as words (S0 表2): the five-point scale's usual labels

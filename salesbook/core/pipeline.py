@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .. import words
 from ..messages import Code, Day, DisplayUnit, msg
 from ..settings import Settings
 from . import alerts as al
@@ -114,16 +115,17 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
     ``progress`` is called with a short bilingual label before each stage."""
     say = progress or (lambda _msg: None)
 
-    def raw(key: str, cols_: tuple[str, ...], name: str) -> RawTable:
-        return tables.get(key) or RawTable(_empty_raw(cols_), name)
+    def raw(key: str, cols_: tuple[str, ...]) -> RawTable:  # a table the workbook lacks: empty, named in its language
+        return tables.get(key) or RawTable(_empty_raw(cols_), words.word(settings.language or words.REFERENCE,
+                                                                         "sheet", key))
 
     say("清洗数据 cleaning")
-    rc = raw("customers", ("customer_id",), "客户档案")
+    rc = raw("customers", ("customer_id",))
     customers, log_c = clean.clean_customers(rc.df, sheet=rc.sheet, labels=rc.labels)
-    ro = raw("orders", ("order_date", "customer_id", "amount"), "订单明细")
+    ro = raw("orders", ("order_date", "customer_id", "amount"))
     orders, log_o = clean.clean_orders(ro.df, settings=settings, today=today, sheet=ro.sheet, labels=ro.labels,
                                        units=ro.units, customers=customers)
-    rt = raw("targets", ("period", "target"), "销售目标")
+    rt = raw("targets", ("period", "target"))
     targets, log_t = tg.clean_targets(rt.df, settings=settings, sheet=rt.sheet, labels=rt.labels, units=rt.units,
                                       orders=orders)
     regions = linking.region_names(orders["region"], targets["region"])
@@ -132,10 +134,10 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
     targets = linking.unify_regions(targets, regions, log_r_t)
     log_o = pd.concat([x for x in (log_o, log_r_o.frame()) if not x.empty] or [log_o], ignore_index=True)
     log_t = pd.concat([x for x in (log_t, log_r_t.frame()) if not x.empty] or [log_t], ignore_index=True)
-    rf = raw("followups", ("customer_id", "date"), "跟进记录")
+    rf = raw("followups", ("customer_id", "date"))
     followups, log_f = clean.clean_followups(rf.df, today=today, sheet=rf.sheet, labels=rf.labels,
                                              customers=customers)
-    rl = raw("leads", ("stage",), "线索")
+    rl = raw("leads", ("stage",))
     leads, log_l = clean.clean_leads(rl.df, sheet=rl.sheet, labels=rl.labels, customers=customers)
     # no 策略库 sheet: no typed rows, the defaults speak (in the workbook's language, at the edge)
     playbook = tables["playbook"].df.drop(columns="_row") if "playbook" in tables else pd.DataFrame(columns=pb.COLUMNS)
