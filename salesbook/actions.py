@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import xlwings as xw
 
-from . import messages, schema, vocab
+from . import messages, schema, vocab, words
 from .core import coverage, pipeline
 from .excel import changelog, cleanwrite, flags, io, language, outputs, store
 from .excel.book import from_sheet_names
@@ -35,9 +35,9 @@ class RefreshSummary:
     log_entries: int
     result: pipeline.Result
     notices: tuple[coverage.Notice, ...] = ()  # missing columns that change the numbers, then reading notes
-    lang: str = "zh"  # the language the workbook was written in
+    lang: str = words.REFERENCE  # the language the workbook was written in
 
-    def message(self, lang: str = "zh") -> str:
+    def message(self, lang: str = words.REFERENCE) -> str:
         """The one-line summary in ``lang``, naming the workbook's own cleaning-log sheet."""
         log = self.sheets.get("cleaning_log") or vocab.label("sheet", "cleaning_log", lang)
         return messages.text(msg("summary.refresh", as_of=Day(self.as_of), orders=self.orders,
@@ -62,6 +62,11 @@ def book_lang(book: xw.Book) -> str:
     return language.infer(book)
 
 
+def _step(key: str, sep: str = " ") -> str:
+    """A step of an action as the status bar shows it, in every language (读取数据 reading): ``[progress]``."""
+    return sep.join(str(words.word(lang, "progress", key)) for lang in words.LANGS)
+
+
 def _say(book: xw.Book, progress: Callable[[str], None] | None) -> Callable[[str], None]:
     def say(msg: str) -> None:
         book.app.status_bar = f"salesbook: {msg}"
@@ -79,7 +84,7 @@ def analyse(book: xw.Book, *, as_of: dt.date | None = None, today: dt.date | Non
     that change them (:func:`salesbook.core.coverage.missing_columns`), then what reading decided
     (header under title rows, unit from a title row, wide targets read long)."""
     say = _say(book, progress)
-    say("读取数据 reading")
+    say(_step("reading"))
     notes: list[coverage.Notice] = []
     tables, settings = io.read_tables(book, notes)
     if as_of is not None:
@@ -103,7 +108,7 @@ def refresh(book: xw.Book, *, lang: str | None = None, as_of: dt.date | None = N
     if lang and lang != own:
         language.store(book, lang)
     lang = lang or own
-    _say(book, progress)("写入结果 writing")
+    _say(book, progress)(_step("writing"))
     if only is None:  # first, so the meeting pack can show this refresh's changes
         changelog.record(book, result, lang=lang, now=now)
     written = outputs.write_results(book, result, lang=lang, now=now, only=only)
@@ -115,7 +120,7 @@ def refresh(book: xw.Book, *, lang: str | None = None, as_of: dt.date | None = N
 def flag(book: xw.Book, *, today: dt.date | None = None, progress: Callable[[str], None] | None = None) -> int:
     """Paint every located alert on its source cell, except those acknowledged; returns cells painted."""
     tables, result = analyse(book, today=today, progress=progress)
-    _say(book, progress)("标记异常 flagging")
+    _say(book, progress)(_step("flagging"))
     n = flags.paint(book, flags.cells_for(result, tables, skip_keys=io.acknowledged_alerts(book, result),
                                           lang=book_lang(book)))
     book.app.status_bar = False
@@ -130,7 +135,7 @@ def clear_flags(book: xw.Book) -> int:
 def clean(book: xw.Book, *, today: dt.date | None = None, progress: Callable[[str], None] | None = None) -> int:
     """Write the normalised values into the input sheets (undoable); returns cells changed."""
     tables, result = analyse(book, today=today, progress=progress)
-    _say(book, progress)("清洗数据 cleaning")
+    _say(book, progress)(_step("cleaning"))
     n = cleanwrite.apply(book, cleanwrite.planned_changes(result, tables))
     outputs.write_results(book, result, lang=book_lang(book), only={"cleaning_log"})
     book.app.status_bar = False
@@ -150,7 +155,7 @@ def report(book: xw.Book, *, pdf: str | None = None, lang: str | None = None, to
     """Rebuild the report, dashboard and meeting pack; with ``pdf``, also print them to that file."""
     summary = refresh(book, lang=lang, today=today, progress=progress, only=set(REPORT_SHEETS))
     if pdf:
-        _say(book, progress)("生成 PDF / making the PDF")
+        _say(book, progress)(_step("pdf", " / "))
         book.to_pdf(pdf, include=[summary.sheets[k] for k in REPORT_SHEETS])
         book.app.status_bar = False
     return summary

@@ -2,7 +2,8 @@
 
 Each command opens the file, calls one function of :mod:`salesbook.actions` (the same ones
 the ribbon calls), saves atomically with a backup, and turns library errors into one clear
-bilingual message and a non-zero exit code — never a traceback (``--debug`` shows one).
+message in every language and a non-zero exit code — never a traceback (``--debug`` shows one).
+The words are the ``[cli]`` tables of :mod:`salesbook.words`, every language's shown together.
 """
 
 from __future__ import annotations
@@ -22,17 +23,31 @@ from .errors import SalesbookError, WorkbookError
 
 console = Console(stderr=True, soft_wrap=True)  # a message is never broken mid-sentence (CI logs, pipes)
 out = Console(soft_wrap=True)
+_HELP_ORDER = (*words.LANGS[1:], words.LANGS[0])  # help reads "English / 中文" (the first line is what lists show)
+
+
+def _help(key: str) -> str:
+    """An option's or command's help in every language: ``[cli.help]``."""
+    return " / ".join(str(words.word(lang, "cli", "help", key)) for lang in _HELP_ORDER)
+
+
+def _say(key: str, **values: object) -> str:
+    """A ``[cli]`` message in every language, Chinese first: "已标记 3 个单元格 / 3 cells flagged"."""
+    return " / ".join(str(words.word(lang, "cli", key)).format(**values) for lang in words.LANGS)
+
+
+def _label(*path: str) -> str:
+    """A short label in every language, side by side (刷新分析 Refreshing)."""
+    return " ".join(str(words.word(lang, "cli", *path)) for lang in words.LANGS)
 
 
 def _lang_option(f: Callable) -> Callable:
-    return click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-                        help="Sheet names and headers in Chinese or English. / 工作表与表头语言。")(f)
+    return click.option("--lang", type=click.Choice(words.LANGS), default=words.REFERENCE, show_default=True,
+                        help=_help("lang_new"))(f)
 
 
 def _switch_lang_option(f: Callable) -> Callable:
-    return click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-                        help="Switch the workbook to Chinese or English (default: keep its own language, "
-                             "recorded in 参数 Settings). / 切换工作簿语言（默认沿用工作簿自身的语言）。")(f)
+    return click.option("--lang", type=click.Choice(words.LANGS), default=None, help=_help("lang_switch"))(f)
 
 
 class _Group(click.Group):
@@ -40,20 +55,19 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except SalesbookError as e:
-            console.print(f"[bold red]✗[/] {e.zh}\n  {e.en}", highlight=False)
+            said = "\n  ".join(e.message(lang) for lang in words.LANGS)
+            console.print(f"[bold red]✗[/] {said}", highlight=False)
             if ctx.params.get("debug") or os.environ.get("SALESBOOK_DEBUG"):
                 raise
             sys.exit(2)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]},
+             help=f"salesbook — {_help('main')}\n\n{_help('main_more')}")
 @click.version_option(__version__, prog_name="salesbook")
-@click.option("--debug", is_flag=True, help="Show tracebacks. / 显示详细错误。")
+@click.option("--debug", is_flag=True, help=_help("debug"))
 def main(debug: bool) -> None:
-    """salesbook — 销售分析 for Excel: clean, analyse and flag your sales workbook.
-
-    The same analysis the ribbon runs inside Excel, from the command line.
-    """
+    """salesbook's command group: every command below; errors become one message and exit code 2."""
 
 
 def _check_writable(path: Path) -> None:
@@ -99,12 +113,12 @@ def _open(path: Path):
     return open_book(path)
 
 
-@main.command()
+@main.command(help=_help("new"))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @_lang_option
-@click.option("--force", is_flag=True, help="Overwrite an existing file. / 覆盖已有文件。")
+@click.option("--force", is_flag=True, help=_help("force"))
 def new(path: Path, lang: str, force: bool) -> None:
-    """Create an empty tracker at PATH (.xlsm). / 新建空白销售跟踪表。"""
+    """Create an empty tracker at ``path`` (an .xlsm)."""
     _new_workbook(path, lang=lang, force=force)
     out.print(f"✓ {path}")
 
@@ -134,9 +148,9 @@ def _progress_run(label: str, fn: Callable[[Callable[[str], None]], object]):
 
 def _refresh_and_save(path: Path, *, lang: str | None, as_of: dt.date | None) -> actions.RefreshSummary:
     book = _open(path)
-    summary = _progress_run("刷新分析 Refreshing", lambda say: actions.refresh(book, lang=lang, as_of=as_of,
-                                                                            progress=say))
-    _progress_run("保存 Saving", lambda say: book.save())
+    summary = _progress_run(_label("progress", "refreshing"),
+                            lambda say: actions.refresh(book, lang=lang, as_of=as_of, progress=say))
+    _progress_run(_label("progress", "saving"), lambda say: book.save())
     return summary
 
 
@@ -147,27 +161,25 @@ def _report(summary: actions.RefreshSummary, path: Path, lang: str) -> None:
     out.print(f"✓ {path.resolve()}")
 
 
-@main.command()
+@main.command(help=_help("refresh"))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Analyse as of this date (default: latest order). / 分析截止日。")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None, help=_help("as_of"))
 @_switch_lang_option
 def refresh(path: Path, as_of: dt.datetime | None, lang: str | None) -> None:
-    """Run every analysis on PATH and write the output sheets. / 刷新全部分析。"""
+    """Run every analysis on ``path`` and write the output sheets."""
     summary = _refresh_and_save(path, lang=lang, as_of=as_of.date() if as_of else None)
     _report(summary, path, summary.lang)
 
 
-@main.command()
+@main.command(help=_help("demo"))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), default=Path("SalesTracker-demo.xlsm"))
 @_lang_option
-@click.option("--customers", default=300, show_default=True, type=click.IntRange(min=20),
-              help="Number of sample customers (at least 20). / 示例客户数（至少 20）。")
+@click.option("--customers", default=300, show_default=True, type=click.IntRange(min=20), help=_help("customers"))
 @click.option("--orders", "n_orders", default=4000, show_default=True, type=click.IntRange(min=100),
-              help="Number of sample orders (at least 100). / 示例订单数（至少 100）。")
+              help=_help("orders"))
 @click.option("--seed", default=7, show_default=True)
 def demo(path: Path, lang: str, customers: int, n_orders: int, seed: int) -> None:
-    """Build a tracker with realistic sample data and refresh it. / 生成示例数据并刷新。"""
+    """Build a tracker with realistic sample data at ``path`` and refresh it."""
     from . import demo as demo_data
     from .excel.engine import open_book
     from .excel.inputs import append_rows, write_setting
@@ -178,8 +190,8 @@ def demo(path: Path, lang: str, customers: int, n_orders: int, seed: int) -> Non
     for key, df in raw.items():
         append_rows(book, schema.SHEET_BY_KEY[key], df)
     write_setting(book, "acquisition_costs", demo_data.ACQUISITION_COSTS)
-    summary = _progress_run("刷新分析 Refreshing", lambda say: actions.refresh(book, lang=lang, progress=say,
-                                                                            today=dt.date(2026, 11, 24)))
+    summary = _progress_run(_label("progress", "refreshing"),
+                            lambda say: actions.refresh(book, lang=lang, progress=say, today=dt.date(2026, 11, 24)))
     book.save()
     _report(summary, path, lang)
 
@@ -191,52 +203,51 @@ def _book_action(path: Path, label: str, fn: Callable) -> object:
     return result
 
 
-@main.command()
+@main.command(help=_help("clean"))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def clean(path: Path) -> None:
-    """Write normalised values into the input sheets (undo with undo-clean). / 清洗数据。"""
-    n = _book_action(path, "清洗数据 Cleaning", actions.clean)
-    out.print(f"✓ 已规范 {n} 个单元格 / {n} cells normalised — 撤销: salesbook undo-clean {path}")
+    """Write normalised values into the input sheets of ``path`` (undo with undo-clean)."""
+    n = _book_action(path, _label("progress", "cleaning"), actions.clean)
+    out.print(f"✓ {_say('cleaned', n=n)} — {_label('undo')}: salesbook undo-clean {path}")
 
 
-@main.command(name="undo-clean")
+@main.command(name="undo-clean", help=_help("undo_clean"))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def undo_clean(path: Path) -> None:
-    """Restore the cells clean changed. / 撤销清洗。"""
-    restored, kept = _book_action(path, "撤销清洗 Undoing", actions.undo_clean)
-    out.print(f"✓ 已恢复 {restored} 个单元格 / {restored} cells restored")
+    """Restore the cells clean changed."""
+    restored, kept = _book_action(path, _label("progress", "undoing"), actions.undo_clean)
+    out.print(f"✓ {_say('restored', n=restored)}")
     if kept:
-        out.print(f"  ⚠ {kept} 个单元格在清洗后被修改过，保留了您的修改 / edited since clean: kept")
+        out.print(f"  ⚠ {_say('kept', n=kept)}")
 
 
-@main.command()
+@main.command(help=_help("flag"))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def flag(path: Path) -> None:
-    """Paint alerts on the source cells with a note that says why. / 标记异常。"""
-    n = _book_action(path, "标记异常 Flagging", actions.flag)
-    out.print(f"✓ 已标记 {n} 个单元格 / {n} cells flagged")
+    """Paint alerts on the source cells with a note that says why."""
+    n = _book_action(path, _label("progress", "flagging"), actions.flag)
+    out.print(f"✓ {_say('flagged', n=n)}")
 
 
-@main.command(name="clear-flags")
+@main.command(name="clear-flags", help=_help("clear_flags"))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def clear_flags(path: Path) -> None:
-    """Remove only the fills and notes salesbook made. / 清除标记。"""
-    n = _book_action(path, "清除标记 Clearing", actions.clear_flags)
-    out.print(f"✓ 已清除 {n} 个标记 / {n} flags cleared")
+    """Remove only the fills and notes salesbook made."""
+    n = _book_action(path, _label("progress", "clearing"), actions.clear_flags)
+    out.print(f"✓ {_say('cleared', n=n)}")
 
 
-@main.command()
+@main.command(help=_help("report"))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also print the report, dashboard and meeting pack to this PDF. / 同时输出 PDF。")
+@click.option("--pdf", "pdf", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_help("pdf"))
 @_switch_lang_option
 def report(path: Path, pdf: Path | None, lang: str | None) -> None:
-    """Rebuild the customer-analysis report, dashboard and meeting pack. / 生成分析报告。"""
+    """Rebuild the customer-analysis report, dashboard and meeting pack (and with --pdf a PDF of them)."""
     pdf_out = _pdf_target(path, pdf) if pdf else None
     book = _open(path)
     with _pdf_writer(pdf_out) as pdf_tmp:
-        summary = _progress_run("生成报告 Report", lambda say: actions.report(book, lang=lang, progress=say,
-                                                                           pdf=pdf_tmp))
+        summary = _progress_run(_label("progress", "report"),
+                                lambda say: actions.report(book, lang=lang, progress=say, pdf=pdf_tmp))
     book.save()
     out.print(summary.message(summary.lang))
     if pdf_out:
@@ -263,7 +274,7 @@ def _pdf_target(workbook: Path, pdf: Path) -> Path:
 def _pdf_writer(target: Path | None):
     """Print to a temporary name beside ``target``, renamed over it once the PDF is complete.
 
-    A missing folder is created; a read-only folder or a full disk is one bilingual error, and
+    A missing folder is created; a read-only folder or a full disk is one error (every language), and
     an existing PDF of that name stays as it was.
     """
     if target is None:
@@ -287,69 +298,67 @@ def _pdf_writer(target: Path | None):
             tmp.unlink()
 
 
-@main.command()
+@main.command(help=_help("doctor"))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
 def doctor(path: Path | None) -> None:
-    """Check what Excel needs for the ribbon and UDFs, and say how to fix it. / 检查 Excel 运行环境。"""
+    """Check what Excel needs for the ribbon and UDFs (for the workbook at ``path`` if given)."""
     from . import doctor as doc
 
     marks = {doc.OK: "[green]✓[/]", doc.WARN: "[yellow]⚠[/]", doc.FAIL: "[red]✗[/]", doc.NA: "·"}
     checks = doc.run(path)
     for c in checks:
-        out.print(f"{marks[c.status]} {c.zh}\n    {c.en}", highlight=False)
-        if c.fix_zh:
-            out.print(f"    → {c.fix_zh}\n      {c.fix_en}", highlight=False)
+        found = "\n    ".join(c.text(lang) for lang in words.LANGS)
+        out.print(f"{marks[c.status]} {found}", highlight=False)
+        if c.fix:
+            fix = "\n      ".join(c.fix_text(lang) for lang in words.LANGS)
+            out.print(f"    → {fix}", highlight=False)
     failed = [c for c in checks if c.status == doc.FAIL]
     if failed:
         sys.exit(1)
 
 
 _FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
-_ID_WORDS = {"orders": ("订单编号相同", "same order ID"), "customers": ("客户编号相同", "same customer ID"),
-             "leads": ("线索编号相同", "same lead ID")}
+_IMPORT_HELP = _help("import") + "\n\n" + "\n\n".join(str(words.word(lang, "cli", "help", "import_more"))
+                                                     for lang in _HELP_ORDER)
 
 
-@main.command(name="import")
+@main.command(name="import", help=_IMPORT_HELP)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--orders", type=_FILE, help="Orders export (.csv/.xlsx/.xls).")
-@click.option("--targets", type=_FILE, help="Targets export, long or wide (one column per month).")
-@click.option("--customers", type=_FILE, help="Customers export.")
-@click.option("--followups", type=_FILE, help="Follow-ups export (customer ID or name).")
-@click.option("--leads", type=_FILE, help="Leads / opportunities export.")
-@click.option("--replace", is_flag=True, help="Replace the whole table instead of appending. / 整表替换而不是追加。")
+@click.option("--orders", type=_FILE, help=_help("import_orders"))
+@click.option("--targets", type=_FILE, help=_help("import_targets"))
+@click.option("--customers", type=_FILE, help=_help("import_customers"))
+@click.option("--followups", type=_FILE, help=_help("import_followups"))
+@click.option("--leads", type=_FILE, help=_help("import_leads"))
+@click.option("--replace", is_flag=True, help=_help("replace"))
 def import_(path: Path, orders, targets, customers, followups, leads, replace: bool) -> None:
-    """Load CRM/ERP exports into the input sheets, mapping headers by alias. / 导入 CRM 导出数据。
-
-    Every file is read and checked before the workbook is touched: one without a required column is
-    refused (exit 2) with the headers it has and the closest known name. Rows the sheet already holds
-    (same ID, or the same row when there is no ID) are skipped and counted; --replace reloads."""
+    """Load CRM/ERP exports into the input sheets of ``path``, mapping headers by alias; every file is read
+    and checked before the workbook is touched, and rows the sheet already holds are skipped."""
     from .importing import load
 
     files = {"orders": orders, "targets": targets, "customers": customers, "followups": followups, "leads": leads}
     if not any(files.values()):
-        raise click.UsageError("give at least one of --orders/--targets/--customers/--followups/--leads")
+        raise click.UsageError(_say("need_file"))
     loaded = [load(schema.SHEET_BY_KEY[key], file) for key, file in files.items() if file]
     book = _open(path)
     for d in actions.import_files(book, loaded, replace=replace):
         imp, done, skipped = d.imported, d.written, d.skipped
-        for note in imp.notes:
+        for note in imp.notes:  # what reading decided, in every language
             out.print(f"  · {' / '.join(messages.text(note, lang) for lang in words.LANGS)}", highlight=False)
-        verb = "替换为 replaced by" if replace else ""
-        out.print(f"✓ {imp.path.name} → 「{done['sheet']}」 {verb} {done['rows']} 行 rows "
-                  f"(from row {done['first_row']})", highlight=False)
+        verb = f"{_label('replaced')} " if replace else ""
+        out.print(f"✓ {imp.path.name} → 「{done['sheet']}」 {verb}{done['rows']} {_label('rows')} "
+                  f"({_say('from_row', row=done['first_row'])})", highlight=False)
         if skipped:
-            why = _ID_WORDS[imp.spec.key] if d.skipped_by_id else ("整行相同", "identical row")
-            out.print(f"  ⚠ {skipped} 行已在表中（{why[0]}），已跳过；用 --replace 整表重新导入 / "
-                      f"{skipped} rows already in the sheet ({why[1]}) skipped; --replace reloads the table",
-                      highlight=False)
+            same = imp.spec.key if d.skipped_by_id else "row"  # why: the same ID, or an identical row
+            said = " / ".join(str(words.word(lang, "cli", "skipped")).format(
+                n=skipped, why=words.word(lang, "cli", "same", same)) for lang in words.LANGS)
+            out.print(f"  ⚠ {said}", highlight=False)
         for h in imp.unknown:
-            out.print(f"  ⚠ 未识别的列 unknown column「{h}」: 已原样保留在表格右侧 / kept as-is at the right",
-                      highlight=False)
+            out.print(f"  ⚠ {_label('unknown_column')}「{h}」: {_say('kept_right')}", highlight=False)
         for h, k in imp.duplicates:
-            out.print(f"  ⚠ 重复的列 duplicate column「{h}」({k}): 已原样保留，分析用前一列 / kept as-is, not analysed",
-                      highlight=False)
+            out.print(f"  ⚠ {_label('duplicate_column')}「{h}」({k}): {_say('kept_unused')}", highlight=False)
         if imp.unused:
-            out.print(f"  · 已保留、不参与分析的列 kept, not analysed: {'、'.join(imp.unused)}", highlight=False)
+            listed = str(words.word(words.REFERENCE, "cli", "list_sep")).join(imp.unused)  # as the line begins
+            out.print(f"  · {_label('unused')}: {listed}", highlight=False)
     book.save()
     out.print(f"✓ {path.resolve()}")
 

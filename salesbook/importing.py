@@ -26,7 +26,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import schema, shapes
+from . import schema, shapes, words
 from .messages import InputHeader, Msg, msg
 from .core import parse
 from .errors import SalesbookError, WorkbookError
@@ -197,42 +197,41 @@ def _separator(lines: list[str]) -> str:
 
 
 class ImportColumnsError(SalesbookError):
-    """An export without a column the sheet needs: names the column, the headers seen, the closest name."""
+    """An export without a column the sheet needs: names the column, the headers seen, the closest name
+    (the words: ``[error.import_columns]``)."""
 
     def __init__(self, path: Path, spec: schema.SheetSpec, missing: list[schema.Column], headers: list[str],
                  header_row: int | None) -> None:
+        self.path, self.spec, self.header_row = path, spec, header_row
         self.missing = missing
         self.headers = headers
-        seen = "、".join(f"「{h}」" for h in headers) if headers else "（无）"
-        seen_en = ", ".join(f"'{h}'" for h in headers) if headers else "(none)"
-        where = f"第 {header_row} 行" if header_row else "前 20 行"
-        where_en = f"row {header_row}" if header_row else "the first 20 rows"
-        zh = [f"无法导入 {path.name} 到「{spec.name('zh')}」：找不到必需的列 "
-              + "、".join(f"「{c.name('zh')} / {c.key}」" for c in missing) + "。",
-              f"  看到的表头（{where}）：{seen}"]
-        en = [f"Cannot import {path.name} into '{spec.name('en')}': required column(s) not found: "
-              + ", ".join(f"'{c.name('zh')} / {c.key}'" for c in missing) + ".",
-              f"  Headers seen ({where_en}): {seen_en}"]
-        for c in missing:
-            near = schema.closest(spec, c.key, headers)
+        super().__init__(str(self))
+
+    def message(self, lang: str) -> str:
+        """The message in ``lang``: the missing columns, the headers seen, for each missing column the closest
+        header or the accepted ones, and that the workbook was not changed."""
+        def say(key: str, **values: object) -> str:
+            return str(words.word(lang, "error", "import_columns", key)).format(**values)
+
+        def listed(items) -> str:
+            return say("sep").join(say("quoted", text=t) for t in items)
+
+        spec = self.spec
+        where = say("seen_row", row=self.header_row) if self.header_row else say("seen_top")
+        lines = [say("head", file=self.path.name, sheet=spec.name(lang),
+                     columns=listed(f"{c.name(words.REFERENCE)} / {c.key}" for c in self.missing)),
+                 say("seen", where=where, headers=listed(self.headers) if self.headers else say("none"))]
+        for c in self.missing:
+            near = schema.closest(spec, c.key, self.headers)
             if near:
-                zh.append(f"  最接近「{c.name('zh')}」的是「{near[0]}」（像别名「{near[1]}」）："
-                          f"若就是这一列，请把表头改为「{c.name('zh')}」")
-                en.append(f"  Closest to '{c.key}': '{near[0]}' (resembles '{near[1]}'); if that is the column, "
-                          f"rename its header to '{c.name('zh')}'")
+                lines.append(say("closest", name=c.name(lang), found=near[0], alias=near[1]))
             else:
-                names = "、".join([c.name('zh'), *c.aliases[:5]])
-                zh.append(f"  「{c.name('zh')}」可用的表头：{names} …")
-                en.append(f"  Accepted headers for '{c.key}': {', '.join([c.name('en'), *c.aliases[:5]])} …")
-        for c in missing:
+                lines.append(say("accepted", name=c.name(lang), names=say("sep").join([c.name(lang), *c.aliases[:5]])))
+        for c in self.missing:
             stand_in = schema.STAND_INS.get((spec.key, c.key))
             if stand_in:
-                zh.append(f"  （有「{spec.column(stand_in).name('zh')}」列时可以没有「{c.name('zh')}」）")
-                en.append(f"  (a '{spec.column(stand_in).name('zh')}' column can stand in for '{c.name('zh')}')")
-        zh.append("  工作簿未被改动。")
-        en.append("  The workbook was not changed.")
-        self.zh, self.en = "\n".join(zh), "\n".join(en)
-        super().__init__(self.en)
+                lines.append(say("stand_in", other=spec.column(stand_in).name(lang), name=c.name(lang)))
+        return "\n".join([*lines, say("unchanged")])
 
 
 @dataclass

@@ -12,30 +12,24 @@ from typing import Any
 
 import xlwings as xw
 
-from . import schema, vocab
+from . import schema, vocab, words
 from .core.parse import key_text
 from .core.rfm import segment
 from .core.tables import NEW_LABEL
 from .excel.book import from_sheet_names
 
 _CACHE: dict[str, tuple[Any, dict[str, dict[str, str]]]] = {}
-_FIELDS = {  # field → (sheet key, header zh, header en)
-    "segment": ("rfm", "客户分层", "segment"),
-    "rfm_code": ("rfm", "RFM得分", "rfm_code"),
-    "tier": ("tiers", "客户层级", "tier"),
-}
-_ERR = {
-    "unknown": ("#未知客户", "#unknown id"),
-    "stale": ("#请先刷新分析", "#refresh first"),
-    "score": ("#分数应为1-5", "#scores are 1-5"),
-    "number": ("#不是数字", "#not a number"),
-    "no_target": ("#无目标", "#no target"),
-}
+_FIELDS = {"segment": "rfm", "rfm_code": "rfm", "tier": "tiers"}  # field (a column key) → the sheet (and block) key
 
 
 def _err(code: str, lang: str) -> str:
-    zh, en = _ERR[code]
-    return en if lang == "en" else zh
+    """What a cell shows instead of a value (#未知客户 / #unknown id …: the ``[udf]`` words)."""
+    return str(words.word(lang, "udf", code))
+
+
+def _headers(key: str, sheet_key: str) -> set[str]:
+    """The header of column ``key`` of an output sheet in every language (and the key itself)."""
+    return {key, *(vocab.header(key, lang, block=sheet_key) for lang in words.LANGS)}
 
 
 def _each(fn, *args):
@@ -71,13 +65,15 @@ def _sheet_table(book: xw.Book, key: str) -> dict[str, dict[str, str]]:
         return {}
     header = [str(h) if h is not None else "" for h in values[1]]
     out: dict[str, dict[str, str]] = {}
-    id_col = next((i for i, h in enumerate(header) if h in ("客户编号", "customer_id")), None)
+    ids = _headers("customer_id", key)
+    id_col = next((i for i, h in enumerate(header) if h in ids), None)
     if id_col is None:
         return {}
-    for field, (sheet_key, zh, en) in _FIELDS.items():
+    for field, sheet_key in _FIELDS.items():
         if sheet_key != key:
             continue
-        col = next((i for i, h in enumerate(header) if h in (zh, en)), None)
+        names = _headers(field, key)
+        col = next((i for i, h in enumerate(header) if h in names), None)
         if col is not None:
             out[field] = {_id(r[id_col]): r[col] for r in values[2:] if _id(r[id_col])}
     return out
@@ -108,7 +104,7 @@ def _translate(value: str, lang: str) -> str:
     for domain in ("segment", "tier"):
         code = vocab.parse(domain, value)
         if code:
-            return vocab.label(domain, code, "en" if lang == "en" else "zh")
+            return vocab.label(domain, code, lang)
     return value
 
 
@@ -117,8 +113,8 @@ def book_lang(book) -> str:
     every UDF call: no cell is read; see :func:`.excel.book.from_sheet_names`)."""
     try:
         names = [s.name for s in book.sheets]
-    except Exception:  # noqa: BLE001 - no workbook to ask: Chinese, as before
-        return "zh"
+    except Exception:  # noqa: BLE001 - no workbook to ask: the reference language (Chinese), as before
+        return words.REFERENCE
     return from_sheet_names(names)
 
 
@@ -152,7 +148,7 @@ def _num(v):
 
 def segment_of(r, f, m, lang: str | None = None, caller=None):
     """The segment for R/F/M scores, in ``lang`` (default: the workbook's language; Chinese without one)."""
-    lang = lang or (book_lang(caller.sheet.book) if caller is not None else "zh")
+    lang = lang or (book_lang(caller.sheet.book) if caller is not None else words.REFERENCE)
 
     def one(r, f, m):
         scores = [_num(x) for x in (r, f, m)]
@@ -168,15 +164,15 @@ def completion(actual, target):
     def one(a, t):
         a, t = _num(a), _num(t)
         if a is None:
-            return _err("number", "zh")
+            return _err("number", words.REFERENCE)
         if not t:
-            return _err("no_target", "zh")
+            return _err("no_target", words.REFERENCE)
         return a / t
 
     return _each(one, actual, target)
 
 
-def growth_of(current, base, lang: str = "zh"):
+def growth_of(current, base, lang: str = words.REFERENCE):
     """(current − base) / |base|, elementwise; 新增 (new) when the base is zero or empty."""
     def one(c, b):
         c = _num(c)

@@ -97,6 +97,13 @@ class Code:
 
 
 @dataclass(frozen=True)
+class Word:
+    """A word of the language files by its path (``Word(("playbook", "tier", "vip", "focus"))``), shown in the
+    workbook's language: text the product writes that is no sentence, such as a default 策略库 row's."""
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Join:
     """Several values (messages, typically) joined by the language's separator ('；' / '; ' for parts)."""
     items: tuple[Any, ...]
@@ -166,6 +173,8 @@ def _value(v: Any, lang: str, unit: Unit) -> str:
         return "—" if _blank(v.value) else f"{v.value:%Y-%m-%d}" if isinstance(v.value, dt.date) else str(v.value)
     if isinstance(v, Code):
         return str(vocab.label(v.domain, v.value, lang))
+    if isinstance(v, Word):
+        return str(words.word(lang, *v.path))
     if isinstance(v, InputHeader):
         return schema.SHEET_BY_KEY[v.sheet].column(v.key).name(lang)
     if isinstance(v, DisplayUnit):

@@ -2,7 +2,8 @@
 
 Each is called by a VBA callback (``workbook/vba/SalesbookRibbon.bas``) through RunPython:
 caller book → the same action the CLI runs → a one-line result in the status bar. Any error
-becomes one message box in the workbook's language with what to fix, never a traceback.
+becomes one message box in the workbook's language with what to fix, never a traceback. The words
+are the ``[ribbon]`` table of :mod:`salesbook.words`.
 
 To run one from Python (debugging, tests)::
 
@@ -19,27 +20,29 @@ from pathlib import Path
 
 import xlwings as xw
 
-from . import actions
+from . import actions, words
 from .errors import SalesbookError
 
-TITLE = "salesbook · 销售分析"
+
+def _say(lang: str, key: str, **values: object) -> str:
+    """A ``[ribbon]`` sentence in ``lang``."""
+    return str(words.word(lang, "ribbon", key)).format(**values)
 
 
 def _run(action: Callable[[xw.Book, str], str]) -> str | None:
     book = xw.Book.caller()
     lang = actions.book_lang(book)
+    title = _say(lang, "title")
     try:
         message = action(book, lang)
     except SalesbookError as e:
         book.app.status_bar = False
-        book.app.alert(e.message(lang), title=TITLE, mode="critical")
+        book.app.alert(e.message(lang), title=title, mode="critical")
         return None
     except Exception as e:  # the user sees one sentence; the details go to the console for support
         traceback.print_exc()
         book.app.status_bar = False
-        text = (f"出错了：{type(e).__name__}: {e}\n请把这条信息发给管理员。" if lang == "zh"
-                else f"Something went wrong: {type(e).__name__}: {e}\nPlease send this message to your admin.")
-        book.app.alert(text, title=TITLE, mode="critical")
+        book.app.alert(_say(lang, "unexpected", error=f"{type(e).__name__}: {e}"), title=title, mode="critical")
         return None
     book.app.status_bar = f"salesbook: {message}"
     return message
@@ -64,37 +67,30 @@ def report() -> str | None:
     """生成报告 Report: dashboard, 分析报告 and 例会材料, and a PDF of them beside the workbook."""
     def go(book, lang):
         path = Path(book.fullname)
-        pdf = path.with_name(path.stem + (" 分析报告.pdf" if lang == "zh" else " report.pdf"))
+        pdf = path.with_name(_say(lang, "pdf_name", stem=path.stem))
         summary = actions.report(book, lang=lang, pdf=str(pdf))
-        return summary.message(lang) + ("\nPDF: " if lang != "zh" else "\n已生成 PDF：") + str(pdf)
+        return _say(lang, "pdf_done", summary=summary.message(lang), pdf=pdf)
     return _run(go)
 
 
 def clean() -> str | None:
     """清洗数据 Clean data: normalised values into the input sheets (undoable)."""
-    def go(book, lang):
-        n = actions.clean(book)
-        return f"已规范 {n} 个单元格，可用「撤销清洗」恢复" if lang == "zh" else f"{n} cells normalised (Undo clean restores)"
-    return _run(go)
+    return _run(lambda book, lang: _say(lang, "cleaned", n=actions.clean(book)))
 
 
 def undo_clean() -> str | None:
     """撤销清洗 Undo clean: restore what Clean data changed."""
     def go(book, lang):
         restored, kept = actions.undo_clean(book)
-        if lang == "zh":
-            return f"已恢复 {restored} 个单元格" + (f"；{kept} 个清洗后被修改过，保留了您的修改" if kept else "")
-        return f"{restored} cells restored" + (f"; {kept} edited since Clean were kept" if kept else "")
+        return _say(lang, "restored", n=restored) + (_say(lang, "kept", n=kept) if kept else "")
     return _run(go)
 
 
 def flag() -> str | None:
     """标记异常 Flag anomalies: fill + note on the source cells."""
-    return _run(lambda book, lang: (f"已标记 {actions.flag(book)} 个单元格" if lang == "zh"
-                                    else f"{actions.flag(book)} cells flagged"))
+    return _run(lambda book, lang: _say(lang, "flagged", n=actions.flag(book)))
 
 
 def clear_flags() -> str | None:
     """清除标记 Clear flags: only what salesbook painted."""
-    return _run(lambda book, lang: (f"已清除 {actions.clear_flags(book)} 个标记" if lang == "zh"
-                                    else f"{actions.clear_flags(book)} flags cleared"))
+    return _run(lambda book, lang: _say(lang, "cleared", n=actions.clear_flags(book)))

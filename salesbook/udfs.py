@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import xlwings as xw
 
-from . import lookup
+from . import lookup, words
 
 
 @xw.func
@@ -26,7 +26,7 @@ def RFM_TIER(customer_id, lang=None, caller=None):  # noqa: N802
 def RFM_SCORE(customer_id, caller=None):  # noqa: N802
     """RFM code of a customer such as "555" (R, F, M scores 1–5) from the last refresh.
     客户的 RFM 得分，如 "555"。"""
-    return lookup.by_customer(caller, customer_id, "rfm_code", "zh")
+    return lookup.by_customer(caller, customer_id, "rfm_code", words.REFERENCE)
 
 
 @xw.func
@@ -50,6 +50,6 @@ def COMPLETION_RATE(actual, target):  # noqa: N802
 
 
 @xw.func
-def GROWTH(current, base, lang="zh"):  # noqa: N802
+def GROWTH(current, base, lang=words.REFERENCE):  # noqa: N802
     """Growth = (current − base) / base; 新增 (new) when the base is zero or empty. 增长率，基数为 0 时为“新增”。"""
     return lookup.growth_of(current, base, lang)

@@ -49,7 +49,8 @@ def test_a_workbook_of_another_xlwings_version_fails_with_the_fix(template, tmp_
     monkeypatch.setattr(vba, "read_modules", lambda path: (_ for _ in ()).throw(ImportError()))
     check = by_name(doctor.run(old, platform="linux"))["vba_version"]
     assert check.status == doctor.FAIL
-    assert "0.30.0" in check.en and "pip install xlwings==0.30.0" in check.fix_en and "salesbook new" in check.fix_zh
+    assert "0.30.0" in check.text("en") and "pip install xlwings==0.30.0" in check.fix_text("en")
+    assert "salesbook new" in check.fix_text("zh")
 
 
 def test_a_workbook_without_ribbon_or_macros_fails(tmp_path):
@@ -57,7 +58,7 @@ def test_a_workbook_without_ribbon_or_macros_fails(tmp_path):
     with zipfile.ZipFile(book, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
     checks = by_name(doctor.run(book, platform="linux"))
-    assert checks["workbook"].status == doctor.FAIL and ".xlsm" in checks["workbook"].en
+    assert checks["workbook"].status == doctor.FAIL and ".xlsm" in checks["workbook"].text("en")
 
 
 def test_windows_a_downloaded_file_is_reported_blocked_with_how_to_unblock(template, tmp_path):
@@ -66,9 +67,9 @@ def test_windows_a_downloaded_file_is_reported_blocked_with_how_to_unblock(templ
     # on NTFS this is the file's Zone.Identifier stream; elsewhere open() reads a file of that name
     Path(f"{book}:Zone.Identifier").write_text("[ZoneTransfer]\nZoneId=3\n", encoding="utf-8")
     checks = by_name(doctor.run(book, platform="win32"))
-    assert checks["blocked"].status == doctor.FAIL and "Unblock" in checks["blocked"].fix_en
+    assert checks["blocked"].status == doctor.FAIL and "Unblock" in checks["blocked"].fix_text("en")
     assert checks["dll"].status == doctor.FAIL  # no xlwings DLL on this Linux machine
-    assert f"xlwings64-{xlwings.__version__}.dll" in checks["dll"].en
+    assert f"xlwings64-{xlwings.__version__}.dll" in checks["dll"].text("en")
 
 
 def with_interpreter(template: Path, target: Path, value: str) -> Path:
@@ -86,10 +87,10 @@ def with_interpreter(template: Path, target: Path, value: str) -> Path:
 def test_windows_interpreter_from_xlwings_conf_must_import_salesbook(template, tmp_path):
     good = with_interpreter(template, tmp_path / "good.xlsm", sys.executable)
     check = by_name(doctor.run(good, platform="win32"))["interpreter"]
-    assert check.status == doctor.OK and sys.executable in check.en
+    assert check.status == doctor.OK and sys.executable in check.text("en")
     bad = with_interpreter(template, tmp_path / "bad.xlsm", str(tmp_path / "no" / "python.exe"))
     check = by_name(doctor.run(bad, platform="win32"))["interpreter"]
-    assert check.status == doctor.FAIL and "Interpreter_Win" in check.fix_en
+    assert check.status == doctor.FAIL and "Interpreter_Win" in check.fix_text("en")
 
 
 def test_the_command_exits_1_on_a_failed_check_without_traceback(tmp_path):

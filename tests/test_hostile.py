@@ -480,7 +480,7 @@ def _fake(declared: int) -> RawMember:
 def _code(fn, *args, **kw) -> str:
     with pytest.raises(WorkbookError) as e:
         fn(*args, **kw)
-    assert e.value.zh and e.value.en and e.value.zh != e.value.en
+    assert e.value.message("zh") and e.value.message("en") and e.value.message("zh") != e.value.message("en")
     return e.value.code
 
 
@@ -549,7 +549,7 @@ def test_bounded_read_refuses_a_part_that_lies_about_its_size():
     assert _code(guard.bounded_read, z, "xl/lying.xml") == "size_mismatch"
     with pytest.raises(WorkbookError) as e:
         list(guard.iter_member(z, "xl/lying.xml", chunk=65_536))
-    assert e.value.code == "size_mismatch" and "xl/lying.xml" in e.value.en
+    assert e.value.code == "size_mismatch" and "xl/lying.xml" in e.value.message("en")
     assert _code(guard.bounded_read, z, "xl/honest.xml", limit=1_000_000) == "too_large"
     plain = zipfile.ZipFile(io.BytesIO(_zip_bytes({"xl/p.xml": b"<p>ok</p>"})))  # a real zip file, not a fake
     assert guard.bounded_read(plain, "xl/p.xml") == b"<p>ok</p>"
@@ -574,8 +574,9 @@ def test_messages_name_the_file_and_the_part():
     z = _zip({"xl/worksheets/sheet1.xml": _fake(1_500_000_000)})
     with pytest.raises(WorkbookError) as e:
         guard.check_package(z, "/data/销售.xlsm")
-    assert "/data/销售.xlsm" in e.value.zh and "/data/销售.xlsm" in e.value.en
-    assert "xl/worksheets/sheet1.xml" in e.value.zh and "1,500 MB" in e.value.en and "1,000 MB" in e.value.zh
+    assert "/data/销售.xlsm" in e.value.message("zh") and "/data/销售.xlsm" in e.value.message("en")
+    assert "xl/worksheets/sheet1.xml" in e.value.message("zh") and "1,500 MB" in e.value.message("en") \
+        and "1,000 MB" in e.value.message("zh")
 
 
 def test_parser_failures_become_bilingual_errors(source, tmp_path):
@@ -584,7 +585,8 @@ def test_parser_failures_become_bilingual_errors(source, tmp_path):
     with pytest.raises(python_calamine.CalamineError) as e:
         python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("订单明细")
     err = guard.reader_error(e.value, path, "xl/worksheets/sheet1.xml")
-    assert err.code == "unsafe_xml" and str(path) in err.zh and "xl/worksheets/sheet1.xml" in err.en
+    assert err.code == "unsafe_xml" and str(path) in err.message("zh") \
+        and "xl/worksheets/sheet1.xml" in err.message("en")
     assert guard.reader_error(ValueError("XML part declares a DTD or entities"), path).code == "unsafe_xml"
     assert guard.reader_error(ValueError("mismatched tag"), path).code == "not_workbook"
 

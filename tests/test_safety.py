@@ -455,7 +455,8 @@ def test_atomic_write_maps_a_full_disk_raised_by_the_writer_and_passes_other_err
 
     with pytest.raises(WorkbookError) as e:
         atomic_write(book, full)
-    assert e.value.code == "disk_full" and DISK_FULL[0] in e.value.zh and DISK_FULL[1] in e.value.en
+    assert e.value.code == "disk_full" and DISK_FULL[0] in e.value.message("zh") \
+        and DISK_FULL[1] in e.value.message("en")
     assert_unchanged(book.parent, before)
 
     def buggy(fh):

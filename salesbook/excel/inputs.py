@@ -69,13 +69,12 @@ def read_table(book: xw.Book, spec: schema.SheetSpec, problems: list[Problem],
     if shape is None:
         for c in spec.columns:
             if c.required:
-                problems.append(Problem(name, "找不到这一列的表头", "header not found",
-                                        column=f"{c.name('zh')} / {c.key}"))
+                problems.append(Problem(name, "header_not_found", column=f"{c.name('zh')} / {c.key}"))
         return None
     header_row = values.rows[shape.header]
     missing = shape.missing(spec)
     for c in missing:
-        problems.append(Problem(name, "缺少必需的列", "required column missing", column=f"{c.name('zh')} / {c.key}",
+        problems.append(Problem(name, "column_missing", column=f"{c.name('zh')} / {c.key}",
                                 row=header_row))
     if missing:
         return None
@@ -188,10 +187,10 @@ def read_tables(book: xw.Book, notes: list[Notice] | None = None) -> tuple[dict[
         if t is not None:
             tables[spec.key] = t
         elif spec.key in schema.REQUIRED_SHEETS and schema.find_sheet(spec.key, _names(book)) is None:
-            problems.append(Problem(" / ".join(spec.names()), "缺少工作表", "sheet missing"))
+            problems.append(Problem(" / ".join(spec.names()), "sheet_missing"))
     orders = tables.get("orders")
     if orders is not None and _is_empty(orders.df):
-        problems.append(Problem(orders.sheet, "订单明细没有数据行", "the orders sheet has no data rows"))
+        problems.append(Problem(orders.sheet, "no_orders"))
     if problems:
         raise SchemaError(problems)
     return tables, read_settings(book)
@@ -212,9 +211,7 @@ class WideSheetError(SchemaError):
     """Rows cannot be appended to a wide (one column per period) targets sheet: ``--replace`` it."""
 
     def __init__(self, sheet: str) -> None:
-        super().__init__([Problem(sheet, "该表按周期分列（宽表），无法在下方追加行；请用 --replace 整表替换",
-                                  "the sheet has one column per period (wide): rows cannot be appended under it; "
-                                  "use --replace to replace the whole table")])
+        super().__init__([Problem(sheet, "wide_sheet")])
 
 
 DATE_FORMAT, DATETIME_FORMAT = "yyyy-mm-dd", "yyyy-mm-dd hh:mm"

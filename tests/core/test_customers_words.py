@@ -29,7 +29,7 @@ USER_TEXT = ("customer_name", "salesperson", "region", "product_line", "channel"
 def test_the_default_playbook_has_the_same_rows_in_both_languages_and_english_is_english():
     zh, en = pb.default_playbook("zh"), pb.default_playbook("en")
     assert list(zh.columns) == list(en.columns) == pb.COLUMNS and len(zh) == len(en) == len(pb.DEFAULTS)
-    for (kz, nz), (ke, ne), (kind, name, _, _) in zip(zip(zh["kind"], zh["name"], strict=True),
+    for (kz, nz), (ke, ne), (kind, name) in zip(zip(zh["kind"], zh["name"], strict=True),
                                                        zip(en["kind"], en["name"], strict=True), pb.DEFAULTS,
                                                        strict=True):
         assert vocab.parse("playbook_kind", kz) == vocab.parse("playbook_kind", ke) == kind

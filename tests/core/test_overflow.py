@@ -37,11 +37,12 @@ def _tables(dates=("2024-09-03", "2024-10-10", "2024-11-12")):
 
 def _assert_bilingual(err: SettingsError, key: str, shown: str, row: int | None):
     assert err.key == key
-    assert key in err.zh and key in err.en
-    assert shown in err.zh and shown in err.en
+    zh, en = err.message("zh"), err.message("en")
+    assert key in zh and key in en
+    assert shown in zh and shown in en
     if row is not None:
-        assert f"第 {row} 行" in err.zh and f"row {row}" in err.en
-    assert "无效" in err.zh and "invalid" in err.en
+        assert f"第 {row} 行" in zh and f"row {row}" in en
+    assert "无效" in zh and "invalid" in en
 
 
 # -- the 参数 sheet ------------------------------------------------------------------------------------
@@ -69,7 +70,7 @@ def test_windows_longer_than_a_century_are_refused(key, value):
     with pytest.raises(SettingsError) as e:
         Settings.from_rows([(key, value, 9)])
     _assert_bilingual(e.value, key, str(value) if not isinstance(value, float) else repr(value), 9)
-    assert "36,600" in e.value.zh and "36,600" in e.value.en
+    assert "36,600" in e.value.message("zh") and "36,600" in e.value.message("en")
 
 
 @pytest.mark.parametrize(("key", "limit"), [("cadence_vip", CADENCE_DAYS_MAX), ("quota_core", QUOTA_MAX)])
@@ -104,7 +105,7 @@ def test_an_as_of_setting_out_of_range_is_a_settings_error(value):
         Settings.from_rows([("as_of", value, 3)])
     shown = f"{value.year:04d}-{value.month:02d}-{value.day:02d}" if isinstance(value, dt.date) else str(value)
     _assert_bilingual(e.value, "as_of", shown, 3)
-    assert "1950-01-01" in e.value.zh and "2199-12-31" in e.value.en
+    assert "1950-01-01" in e.value.message("zh") and "2199-12-31" in e.value.message("en")
 
 
 @pytest.mark.parametrize("day", [dt.date(9999, 12, 31), dt.date(1, 1, 1), dt.date(1949, 12, 31),
