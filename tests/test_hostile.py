@@ -688,7 +688,7 @@ def test_control_characters_in_an_imported_csv_are_removed_and_counted(template,
     result = CliRunner().invoke(main, ["import", str(book), "--orders", str(csv)])
     assert result.exit_code == 0, result.output
     flat = " ".join(result.output.split())
-    assert "已删除 6 个控制字符 / 6 control characters removed (first at row 2, column 客户名称)" in flat
+    assert "已删除 6 个控制字符（第一个在第 2 行「客户名称」列） / 6 control characters removed (the first at row 2, column '客户名称')" in flat
     ws = openpyxl.load_workbook(book)["订单明细"]
     values = [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_row=3)]
     assert "甲公司" in values[0] and "ab" in values[0] and "乙公司" in values[1]
