@@ -185,7 +185,7 @@ def demo(path: Path, lang: str, customers: int, n_orders: int, seed: int) -> Non
     from .excel.inputs import append_rows, write_setting
 
     _new_workbook(path, lang=lang)
-    raw = demo_data.sample(customers, n_orders, seed=seed)
+    raw = demo_data.sample(customers, n_orders, seed=seed, lang=lang)
     book = open_book(path)
     for key, df in raw.items():
         append_rows(book, schema.SHEET_BY_KEY[key], df)

@@ -11,6 +11,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from . import vocab, words
+from .core import parse
+
 REPS = {"华东": ["张伟", "王芳"], "华南": ["李娜", "刘洋"], "华北": ["陈静", "杨磊"], "西南": ["赵敏"]}
 PRODUCTS = {"A产品": 1.0, "B产品": 0.6, "C产品": 0.35, "D服务": 0.25}
 CHANNELS = ["老客户转介绍", "线上推广", "展会", "电话营销", "渠道代理"]
@@ -31,8 +34,9 @@ PAINS = ("交付周期长", "售后响应慢", "价格偏高", "系统对接复�
 
 
 def sample(n_customers: int = 300, n_orders: int = 4000, *, end: dt.date = dt.date(2026, 11, 20),
-           seed: int = 7, dirty: bool = True) -> dict[str, pd.DataFrame]:
-    """Raw input tables keyed like the schema: orders, targets, customers, followups, leads."""
+           seed: int = 7, dirty: bool = True, lang: str = words.REFERENCE) -> dict[str, pd.DataFrame]:
+    """Raw input tables keyed like the schema: orders, targets, customers, followups, leads. Statuses and
+    lead stages are written in ``lang``, as a user of that workbook would pick them from its dropdowns."""
     rng = np.random.default_rng(seed)
     start = dt.date(end.year - 2, 1, 1)
     regions = list(REPS)
@@ -86,8 +90,10 @@ def sample(n_customers: int = 300, n_orders: int = 4000, *, end: dt.date = dt.da
         product = list(PRODUCTS)[int(rng.choice(len(PRODUCTS), p=[0.4, 0.3, 0.2, 0.1]))]
         base = PRODUCTS[product] * float(rng.lognormal(10.3, 0.7)) * (1 + 2.5 * (weight[ci] > 3))
         amount = round(base, 2)
-        status = rng.choice(["已成交", "已签约", "已回款", "已取消"], p=[0.35, 0.15, 0.44, 0.06])
-        collected = amount if status == "已回款" else (round(amount * 0.3, 2) if status == "已签约" else 0)
+        status = rng.choice([parse.STATUS_CLOSED, parse.STATUS_SIGNED, parse.STATUS_COLLECTED, parse.STATUS_CANCELLED],
+                            p=[0.35, 0.15, 0.44, 0.06])
+        collected = amount if status == parse.STATUS_COLLECTED else \
+            (round(amount * 0.3, 2) if status == parse.STATUS_SIGNED else 0)
         rows.append({
             "order_id": f"SO{start.year}{k + 1:06d}", "order_date": start + dt.timedelta(days=int(d)),
             "customer_id": c["customer_id"], "customer_name": c["customer_name"], "salesperson": c["owner"],
@@ -101,7 +107,7 @@ def sample(n_customers: int = 300, n_orders: int = 4000, *, end: dt.date = dt.da
 
     # monthly targets per salesperson: last year's actual × growth, rounded to 万
     odt = pd.to_datetime(odf["order_date"])
-    ok = odf["status"] != "已取消"
+    ok = odf["status"] != parse.STATUS_CANCELLED
     monthly = odf[ok].groupby([odf.loc[ok, "salesperson"], odt[ok].dt.to_period("M")])["amount"].sum()
     targets = []
     for rep in [r for reps in REPS.values() for r in reps]:
@@ -150,6 +156,9 @@ def sample(n_customers: int = 300, n_orders: int = 4000, *, end: dt.date = dt.da
             ldf.loc[i, "lost_stage"] = lrng.choice(["需求确认", "方案提交", "商务谈判", None])
             ldf.loc[i, "lost_reason"] = lrng.choice(["价格过高", "选择竞品", "预算取消", "需求不匹配", None])
     cdf = cdf.drop(columns="_region")
+    odf["status"] = odf["status"].map(lambda s: parse.status_word(s, lang))
+    for col in ("stage", "lost_stage"):
+        ldf[col] = ldf[col].map(lambda s: vocab.label("stage", vocab.parse("stage", s), lang) if s else s)
     if dirty:
         odf, cdf, tdf = _dirty(odf, cdf, tdf, rng)
     return {"orders": odf, "targets": tdf, "customers": cdf, "followups": fdf, "leads": ldf}

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import vocab
+from .. import vocab, words
 from ..messages import Code, Join, Num, msg
 from ..settings import Settings
 from . import linking, parse
@@ -146,6 +146,7 @@ def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet
     (amount if the status counts, refunds negative), ``is_order`` (counts in order numbers) and
     ``possible_duplicate``.
     """
+    lang = settings.language or words.REFERENCE  # the language Clean writes statuses back in
     log = Log(sheet, labels or {})
     had_status = "status" in raw.columns
     df = _ensure(raw.copy(), ("order_id", "order_date", "customer_id", "customer_name", "salesperson", "region",
@@ -218,10 +219,12 @@ def clean_orders(raw: pd.DataFrame, *, settings: Settings, today: dt.date, sheet
         log.note("status", "status_column", FIXED,
                  msg("log.no_status_column" if not had_status else "log.empty_status_column", n=Num(len(df))))
     else:
-        log.add(df.loc[blank_status, "_row"], "status", None, parse.STATUS_CLOSED, "status", FIXED,
-                msg("log.status_missing"))
-    syn = status.notna() & (status != parse.map_unique(df["status"], parse.normalize_text))
-    log.add(df.loc[syn, "_row"], "status", df.loc[syn, "status"], status[syn], "status", FIXED,
+        log.add(df.loc[blank_status, "_row"], "status", None, parse.status_word(parse.STATUS_CLOSED, lang),
+                "status", FIXED, msg("log.status_missing"))
+    # a synonym (完成, won, 已完成 …) is normalised to the status's word in the workbook's language
+    shown = status.map(lambda s: parse.status_word(s, lang) if isinstance(s, str) else None)
+    syn = status.notna() & (shown != parse.map_unique(df["status"], parse.normalize_text))
+    log.add(df.loc[syn, "_row"], "status", df.loc[syn, "status"], shown[syn], "status", FIXED,
             msg("log.status_synonym"))
     out["status"] = status.where(~blank_status, parse.STATUS_CLOSED)
 

@@ -214,6 +214,14 @@ _STATUS_LOOKUP = {
 }
 
 
+def status_word(status: str, lang: str) -> str:
+    """A canonical status as a workbook in ``lang`` writes it: its dropdown word (已回款 / paid), or for
+    草稿 (not in the dropdown) its label. What Clean writes back into a cell, so English stays English."""
+    code = next(c for c, s in _STATUS_BY_CODE.items() if s == status)
+    dropdown = words.section(lang, "dropdown", "status") or words.section(words.REFERENCE, "dropdown", "status")
+    return str(dropdown[code]) if code in dropdown else str(words.word(lang, "domain", "order_status", code))
+
+
 def normalize_status(value: Any) -> str | None:
     """A status synonym → one of KNOWN_STATUSES; unknown → None (flagged by the caller, never guessed)."""
     if is_blank(value):
