@@ -157,7 +157,7 @@ def sample(n_customers: int = 300, n_orders: int = 4000, *, end: dt.date = dt.da
             ldf.loc[i, "lost_reason"] = lrng.choice(["价格过高", "选择竞品", "预算取消", "需求不匹配", None])
     cdf = cdf.drop(columns="_region")
     odf["status"] = odf["status"].map(lambda s: parse.status_word(s, lang))
-    for col in ("stage", "lost_stage"):
+    for col in [c for c in ("stage", "lost_stage") if c in ldf]:
         ldf[col] = ldf[col].map(lambda s: vocab.label("stage", vocab.parse("stage", s), lang) if s else s)
     if dirty:
         odf, cdf, tdf = _dirty(odf, cdf, tdf, rng)
