@@ -89,7 +89,8 @@ def analyse(book: xw.Book, *, as_of: dt.date | None = None, today: dt.date | Non
     tables, settings = io.read_tables(book, notes)
     if as_of is not None:
         settings = settings.replace(as_of=as_of)
-    result = pipeline.run(tables, settings=settings, today=today or dt.date.today(), progress=say)
+    result = pipeline.run(tables, settings=settings, today=today or dt.date.today(),
+                          progress=lambda step: say(_step(step)))
     result = result.with_notices(notes)
     return tables, result
 

@@ -112,14 +112,15 @@ def resolve_as_of(orders: pd.DataFrame, settings: Settings, today: dt.date) -> d
 def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
         progress: Callable[[str], None] | None = None) -> Result:
     """Every analysis from the raw input tables (see the module docstring): clean, compute, lay out.
-    ``progress`` is called with a short bilingual label before each stage."""
+    ``progress`` is called with the key of each stage before it runs (its words: ``[progress]`` of the
+    language files): cleaning, performance, customers, alerts."""
     say = progress or (lambda _msg: None)
 
     def raw(key: str, cols_: tuple[str, ...]) -> RawTable:  # a table the workbook lacks: empty, named in its language
         return tables.get(key) or RawTable(_empty_raw(cols_), words.word(settings.language or words.REFERENCE,
                                                                          "sheet", key))
 
-    say("清洗数据 cleaning")
+    say("cleaning")
     rc = raw("customers", ("customer_id",))
     customers, log_c = clean.clean_customers(rc.df, sheet=rc.sheet, labels=rc.labels)
     ro = raw("orders", ("order_date", "customer_id", "amount"))
@@ -144,7 +145,7 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
     log = pd.concat([x for x in (log_o, log_t, log_c, log_f, log_l) if not x.empty] or [log_o], ignore_index=True)
 
     as_of = resolve_as_of(orders, settings, today)
-    say("业绩分析 performance")
+    say("performance")
     perf = performance.performance(orders, targets, settings=settings, as_of=as_of)
     perf = outlook.with_attainment(perf, orders, settings=settings, as_of=as_of)
     kpi = bd.kpi_table(orders, leads, settings=settings, as_of=as_of, customers=customers)
@@ -156,14 +157,14 @@ def run(tables: Mapping[str, RawTable], *, settings: Settings, today: dt.date,
             for d in ("product_line", "salesperson", "region", "channel")}
     ctypes = bd.customer_types(orders, settings=settings, as_of=as_of, customers=customers)
     funnel_t = fn.funnel(leads, settings=settings, as_of=as_of)
-    say("RFM 与客户分层 RFM and tiers")
+    say("customers")
     rfm_t, churn_fit = outlook.with_churn(rfm.rfm(orders, settings=settings, as_of=as_of), orders,
                                           settings=settings, as_of=as_of)
     tier_t = tiers.tiers(orders, customers, leads, rfm_t, settings=settings, as_of=as_of)
     portrait_tags = portrait.tag_counts(customers, tier_t)
     portrait_matrix = portrait.matrix(customers, orders, settings=settings, as_of=as_of)
     plan = followup.followup_plan(tier_t, followups, orders, customers, playbook, settings=settings, as_of=as_of)
-    say("异常预警 alerts")
+    say("alerts")
     sheet_keys = {t.sheet: k for k, t in tables.items()}
     column_keys = {(t.sheet, label): key for t in tables.values() for key, label in t.labels.items()}
     alerts = al.combine(
